@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Records every new public symbol of the shipped libraries in their PublicAPI.Unshipped.txt and drops removed ones.
+# Run after changing a public API, then review the diff.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for proj in src/*/*.csproj; do
+  dir=$(dirname "$proj")
+  unshipped="$dir/PublicAPI.Unshipped.txt"
+  [ -f "$unshipped" ] || continue
+  for round in 1 2 3; do
+    out=$(dotnet build "$proj" -f net10.0 --no-incremental 2>&1 || true)
+    added=$(printf '%s\n' "$out" | grep -oP "error RS0016: Symbol '\K.*(?=' is not part of the declared public API)" | sort -u || true)
+    removed=$(printf '%s\n' "$out" | grep -oP "error RS0017: Symbol '\K.*(?=' is part of the declared API, but is either not public or could not be found)" | sort -u || true)
+    [ -z "$added$removed" ] && break
+    { head -n1 "$unshipped"; { tail -n +2 "$unshipped"; printf '%s\n' "$added"; } | grep -v '^$' | grep -vxF -f <(printf '%s\n' "$removed" | grep -v '^$' || echo '@@none@@') | LC_ALL=C sort -u; } > "$unshipped.tmp"
+    mv "$unshipped.tmp" "$unshipped"
+  done
+done

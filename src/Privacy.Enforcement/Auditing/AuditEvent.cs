@@ -1,0 +1,114 @@
+namespace Privacy.Enforcement;
+
+/// <summary>What an audit event records.</summary>
+public enum AuditEventKind
+{
+    /// <summary>A decision of the enforcer.</summary>
+    Decision = 0,
+
+    /// <summary>A consent fact was recorded (given, refused, withdrawn, expired, invalidated).</summary>
+    ConsentFact = 1,
+
+    /// <summary>A policy acceptance was recorded.</summary>
+    PolicyAccepted = 2,
+
+    /// <summary>An objection was raised or lifted.</summary>
+    Objection = 3,
+
+    /// <summary>An engagement was created, ended, terminated, or its deletion confirmed.</summary>
+    Engagement = 4,
+
+    /// <summary>A violation was reported, confirmed or dismissed.</summary>
+    Violation = 5,
+
+    /// <summary>A sanction was imposed.</summary>
+    Sanction = 6,
+
+    /// <summary>A data-subject rights request changed state.</summary>
+    SubjectRightsRequest = 7,
+
+    /// <summary>A policy version was published.</summary>
+    PolicyPublished = 8,
+}
+
+/// <summary>
+/// One entry of the tamper-evident audit trail. It names the subject only by pseudonym and carries categories,
+/// clause ids and references, never personal data itself. <see cref="Sequence"/>, <see cref="PreviousHash"/> and
+/// <see cref="Hash"/> are assigned by the audit pipeline: <c>Hash = SHA-256(PreviousHash || canonical JSON of the event)</c>.
+/// </summary>
+public sealed record AuditEvent
+{
+    /// <summary>Gets the position in the trail, from 1; 0 until the pipeline assigns it.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>Gets when the event happened (UTC).</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Gets what the event records.</summary>
+    public required AuditEventKind Kind { get; init; }
+
+    /// <summary>Gets a finer name of the action (for example <c>consent.withdrawn</c>, <c>decision.disclose</c>).</summary>
+    public required string Action { get; init; }
+
+    /// <summary>Gets the subject's pseudonym, never its id.</summary>
+    public string? SubjectPseudonym { get; init; }
+
+    /// <summary>Gets the actor (kind and id; a user actor is pseudonymised).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>Gets the recipient id, for disclosures and engagements.</summary>
+    public string? Recipient { get; init; }
+
+    /// <summary>Gets the recipient's kind.</summary>
+    public string? RecipientKind { get; init; }
+
+    /// <summary>Gets the purpose.</summary>
+    public string? Purpose { get; init; }
+
+    /// <summary>Gets the categories concerned (credential categories appear by name only, never with values).</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>Gets the categories permitted, for decisions.</summary>
+    public IReadOnlyList<string> PermittedCategories { get; init; } = [];
+
+    /// <summary>Gets the disclosure ground, for disclosures.</summary>
+    public string? Ground { get; init; }
+
+    /// <summary>Gets references to the evidence relied on (document, transaction, complaint, consent ids).</summary>
+    public IReadOnlyList<string> EvidenceReferences { get; init; } = [];
+
+    /// <summary>Gets the outcome, for decisions (<c>Permit</c>, <c>Deny</c>, <c>NotApplicable</c>).</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>Gets the reasons given.</summary>
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>Gets the clause ids behind the event.</summary>
+    public IReadOnlyList<string> ClauseIds { get; init; } = [];
+
+    /// <summary>Gets the obligations emitted.</summary>
+    public IReadOnlyList<string> Obligations { get; init; } = [];
+
+    /// <summary>Gets the policy version in force (<c>id@version</c>).</summary>
+    public string? PolicyVersion { get; init; }
+
+    /// <summary>Gets the id of the record the event is about (consent, engagement, violation, request).</summary>
+    public string? RecordId { get; init; }
+
+    /// <summary>Gets the host's correlation id.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>Gets the previous event's hash (lower-case hex; 64 zeros before the first event).</summary>
+    public string PreviousHash { get; init; } = string.Empty;
+
+    /// <summary>Gets this event's hash (lower-case hex).</summary>
+    public string Hash { get; init; } = string.Empty;
+}
+
+/// <summary>A checkpoint of the trail: its size and head hash at a time, optionally signed.</summary>
+/// <param name="Size">The number of events covered (the last sequence number).</param>
+/// <param name="HeadHash">The hash of event <paramref name="Size"/>.</param>
+/// <param name="CreatedAt">When (UTC).</param>
+/// <param name="KeyId">The id of the signing key, if signed.</param>
+/// <param name="Signature">The signature over size, head hash and time, if signed (base64).</param>
+public sealed record AuditCheckpoint(long Size, string HeadHash, DateTimeOffset CreatedAt, string? KeyId = null, string? Signature = null);

@@ -1,0 +1,93 @@
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// A durable destination of audit events. The audit pipeline calls it from one writer with batches in sequence
+/// order; buffering, retry with back-off and flushing belong to the pipeline, not to the sink.
+/// </summary>
+public interface IAuditSink
+{
+    /// <summary>Writes a batch. When the task completes successfully every event of the batch is durable.</summary>
+    /// <param name="batch">Events with consecutive sequence numbers, sealed by the pipeline.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task. A failed task means the batch may be partly written: the pipeline retries it and the sink must
+    /// ignore events whose sequence number it already holds.</returns>
+    ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken);
+}
+
+/// <summary>An audit sink the trail can be read back from (for verification, queries and restart).</summary>
+public interface IAuditTrailReader
+{
+    /// <summary>Reads events with sequence numbers from <paramref name="fromSequence"/> on, in order.</summary>
+    /// <param name="fromSequence">The first sequence number (1 for the whole trail).</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The events.</returns>
+    IAsyncEnumerable<AuditEvent> ReadAsync(long fromSequence, CancellationToken cancellationToken);
+
+    /// <summary>Reads the last event, or <see langword="null"/> for an empty trail.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The last event.</returns>
+    ValueTask<AuditEvent?> ReadLastAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A separate destination for checkpoints of the trail.</summary>
+public interface ICheckpointSink
+{
+    /// <summary>Writes a checkpoint durably.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task.</returns>
+    ValueTask WriteAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken);
+
+    /// <summary>Reads the newest checkpoint, or <see langword="null"/>.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The checkpoint.</returns>
+    ValueTask<AuditCheckpoint?> ReadLatestAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The library's entry to the audit pipeline: the enforcer and every service record events through it.</summary>
+public interface IAuditTrail
+{
+    /// <summary>
+    /// Records an event. In durable mode (the default) the task completes when the event is durable; in asynchronous
+    /// mode when it is enqueued. Throws <see cref="AuditUnavailableException"/> when the trail cannot take it within
+    /// the configured time: the caller must then deny.
+    /// </summary>
+    /// <param name="auditEvent">The event, without sequence or hashes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the event is durable (or enqueued in asynchronous mode).</returns>
+    ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>The audit trail could not record an event in time; whatever it was recorded for must not take effect.</summary>
+public sealed class AuditUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What failed.</param>
+    /// <param name="innerException">The cause.</param>
+    public AuditUnavailableException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Maps subjects to random pseudonyms for the audit trail. Erasure deletes the mapping.</summary>
+public interface IPseudonymStore
+{
+    /// <summary>Returns the subject's pseudonym, creating a random one atomically if it has none.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The pseudonym.</returns>
+    ValueTask<string> GetOrCreateAsync(SubjectId subject, CancellationToken cancellationToken);
+
+    /// <summary>Returns the subject's pseudonym, or <see langword="null"/> when it has none.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The pseudonym.</returns>
+    ValueTask<string?> FindAsync(SubjectId subject, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the subject's mapping, so the trail no longer identifies it.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a mapping was deleted.</returns>
+    ValueTask<bool> DeleteAsync(SubjectId subject, CancellationToken cancellationToken);
+}

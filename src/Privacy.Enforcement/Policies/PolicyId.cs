@@ -1,0 +1,87 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Privacy.Enforcement;
+
+/// <summary>Identifies a policy (all its versions share the id).</summary>
+public readonly partial struct PolicyId : IEquatable<PolicyId>, IComparable<PolicyId>
+{
+    private readonly string? _value;
+
+    /// <summary>Creates the identifier, validating it with <see cref="Identifier.Validate"/>.</summary>
+    /// <param name="value">The identifier text.</param>
+    /// <exception cref="ArgumentException">The value is empty, too long or contains control characters.</exception>
+    public PolicyId(string value) => _value = Identifier.Validate(value, nameof(PolicyId), nameof(value));
+
+    /// <summary>Gets the identifier text; empty for the default value.</summary>
+    public string Value => _value ?? string.Empty;
+
+    /// <summary>Gets a value indicating whether this is the default (unset) value.</summary>
+    public bool IsEmpty => _value is null;
+
+    /// <summary>Tries to create the identifier without throwing.</summary>
+    /// <param name="value">The identifier text.</param>
+    /// <param name="result">The identifier when valid.</param>
+    /// <returns><see langword="true"/> when <paramref name="value"/> is a valid identifier.</returns>
+    public static bool TryCreate([NotNullWhen(true)] string? value, out PolicyId result)
+    {
+        if (Identifier.Check(value) is null)
+        {
+            result = new PolicyId(value!);
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public bool Equals(PolicyId other) => string.Equals(_value, other._value, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is PolicyId other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => _value is null ? 0 : StringComparer.Ordinal.GetHashCode(_value);
+
+    /// <inheritdoc />
+    public int CompareTo(PolicyId other) => string.CompareOrdinal(_value, other._value);
+
+    /// <inheritdoc />
+    public override string ToString() => Value;
+
+    /// <summary>Compares two identifiers for equality.</summary>
+    /// <param name="left">The first identifier.</param>
+    /// <param name="right">The second identifier.</param>
+    /// <returns><see langword="true"/> when equal.</returns>
+    public static bool operator ==(PolicyId left, PolicyId right) => left.Equals(right);
+
+    /// <summary>Compares two identifiers for inequality.</summary>
+    /// <param name="left">The first identifier.</param>
+    /// <param name="right">The second identifier.</param>
+    /// <returns><see langword="true"/> when different.</returns>
+    public static bool operator !=(PolicyId left, PolicyId right) => !left.Equals(right);
+
+    /// <summary>Orders two identifiers ordinally.</summary>
+    /// <param name="left">The first identifier.</param>
+    /// <param name="right">The second identifier.</param>
+    /// <returns><see langword="true"/> when <paramref name="left"/> sorts first.</returns>
+    public static bool operator <(PolicyId left, PolicyId right) => left.CompareTo(right) < 0;
+
+    /// <summary>Orders two identifiers ordinally.</summary>
+    /// <param name="left">The first identifier.</param>
+    /// <param name="right">The second identifier.</param>
+    /// <returns><see langword="true"/> when <paramref name="left"/> sorts last.</returns>
+    public static bool operator >(PolicyId left, PolicyId right) => left.CompareTo(right) > 0;
+
+    /// <summary>Orders two identifiers ordinally.</summary>
+    /// <param name="left">The first identifier.</param>
+    /// <param name="right">The second identifier.</param>
+    /// <returns><see langword="true"/> when <paramref name="left"/> does not sort last.</returns>
+    public static bool operator <=(PolicyId left, PolicyId right) => left.CompareTo(right) <= 0;
+
+    /// <summary>Orders two identifiers ordinally.</summary>
+    /// <param name="left">The first identifier.</param>
+    /// <param name="right">The second identifier.</param>
+    /// <returns><see langword="true"/> when <paramref name="left"/> does not sort first.</returns>
+    public static bool operator >=(PolicyId left, PolicyId right) => left.CompareTo(right) >= 0;
+}

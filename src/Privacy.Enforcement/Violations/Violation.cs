@@ -1,0 +1,116 @@
+namespace Privacy.Enforcement;
+
+/// <summary>The kinds of violation the policy names.</summary>
+public enum ViolationKind
+{
+    /// <summary>Collecting, editing or disseminating others' information (<c>use.no-free-harvesting</c>).</summary>
+    Harvesting = 0,
+
+    /// <summary>Selling or trading others' information (<c>use.no-free-harvesting</c>).</summary>
+    Trading = 1,
+
+    /// <summary>Violating laws or regulations (<c>disclose.user-violation</c>).</summary>
+    LawViolation = 2,
+
+    /// <summary>Violating the service agreement or related rules (<c>disclose.user-violation</c>).</summary>
+    AgreementViolation = 3,
+}
+
+/// <summary>Where a reported violation stands.</summary>
+public enum ViolationStatus
+{
+    /// <summary>Reported, not decided.</summary>
+    Reported = 0,
+
+    /// <summary>Confirmed by the application.</summary>
+    Confirmed = 1,
+
+    /// <summary>Dismissed by the application.</summary>
+    Dismissed = 2,
+}
+
+/// <summary>A violation by a user of the platform. Outside the policy (<c>collect.exempt.violations</c>): never erased by the violator's erasure request.</summary>
+public sealed record Violation
+{
+    /// <summary>Gets the id.</summary>
+    public required ViolationId Id { get; init; }
+
+    /// <summary>Gets the kind.</summary>
+    public required ViolationKind Kind { get; init; }
+
+    /// <summary>Gets the user who committed it.</summary>
+    public required SubjectId Violator { get; init; }
+
+    /// <summary>Gets the host's reference to the evidence.</summary>
+    public required string EvidenceReference { get; init; }
+
+    /// <summary>Gets the subjects whose information was affected.</summary>
+    public IReadOnlyList<SubjectId> AffectedSubjects { get; init; } = [];
+
+    /// <summary>Gets the categories relevant to the violation (what <c>disclose.user-violation</c> may release).</summary>
+    public IReadOnlyList<DataCategory> RelevantCategories { get; init; } = [];
+
+    /// <summary>Gets the status.</summary>
+    public ViolationStatus Status { get; init; }
+
+    /// <summary>Gets when it was reported.</summary>
+    public required DateTimeOffset ReportedAt { get; init; }
+
+    /// <summary>Gets when it was confirmed or dismissed.</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
+}
+
+/// <summary>The measures the application takes against a violator.</summary>
+public enum SanctionKind
+{
+    /// <summary>The user's service agreement was terminated (<c>use.violator-termination</c>).</summary>
+    ServiceAgreementTerminated = 0,
+}
+
+/// <summary>A measure taken against a violator; outside the policy (<c>collect.exempt.violations</c>).</summary>
+/// <param name="Subject">The sanctioned user.</param>
+/// <param name="Violation">The violation it answers.</param>
+/// <param name="Kind">The measure.</param>
+/// <param name="ImposedAt">When (UTC).</param>
+public sealed record Sanction(SubjectId Subject, ViolationId Violation, SanctionKind Kind, DateTimeOffset ImposedAt);
+
+/// <summary>Stores violations and sanctions.</summary>
+public interface IViolationStore
+{
+    /// <summary>Stores a new violation; fails with <see cref="PrivacyStoreException"/> if the id exists.</summary>
+    /// <param name="violation">The violation.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    ValueTask CreateAsync(Violation violation, CancellationToken cancellationToken);
+
+    /// <summary>Finds a violation.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The violation or <see langword="null"/>.</returns>
+    ValueTask<Violation?> FindAsync(ViolationId id, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a violation if it is unchanged since <paramref name="expected"/> was read.</summary>
+    /// <param name="expected">As read.</param>
+    /// <param name="updated">The new state.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when replaced.</returns>
+    ValueTask<bool> TryUpdateAsync(Violation expected, Violation updated, CancellationToken cancellationToken);
+
+    /// <summary>Lists the violations committed by a user.</summary>
+    /// <param name="violator">The user.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The violations.</returns>
+    IAsyncEnumerable<Violation> GetByViolatorAsync(SubjectId violator, CancellationToken cancellationToken);
+
+    /// <summary>Stores a sanction.</summary>
+    /// <param name="sanction">The sanction.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    ValueTask AddSanctionAsync(Sanction sanction, CancellationToken cancellationToken);
+
+    /// <summary>Lists the sanctions imposed on a user.</summary>
+    /// <param name="subject">The user.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The sanctions.</returns>
+    IAsyncEnumerable<Sanction> GetSanctionsAsync(SubjectId subject, CancellationToken cancellationToken);
+}
