@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// Listens to the <see cref="IPrivacyChangeFeed"/>, when one is registered, and drops the cached state of every subject
+/// another instance changed, so a withdrawal made elsewhere is honoured here too. Started by the enforcer; stopped
+/// when the container is disposed.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer; the listening task may observe it after Dispose.")]
+internal sealed class SubjectStateChangeListener : IDisposable
+{
+    private readonly IPrivacyChangeFeed _feed;
+    private readonly SubjectStateCache _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _running;
+
+    public SubjectStateChangeListener(IPrivacyChangeFeed feed, SubjectStateCache cache, TimeProvider time, ILogger logger)
+    {
+        _feed = feed;
+        _cache = cache;
+        _time = time;
+        _logger = logger;
+    }
+
+    public Task Running => _running ?? Task.CompletedTask;
+
+    public void Start() => _running ??= Task.Run(() => ListenAsync(_stopping.Token));
+
+    public void Dispose()
+    {
+        // Not disposed: the listening task may still observe the token while it winds down.
+        _stopping.Cancel();
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var subject in _feed.ListenAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    _cache.Invalidate(subject);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Changes may have been missed while the feed was down: nothing cached can be trusted.
+                DecisionLog.ChangeFeedFailed(_logger, exception.GetType().Name);
+            }
+
+            _cache.InvalidateAll();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
