@@ -59,7 +59,7 @@ internal static class TestPolicies
 }
 
 /// <summary>A policy provider that can publish, standing in for the policy feature's catalog.</summary>
-internal sealed class TestPolicyCatalog : IPolicyProvider, IPolicyPublicationTarget
+internal sealed class TestPolicyCatalog : IPolicyProvider
 {
     private readonly object _gate = new();
     private readonly List<PublishedPolicy> _history = [];
@@ -229,7 +229,7 @@ internal sealed class ConsentTestKit
         Consents = new ConsentService(Store, Catalog, Notifier);
         AcceptanceService = new PolicyAcceptanceService(Acceptances, Catalog, Notifier);
         Objections = new ObjectionService(Acceptances, Catalog, Notifier);
-        Changes = new PolicyChangeService(Store, Catalog, Notifier, Catalog);
+        Changes = new PolicyChangeService(Store, Catalog, Notifier, Catalog.Publish);
     }
 
     public static TimeZoneInfo FarOffZone { get; } = TimeZoneInfo.FindSystemTimeZoneById("Pacific/Kiritimati");
