@@ -127,6 +127,8 @@ public class WithdrawalConcurrencyTests
                 {
                     Interlocked.Increment(ref violations);
                 }
+
+                await Task.Yield();
             }
         })).ToArray();
 
