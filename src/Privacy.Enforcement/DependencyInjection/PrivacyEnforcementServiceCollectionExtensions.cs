@@ -56,6 +56,8 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         AddCoreServices(services);
         AddPolicyServices(services);
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
+        services.AddAuditTrail();
+        services.AddConsents();
         return new PrivacyEnforcementBuilder(services);
     }
 
