@@ -28,7 +28,7 @@ public sealed class EngagementServiceTests
         created.Recipient.Should().Be(Mailer.Value);
         created.RecordId.Should().Be(engagement.Id.ToString());
         created.ClauseIds.Should().Equal(ClauseIds.UseThirdPartyServiceProvider);
-        created.PolicyVersion.Should().Be("test@1.0");
+        created.PolicyVersion.Should().Be($"{StandardPolicy.Id}@{StandardPolicy.Version}");
     }
 
     [Fact]

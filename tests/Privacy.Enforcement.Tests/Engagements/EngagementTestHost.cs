@@ -20,9 +20,9 @@ internal sealed class EngagementTestHost : IAsyncDisposable
     public static readonly RecipientId Sister = new("sister-co");
     public static readonly RecipientId Partner = new("partner-x");
     public static readonly ServiceId Newsletter = new("newsletter");
-    public static readonly DataCategory Email = new("user.contact.email");
-    public static readonly DataCategory Phone = new("user.contact.phone");
-    public static readonly DataCategory Name = new("user.identity.name");
+    public static readonly DataCategory Email = new(StandardDataCategories.Email);
+    public static readonly DataCategory Phone = new(StandardDataCategories.Phone);
+    public static readonly DataCategory Name = new(StandardDataCategories.Name);
     public static readonly SubjectId Alice = new("alice");
     public static readonly SubjectId Bob = new("bob");
 
@@ -40,7 +40,7 @@ internal sealed class EngagementTestHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<IPolicyProvider>(new TestPolicyProvider(TestPolicy));
+        services.AddSingleton<IPolicyProvider>(new PolicyCatalog(PublishedPolicy.Create(TestPolicy)));
         services.AddSingleton<IAuditTrail>(Audit);
         services.AddSingleton<IAuditTrailReader>(Audit);
         services.AddSingleton<ISubjectStateCache>(Cache);
@@ -60,28 +60,13 @@ internal sealed class EngagementTestHost : IAsyncDisposable
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public static PolicyDocument TestPolicy { get; } = new()
-    {
-        Id = "test",
-        Version = "1.0",
-        PublishedAt = Epoch.AddDays(-30),
-        Categories =
-        [
-            new DataCategoryDefinition { Id = "user" },
-            new DataCategoryDefinition { Id = "user.contact" },
-            new DataCategoryDefinition { Id = Email.Value },
-            new DataCategoryDefinition { Id = Phone.Value },
-            new DataCategoryDefinition { Id = "user.identity" },
-            new DataCategoryDefinition { Id = Name.Value },
-        ],
-        Recipients =
-        [
-            new RecipientDefinition { Id = Mailer.Value, Kind = RecipientKind.ServiceProvider },
-            new RecipientDefinition { Id = Sister.Value, Kind = RecipientKind.Affiliate },
-            new RecipientDefinition { Id = Partner.Value, Kind = RecipientKind.Partner },
-        ],
-        Services = [new ServiceDefinition { Id = Newsletter.Value, NecessaryCategories = [Email.Value], Providers = [Mailer.Value] }],
-    };
+    /// <summary>The standard policy with the host's recipients and a newsletter service, as a host would publish it.</summary>
+    public static PolicyDocument TestPolicy { get; } = StandardPolicy.CreateBuilder()
+        .AddRecipient(Mailer.Value, RecipientKind.ServiceProvider, "Acme Mail")
+        .AddRecipient(Sister.Value, RecipientKind.Affiliate, "Sister Co")
+        .AddRecipient(Partner.Value, RecipientKind.Partner, "Partner X")
+        .AddService(Newsletter.Value, [Email.Value], [Mailer.Value, Sister.Value], "Sending the newsletter the user subscribed to")
+        .Build();
 
     public FakeTimeProvider Time { get; }
 
@@ -128,17 +113,6 @@ internal sealed class EngagementTestHost : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
-
-    internal sealed class TestPolicyProvider(PolicyDocument document) : IPolicyProvider
-    {
-        private readonly PublishedPolicy _current = new(document, new PolicyVersion(new PolicyId(document.Id), Version.Parse(document.Version), document.PublishedAt, "test"));
-
-        public PublishedPolicy Current => _current;
-
-        public IReadOnlyList<PublishedPolicy> History => [_current];
-
-        public PublishedPolicy? Find(Version version) => version == _current.Version.Version ? _current : null;
-    }
 
     internal sealed class RecordingAuditTrail : IAuditTrail, IAuditTrailReader
     {
