@@ -182,11 +182,11 @@ internal sealed partial class EngagementService : IEngagementService
         ActiveAsync(_store.GetBySubjectAsync(subject, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReturnOrDeleteObligation> GetPendingObligationsAsync(CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<EngagementEndObligation> GetPendingObligationsAsync(CancellationToken cancellationToken) =>
         PendingAsync(overdueOnly: false, cancellationToken);
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReturnOrDeleteObligation> GetOverdueObligationsAsync(CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<EngagementEndObligation> GetOverdueObligationsAsync(CancellationToken cancellationToken) =>
         PendingAsync(overdueOnly: true, cancellationToken);
 
     /// <inheritdoc />
@@ -266,7 +266,7 @@ internal sealed partial class EngagementService : IEngagementService
         Invalidate(emitted);
         Log.ObligationEmitted(_logger, emitted.Id, emitted.Provider.Value, emitted.ReturnOrDeleteDueBy!.Value);
 
-        var obligation = ReturnOrDeleteObligation.From(emitted)!;
+        var obligation = EngagementEndObligation.From(emitted)!;
         foreach (var handler in _handlers)
         {
             try
@@ -402,12 +402,12 @@ internal sealed partial class EngagementService : IEngagementService
         }
     }
 
-    private async IAsyncEnumerable<ReturnOrDeleteObligation> PendingAsync(bool overdueOnly, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<EngagementEndObligation> PendingAsync(bool overdueOnly, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         await foreach (var engagement in _store.GetEndedAsync(now, cancellationToken).ConfigureAwait(false))
         {
-            if (ReturnOrDeleteObligation.From(engagement) is { IsPending: true } obligation && (!overdueOnly || obligation.IsOverdueAt(now)))
+            if (EngagementEndObligation.From(engagement) is { IsPending: true } obligation && (!overdueOnly || obligation.IsOverdueAt(now)))
             {
                 yield return obligation;
             }

@@ -173,11 +173,11 @@ internal sealed class EngagementTestHost : IAsyncDisposable
     {
         private readonly SemaphoreSlim _received = new(0);
 
-        public ConcurrentQueue<ReturnOrDeleteObligation> Obligations { get; } = new();
+        public ConcurrentQueue<EngagementEndObligation> Obligations { get; } = new();
 
         public Exception? FailWith { get; set; }
 
-        public ValueTask OnEngagementEndedAsync(ReturnOrDeleteObligation obligation, CancellationToken cancellationToken)
+        public ValueTask OnEngagementEndedAsync(EngagementEndObligation obligation, CancellationToken cancellationToken)
         {
             Obligations.Enqueue(obligation);
             _received.Release();
