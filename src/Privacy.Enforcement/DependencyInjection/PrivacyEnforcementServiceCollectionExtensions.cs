@@ -16,6 +16,7 @@ public static class PrivacyEnforcementServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new PrivacyEnforcementBuilder(services);
+        PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         services.AddEngagements().AddViolations();
         if (configure is not null)
         {

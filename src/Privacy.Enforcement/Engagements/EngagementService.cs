@@ -12,7 +12,7 @@ internal sealed partial class EngagementService : IEngagementService
     private readonly IEngagementStore _store;
     private readonly IPolicyProvider _policy;
     private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<EngagementOptions> _options;
+    private readonly IOptionsMonitor<PrivacyDecisionOptions> _options;
     private readonly RecordAudit _audit;
     private readonly EngagementEndSignal _signal;
     private readonly IEngagementEndHandler[] _handlers;
@@ -25,7 +25,7 @@ internal sealed partial class EngagementService : IEngagementService
         IEngagementStore store,
         IPolicyProvider policy,
         TimeProvider time,
-        IOptionsMonitor<EngagementOptions> options,
+        IOptionsMonitor<PrivacyDecisionOptions> options,
         RecordAudit audit,
         EngagementEndSignal signal,
         IEnumerable<IEngagementEndHandler> handlers,
@@ -247,7 +247,8 @@ internal sealed partial class EngagementService : IEngagementService
         var emitted = engagement with
         {
             ObligationEmittedAt = now,
-            ReturnOrDeleteDueBy = end + _options.CurrentValue.ReturnOrDeleteDeadline,
+            // The same deadline a denied decision after the end carries (use.third-party.service-end).
+            ReturnOrDeleteDueBy = end + _options.CurrentValue.ReturnOrDeletePeriod,
         };
         if (!await _store.TryUpdateAsync(engagement, emitted, cancellationToken).ConfigureAwait(false))
         {

@@ -119,7 +119,7 @@ public sealed class EngagementServiceTests
     [Fact]
     public async Task UseThirdPartyServiceEnd_EndReached_EmitsTheObligationExactlyOnce()
     {
-        await using var host = new EngagementTestHost(configure: s => s.Configure<EngagementOptions>(o => o.ReturnOrDeleteDeadline = TimeSpan.FromDays(7)));
+        await using var host = new EngagementTestHost(configure: s => s.Configure<PrivacyDecisionOptions>(o => o.ReturnOrDeletePeriod = TimeSpan.FromDays(7)));
         var engagement = await host.Engagements.EngageAsync(host.MailerForAlice(), None);
 
         host.Time.Advance(TimeSpan.FromHours(1) - TimeSpan.FromTicks(1));
@@ -201,7 +201,7 @@ public sealed class EngagementServiceTests
         var obligation = host.Handler.Obligations.Should().ContainSingle().Subject;
         obligation.Terminated.Should().BeTrue();
         obligation.TerminationReason.Should().Be("contract breached");
-        obligation.DueBy.Should().Be(Epoch.AddMinutes(5) + new EngagementOptions().ReturnOrDeleteDeadline);
+        obligation.DueBy.Should().Be(Epoch.AddMinutes(5) + new PrivacyDecisionOptions().ReturnOrDeletePeriod);
         host.Audit.Events.Select(e => e.Action).Should().Equal("engagement.created", "engagement.terminated", "engagement.ended");
         (await host.Engagements.GetActiveByProviderAsync(Mailer, None).ToListAsync()).Should().BeEmpty();
         (await host.Engagements.EmitEndedObligationsAsync(None)).Should().Be(0);
@@ -328,7 +328,7 @@ public sealed class EngagementServiceTests
     [Fact]
     public async Task UseThirdPartyServiceEnd_OverdueObligations_AreThoseUnconfirmedPastTheDeadline()
     {
-        await using var host = new EngagementTestHost(configure: s => s.Configure<EngagementOptions>(o => o.ReturnOrDeleteDeadline = TimeSpan.FromDays(7)));
+        await using var host = new EngagementTestHost(configure: s => s.Configure<PrivacyDecisionOptions>(o => o.ReturnOrDeletePeriod = TimeSpan.FromDays(7)));
         var first = await host.Engagements.EngageAsync(host.MailerForAlice(), None);
         var second = await host.Engagements.EngageAsync(host.MailerForAlice(TimeSpan.FromDays(3)), None);
         host.Time.Advance(TimeSpan.FromDays(3));
@@ -426,12 +426,12 @@ public sealed class EngagementServiceTests
     }
 
     [Fact]
-    public async Task Options_InvalidDeadline_FailsValidationNamingTheOption()
+    public async Task Options_InvalidRescanInterval_FailsValidationNamingTheOption()
     {
-        await using var host = new EngagementTestHost(configure: s => s.Configure<EngagementOptions>(o => o.ReturnOrDeleteDeadline = TimeSpan.Zero));
+        await using var host = new EngagementTestHost(configure: s => s.AddPrivacyEnforcement().ConfigureEngagements(o => o.MonitorRescanInterval = TimeSpan.Zero));
 
         var act = () => host.Services.GetRequiredService<IOptions<EngagementOptions>>().Value;
 
-        act.Should().Throw<OptionsValidationException>().WithMessage("*EngagementOptions.ReturnOrDeleteDeadline*");
+        act.Should().Throw<OptionsValidationException>().WithMessage("*EngagementOptions.MonitorRescanInterval*between*");
     }
 }
