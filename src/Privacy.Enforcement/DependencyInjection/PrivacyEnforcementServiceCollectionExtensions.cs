@@ -56,6 +56,7 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         AddCoreServices(services);
         AddPolicyServices(services);
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
+        services.AddAuditTrail();
         services.AddEngagements().AddViolations();
         return new PrivacyEnforcementBuilder(services);
     }
