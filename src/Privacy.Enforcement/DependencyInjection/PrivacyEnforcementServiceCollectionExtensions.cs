@@ -55,6 +55,7 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
     {
         AddCoreServices(services);
         AddPolicyServices(services);
+        PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         return new PrivacyEnforcementBuilder(services);
     }
 
