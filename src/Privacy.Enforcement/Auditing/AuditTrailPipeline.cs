@@ -16,7 +16,7 @@ namespace Privacy.Enforcement;
 /// An event whose caller gave up before the writer sealed it is skipped; one sealed before the caller gave up is still
 /// written (a trail may therefore hold the event of a decision that was denied for want of audit, never the reverse).
 /// </remarks>
-internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
+internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
 {
     private static readonly Entry Tick = new(null!, durable: false);
 
@@ -116,6 +116,9 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             await writer.ConfigureAwait(false);
         }
     }
+
+    /// <summary>Flushes and stops the writer; hosts that dispose their container synchronously land here.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

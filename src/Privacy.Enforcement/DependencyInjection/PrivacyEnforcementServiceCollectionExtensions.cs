@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
 
@@ -65,6 +67,10 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
     private static void AddCoreServices(IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+
+        // Hosts without logging configured still resolve the library's loggers (they log nowhere).
+        services.TryAddSingleton<ILoggerFactory, NullLoggerFactory>();
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.AddOptionsWithValidateOnStart<PrivacyEnforcementOptions, PrivacyEnforcementOptionsValidator>();
         services.AddOptionsWithValidateOnStart<StoreRegistrationOptions, StoreRegistrationValidator>();
     }
