@@ -56,6 +56,9 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         AddCoreServices(services);
         AddPolicyServices(services);
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
+        services.AddAuditTrail();
+        services.AddConsents();
+        services.AddEngagements().AddViolations();
         return new PrivacyEnforcementBuilder(services);
     }
 
