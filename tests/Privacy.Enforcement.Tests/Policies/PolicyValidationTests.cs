@@ -315,6 +315,22 @@ public class PolicyValidationTests
     }
 
     [Fact]
+    public void More_purposes_than_the_compiled_form_supports_are_rejected()
+    {
+        var json = With(d =>
+        {
+            var purposes = d.Array("purposes");
+            for (var i = purposes.Count; i <= PolicyDocumentValidator.MaxPurposes; i++)
+            {
+                purposes.Add(new JsonObject { ["id"] = $"purpose-{i}" });
+            }
+        });
+
+        ErrorsOf(json).Should().ContainSingle().Which.Should().Be(new PolicyValidationError(
+            "$.purposes", $"declares {PolicyDocumentValidator.MaxPurposes + 1} purposes but a policy supports at most {PolicyDocumentValidator.MaxPurposes}"));
+    }
+
+    [Fact]
     public void Exactly_the_supported_number_of_categories_loads()
     {
         var json = With(d =>
@@ -344,6 +360,29 @@ public class PolicyValidationTests
         var json = With(d => d.Item("categories", 3).Remove("exemptionClause"));
 
         ErrorsOf(json).Should().ContainSingle().Which.Path.Should().Be("$.categories[3].exemptionClause");
+    }
+
+    [Fact]
+    public void An_exemption_clause_on_a_category_not_flagged_exempt_is_rejected()
+    {
+        var json = With(d => d.Item("categories", 2)["exemptionClause"] = "collect.exempt.search-keywords");
+
+        ErrorsOf(json).Should().ContainSingle().Which.Should().Be(new PolicyValidationError(
+            "$.categories[2].exemptionClause", "category 'user.behavior' names an exemption clause but is not flagged 'exempt'"));
+    }
+
+    [Fact]
+    public void A_json_null_document_is_rejected()
+    {
+        ErrorsOf("null").Should().ContainSingle().Which.Should().Be(new PolicyValidationError("$", "the document is null; expected an object"));
+    }
+
+    [Fact]
+    public void Omitted_lists_load_as_empty_lists()
+    {
+        var json = With(d => d.Item("rules", 0).Remove("purposes"));
+
+        PolicyDocumentSerializer.Load(json).Document.Rules[0].Purposes.Should().NotBeNull().And.BeEmpty();
     }
 
     [Fact]
