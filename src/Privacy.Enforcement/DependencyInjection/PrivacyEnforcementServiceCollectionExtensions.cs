@@ -58,6 +58,7 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         services.AddAuditTrail();
         services.AddConsents();
+        services.AddEngagements().AddViolations();
         return new PrivacyEnforcementBuilder(services);
     }
 
