@@ -18,7 +18,8 @@ public class AuditTrailRegistrationTests
 
         var trail = provider.GetRequiredService<IAuditTrail>();
         trail.Should().BeSameAs(provider.GetRequiredService<IAuditTrail>());
-        provider.GetServices<IHostedService>().Where(s => s.GetType().Name == "AuditTrailHostedService").Should().ContainSingle();
+        // Other features (the decision engine's change listener) add hosted services of their own.
+        provider.GetServices<IHostedService>().Should().ContainSingle(s => s.GetType().Name == "AuditTrailHostedService");
         await trail.RecordAsync(AuditTestData.Event(1), default);
         provider.GetRequiredService<InMemoryAuditSink>().Count.Should().Be(1);
     }
