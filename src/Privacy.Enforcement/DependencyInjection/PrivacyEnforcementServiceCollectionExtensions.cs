@@ -57,6 +57,7 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         AddPolicyServices(services);
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         services.AddAuditTrail();
+        services.AddConsents();
         services.AddEngagements().AddViolations();
         return new PrivacyEnforcementBuilder(services);
     }
