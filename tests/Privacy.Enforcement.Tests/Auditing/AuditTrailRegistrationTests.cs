@@ -18,8 +18,8 @@ public class AuditTrailRegistrationTests
 
         var trail = provider.GetRequiredService<IAuditTrail>();
         trail.Should().BeSameAs(provider.GetRequiredService<IAuditTrail>());
-        // Other features host their own services (the engagement end monitor): count the audit trail's only.
-        provider.GetServices<IHostedService>().Where(h => h.GetType().FullName!.Contains("AuditTrail", StringComparison.Ordinal)).Should().ContainSingle();
+        // Other features (the decision engine's change listener) add hosted services of their own.
+        provider.GetServices<IHostedService>().Should().ContainSingle(s => s.GetType().Name == "AuditTrailHostedService");
         await trail.RecordAsync(AuditTestData.Event(1), default);
         provider.GetRequiredService<InMemoryAuditSink>().Count.Should().Be(1);
     }
