@@ -16,7 +16,7 @@ namespace Privacy.Enforcement;
 /// An event whose caller gave up before the writer sealed it is skipped; one sealed before the caller gave up is still
 /// written (a trail may therefore hold the event of a decision that was denied for want of audit, never the reverse).
 /// </remarks>
-internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
+internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
 {
     private static readonly Entry Tick = new(null!, durable: false);
 
@@ -145,6 +145,9 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
 
         _abort.Dispose();
     }
+
+    /// <summary>Disposes synchronously (a container disposed with <c>Dispose</c>): flushes like <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private void EnsureStarted()
     {

@@ -11,14 +11,14 @@ public class AuditTrailRegistrationTests
     [Fact]
     public async Task In_memory_stores_bring_an_in_memory_trail_registered_once_as_singleton_and_hosted_service()
     {
-        var services = new ServiceCollection();
+        var services = NewServices();
         services.AddPrivacyEnforcement().UseInMemoryStores();
         services.AddPrivacyEnforcement();
         await using var provider = services.BuildServiceProvider();
 
         var trail = provider.GetRequiredService<IAuditTrail>();
         trail.Should().BeSameAs(provider.GetRequiredService<IAuditTrail>());
-        provider.GetServices<IHostedService>().Should().ContainSingle();
+        provider.GetServices<IHostedService>().Where(h => h.GetType().Name == "AuditTrailHostedService").Should().ContainSingle();
         await trail.RecordAsync(AuditTestData.Event(1), default);
         provider.GetRequiredService<InMemoryAuditSink>().Count.Should().Be(1);
     }
@@ -29,14 +29,14 @@ public class AuditTrailRegistrationTests
         var dir = AuditTestData.TempDirectory();
         try
         {
-            var services = new ServiceCollection();
+            var services = NewServices();
             services.AddPrivacyEnforcement()
                 .UseInMemoryStores()
                 .UseJsonLinesAuditTrail(Path.Combine(dir, "trail.jsonl"), Path.Combine(dir, "cp.jsonl"))
                 .ConfigureAuditTrail(o => o.MaxBatchSize = 10);
             await using (var provider = services.BuildServiceProvider())
             {
-                var hosted = provider.GetRequiredService<IHostedService>();
+                var hosted = provider.GetServices<IHostedService>().Single(h => h.GetType().Name == "AuditTrailHostedService");
                 await hosted.StartAsync(default);
                 await provider.GetRequiredService<IAuditTrail>().RecordAsync(AuditTestData.Event(1), default);
                 await hosted.StopAsync(default);
@@ -58,7 +58,7 @@ public class AuditTrailRegistrationTests
         var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["PrivacyEnforcement:Audit:Mode"] = "Asynchronous", ["PrivacyEnforcement:Audit:QueueCapacity"] = "0" })
             .Build();
-        var services = new ServiceCollection();
+        var services = NewServices();
         services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration);
         services.AddPrivacyEnforcement().UseInMemoryStores();
         using var provider = services.BuildServiceProvider();
@@ -69,14 +69,34 @@ public class AuditTrailRegistrationTests
     }
 
     [Fact]
+    public async Task A_reader_the_host_registered_is_kept_by_in_memory_stores()
+    {
+        var services = NewServices();
+        var reader = new FaultySink(_ => false);
+        services.AddSingleton<IAuditTrailReader>(reader);
+        services.AddPrivacyEnforcement().UseInMemoryStores();
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IAuditTrailReader>().Should().BeSameAs(reader);
+        provider.GetRequiredService<IAuditSink>().Should().BeOfType<InMemoryAuditSink>();
+    }
+
+    [Fact]
     public void A_missing_sink_fails_naming_the_method_to_call()
     {
-        var services = new ServiceCollection();
+        var services = NewServices();
         services.AddPrivacyEnforcement();
         using var provider = services.BuildServiceProvider();
 
         var act = () => provider.GetRequiredService<IAuditTrail>();
 
         act.Should().Throw<InvalidOperationException>().WithMessage("*UseJsonLinesAuditTrail*UseInMemoryAuditTrail*");
+    }
+
+    private static ServiceCollection NewServices()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>));
+        return services;
     }
 }
