@@ -79,10 +79,17 @@ public static class PrivacyEnforcementBuilderAuditExtensions
     /// <summary>Registers the in-memory audit trail unless a sink is already chosen (for <c>UseInMemoryStores</c>).</summary>
     internal static void TryAddInMemoryAuditTrail(this PrivacyEnforcementBuilder builder)
     {
-        if (!builder.Services.Any(static d => d.ServiceType == typeof(IAuditSink)))
+        var services = builder.Services;
+        if (services.Any(static d => d.ServiceType == typeof(IAuditSink)))
         {
-            builder.UseInMemoryAuditTrail();
+            return;
         }
+
+        // TryAdd: a reader or checkpoint sink the host registered itself stays.
+        services.TryAddSingleton<InMemoryAuditSink>();
+        services.TryAddSingleton<IAuditSink>(static sp => sp.GetRequiredService<InMemoryAuditSink>());
+        services.TryAddSingleton<IAuditTrailReader>(static sp => sp.GetRequiredService<InMemoryAuditSink>());
+        services.TryAddSingleton<ICheckpointSink>(static sp => sp.GetRequiredService<InMemoryAuditSink>());
     }
 }
 
@@ -95,15 +102,20 @@ internal static class AuditTrailServiceCollectionExtensions
         services.AddOptions<AuditTrailOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditTrailOptions>, AuditTrailOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuditTrailOptions>, AuditTrailConfiguration>());
-        services.TryAddSingleton(static sp => new AuditTrailPipeline(
-            sp.GetService<IAuditSink>() ?? throw new InvalidOperationException(
-                "No audit sink is registered; call AddPrivacyEnforcement().UseJsonLinesAuditTrail(path, checkpointPath), .UseInMemoryAuditTrail(), a store package's Use...() method, or register an IAuditSink."),
-            sp.GetService<IAuditTrailReader>(),
-            sp.GetService<ICheckpointSink>(),
-            sp.GetService<IAuditCheckpointSigner>(),
-            sp.GetRequiredService<IOptions<AuditTrailOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<AuditTrailPipeline>>()));
+        services.TryAddSingleton(static sp =>
+        {
+            var sink = sp.GetService<IAuditSink>() ?? throw new InvalidOperationException(
+                "No audit sink is registered; call AddPrivacyEnforcement().UseJsonLinesAuditTrail(path, checkpointPath), .UseInMemoryAuditTrail(), a store package's Use...() method, or register an IAuditSink.");
+            var reader = sink as IAuditTrailReader ?? sp.GetService<IAuditTrailReader>(); // resume from the sink it writes to
+            return new AuditTrailPipeline(
+                sink,
+                reader,
+                sp.GetService<ICheckpointSink>(),
+                sp.GetService<IAuditCheckpointSigner>(),
+                sp.GetRequiredService<IOptions<AuditTrailOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<AuditTrailPipeline>>());
+        });
         services.TryAddSingleton<IAuditTrail>(static sp => sp.GetRequiredService<AuditTrailPipeline>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditTrailHostedService>());
     }
