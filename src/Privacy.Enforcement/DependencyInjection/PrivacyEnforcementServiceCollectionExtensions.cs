@@ -16,6 +16,7 @@ public static class PrivacyEnforcementServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new PrivacyEnforcementBuilder(services);
+        PrivacyEnforcementBuilderSubjectRightsExtensions.AddSubjectRights(services);
         if (configure is not null)
         {
             services.Configure(configure);
