@@ -64,7 +64,7 @@ public interface IPersonalDataSource
 
     /// <summary>Erases a subject's data of the given categories (<c>store.subject-delete</c>). Erasing what is already gone succeeds.</summary>
     /// <param name="subject">The subject.</param>
-    /// <param name="categories">The categories to erase (the source's categories minus those under legal hold).</param>
+    /// <param name="categories">The categories to erase, each covering the categories within it (the source's categories minus those under legal hold).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The categories of which the source held and erased data.</returns>
     ValueTask<IReadOnlyList<DataCategory>> EraseAsync(SubjectId subject, IReadOnlyList<DataCategory> categories, CancellationToken cancellationToken);

@@ -27,6 +27,27 @@ public sealed record LegalHold
     /// <summary>Gets when it was released, if it was.</summary>
     public DateTimeOffset? ReleasedAt { get; init; }
 
+    /// <summary>Returns whether erasing <paramref name="category"/> would touch held data: the hold covers it, or holds a category within it.</summary>
+    /// <param name="category">The category a source would erase.</param>
+    /// <returns><see langword="true"/> when the category must be kept.</returns>
+    public bool Restricts(DataCategory category)
+    {
+        if (Holds(category))
+        {
+            return true;
+        }
+
+        foreach (var held in Categories)
+        {
+            if (held.IsWithin(category))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Returns whether the hold covers a category.</summary>
     /// <param name="category">The category.</param>
     /// <returns><see langword="true"/> when held.</returns>

@@ -14,16 +14,6 @@ namespace Privacy.Enforcement.SubjectRights;
 /// </summary>
 internal sealed partial class SubjectRightsService : ISubjectRightsService
 {
-    internal const string ConsentsWithdrawStep = "$consents.withdraw";
-    internal const string SubjectKeyStep = "$subject-key";
-    internal const string EngagementsStep = "$engagements";
-    internal const string AuditStep = "$audit.erasure";
-    internal const string ConsentsDeleteStep = "$consents.delete";
-    internal const string AcceptancesDeleteStep = "$acceptances.delete";
-    internal const string PseudonymStep = "$pseudonym";
-    internal const string RecordsStep = "$records";
-    internal const string LedgerStep = "$disclosure-ledger";
-
     private readonly IPersonalDataSource[] _sources;
     private readonly ISubjectRightsRequestStore _requests;
     private readonly IConsentStore _consents;
@@ -114,14 +104,14 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
         }
 
         SubjectDataExport? records = null;
-        steps.Add(await RunAsync(Find(request.Steps, RecordsStep), RecordsStep, async () =>
+        steps.Add(await RunAsync(Find(request.Steps, SubjectRightsStepNames.Records), SubjectRightsStepNames.Records, async () =>
         {
             records = await ReadRecordsAsync(subject, cancellationToken).ConfigureAwait(false);
             return [];
         }, cancellationToken).ConfigureAwait(false));
 
         List<ExportedDisclosure> ledger = [];
-        steps.Add(await RunAsync(Find(request.Steps, LedgerStep), LedgerStep, async () =>
+        steps.Add(await RunAsync(Find(request.Steps, SubjectRightsStepNames.DisclosureLedger), SubjectRightsStepNames.DisclosureLedger, async () =>
         {
             ledger = await ReadLedgerAsync(pseudonym, cancellationToken).ConfigureAwait(false);
             return [];
@@ -256,11 +246,11 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
         var steps = new List<SubjectRightsStepResult>();
 
         // End the consents first: no later decision may rely on them, even while a source still fails.
-        steps.Add(await RunAsync(Find(request.Steps, ConsentsWithdrawStep), ConsentsWithdrawStep, () => WithdrawConsentsAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false));
+        steps.Add(await RunAsync(Find(request.Steps, SubjectRightsStepNames.ConsentsWithdraw), SubjectRightsStepNames.ConsentsWithdraw, () => WithdrawConsentsAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false));
 
         foreach (var source in _sources)
         {
-            var toErase = source.Categories.Where(c => !holds.Exists(h => h.Holds(c))).ToArray();
+            var toErase = source.Categories.Where(c => !holds.Exists(h => h.Restricts(c))).ToArray();
             var previous = Find(request.Steps, source.Name);
             if (toErase.Length == 0)
             {
@@ -271,14 +261,14 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
             steps.Add(await RunAsync(previous, source.Name, async () => await source.EraseAsync(subject, toErase, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
         }
 
-        steps.Add(await RunAsync(Find(request.Steps, SubjectKeyStep), SubjectKeyStep, async () =>
+        steps.Add(await RunAsync(Find(request.Steps, SubjectRightsStepNames.SubjectKey), SubjectRightsStepNames.SubjectKey, async () =>
         {
             // Crypto-shredding: fields the host encrypted under this key become unreadable.
             var destroyed = _keys is not null && await _keys.DeleteAsync(subject, cancellationToken).ConfigureAwait(false);
             return destroyed ? [] : null;
         }, cancellationToken).ConfigureAwait(false));
 
-        steps.Add(await RunAsync(Find(request.Steps, EngagementsStep), EngagementsStep, async () =>
+        steps.Add(await RunAsync(Find(request.Steps, SubjectRightsStepNames.Engagements), SubjectRightsStepNames.Engagements, async () =>
         {
             obligations = await EmitObligationsAsync(request, pseudonym, cancellationToken).ConfigureAwait(false);
             return [.. obligations.SelectMany(o => o.Categories).Distinct()];
@@ -287,7 +277,7 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
         Invalidate(subject);
 
         // The records that prove past lawful processing go only once every source has erased.
-        var finalSteps = new[] { AuditStep, ConsentsDeleteStep, AcceptancesDeleteStep, PseudonymStep };
+        var finalSteps = new[] { SubjectRightsStepNames.AuditErasure, SubjectRightsStepNames.ConsentsDelete, SubjectRightsStepNames.AcceptancesDelete, SubjectRightsStepNames.Pseudonym };
         var ready = steps.TrueForAll(s => s.Status is SubjectRightsStepStatus.Succeeded or SubjectRightsStepStatus.NotApplicable);
         foreach (var name in finalSteps)
         {
@@ -300,19 +290,19 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
 
             var step = name switch
             {
-                AuditStep => await RunAsync(previous, name, async () =>
+                SubjectRightsStepNames.AuditErasure => await RunAsync(previous, name, async () =>
                 {
                     var evidence = steps.Where(s => s.Status == SubjectRightsStepStatus.Succeeded)
                         .Select(s => $"{s.Source}:{string.Join('|', s.Categories.Select(c => c.Value))}");
                     await RecordAsync(request, "subject-rights.erase.erased", pseudonym, Categories(steps), [.. evidence], cancellationToken).ConfigureAwait(false);
                     return [];
                 }, cancellationToken).ConfigureAwait(false),
-                ConsentsDeleteStep => await RunAsync(previous, name, async () =>
+                SubjectRightsStepNames.ConsentsDelete => await RunAsync(previous, name, async () =>
                 {
                     await _consents.DeleteSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
                     return [];
                 }, cancellationToken).ConfigureAwait(false),
-                AcceptancesDeleteStep => await RunAsync(previous, name, async () =>
+                SubjectRightsStepNames.AcceptancesDelete => await RunAsync(previous, name, async () =>
                 {
                     await _acceptances.DeleteSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
                     return [];
