@@ -16,6 +16,8 @@ public static class PrivacyEnforcementServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new PrivacyEnforcementBuilder(services);
+        PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
+        services.AddEngagements().AddViolations();
         PrivacyEnforcementBuilderSubjectRightsExtensions.AddSubjectRights(services);
         if (configure is not null)
         {
