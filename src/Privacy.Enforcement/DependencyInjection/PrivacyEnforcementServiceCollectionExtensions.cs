@@ -16,6 +16,7 @@ public static class PrivacyEnforcementServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new PrivacyEnforcementBuilder(services);
+        services.AddAuditTrail();
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         services.AddEngagements().AddViolations();
         PrivacyEnforcementBuilderSubjectRightsExtensions.AddSubjectRights(services);
