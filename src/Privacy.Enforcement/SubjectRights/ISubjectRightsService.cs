@@ -40,6 +40,14 @@ public interface ISubjectRightsService
     /// listed in <see cref="SubjectRightsRequest.Kept"/>. A failing source leaves the request open: call
     /// <see cref="RetryAsync"/> (or erase again).
     /// </summary>
+    /// <remarks>
+    /// Consent records: the facts prove that past processing was lawful, so they are not deleted at once. First every
+    /// live consent gets a withdrawal fact (no later decision relies on it, even while a source still fails); when every
+    /// source has erased, the audit trail records the erasure under the pseudonym (with what each source erased), then
+    /// the consent facts, acceptances and objections are deleted, and the pseudonym mapping last. The trail keeps the
+    /// proof without identifying the subject; violation and sanction records (<c>collect.exempt.violations</c>) and data
+    /// under legal hold stay. The request record keeps the subject id as the proof that the right was honoured.
+    /// </remarks>
     /// <param name="subject">The subject.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The request with its evidence of erasure.</returns>
