@@ -61,6 +61,7 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         services.AddAuditTrail();
         services.AddConsents();
         services.AddEngagements().AddViolations();
+        PrivacyEnforcementBuilderSubjectRightsExtensions.AddSubjectRights(services);
         return new PrivacyEnforcementBuilder(services);
     }
 
