@@ -117,9 +117,6 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
     }
 
-    /// <summary>Flushes and stops the writer; hosts that dispose their container synchronously land here.</summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
