@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Privacy.Enforcement.Sample;
+
+/// <summary>Wires the library the way a host does and plays the story through it.</summary>
+public static class SampleApp
+{
+    /// <summary>The instant the story starts at; the sample's clock moves forward from here.</summary>
+    public static readonly DateTimeOffset StoryStart = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Runs the story.</summary>
+    /// <param name="output">Where the story is printed.</param>
+    /// <param name="dataDirectory">The folder the database file lives in; the story starts from a fresh file.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>0 when every step came out as expected; 1 otherwise.</returns>
+    public static async Task<int> RunAsync(TextWriter output, string dataDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Directory.CreateDirectory(dataDirectory);
+        var databasePath = Path.Combine(dataDirectory, "privacy-sample.db");
+
+        // Each run starts from a fresh database so the story is the same every time.
+        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        var clock = new ManualClock(StoryStart);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddPrivacyEnforcement()
+                .UseInMemoryStores();
+
+        var log = new StoryLog(output);
+        output.WriteLine("Privacy.Enforcement sample: one user's story under the standard policy");
+        output.WriteLine($"Database: {databasePath}");
+
+        await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }))
+        {
+            await new Story(provider, clock, log).RunAsync(cancellationToken);
+        }
+
+        log.EndSection();
+        output.WriteLine();
+        output.WriteLine($"Story: {log.Steps} steps, {log.Failures.Count} failed");
+        foreach (var failure in log.Failures)
+        {
+            output.WriteLine("  " + failure);
+        }
+
+        return log.Failures.Count == 0 ? 0 : 1;
+    }
+}
