@@ -16,6 +16,7 @@ public static class PrivacyEnforcementServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new PrivacyEnforcementBuilder(services);
+        services.AddConsents();
         if (configure is not null)
         {
             services.Configure(configure);
