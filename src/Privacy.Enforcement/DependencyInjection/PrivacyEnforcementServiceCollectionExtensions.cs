@@ -17,6 +17,7 @@ public static class PrivacyEnforcementServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var builder = new PrivacyEnforcementBuilder(services);
         services.AddConsents();
+        services.AddEngagements().AddViolations();
         if (configure is not null)
         {
             services.Configure(configure);
