@@ -18,6 +18,7 @@ public static class PrivacyEnforcementServiceCollectionExtensions
         var builder = new PrivacyEnforcementBuilder(services);
         services.AddConsents();
         services.AddEngagements().AddViolations();
+        services.AddAuditTrail();
         if (configure is not null)
         {
             services.Configure(configure);
