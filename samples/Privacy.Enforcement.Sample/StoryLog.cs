@@ -76,7 +76,7 @@ public sealed class StoryLog
             Lines(decision.Reasons),
             Lines(decision.Obligations));
         var ok = decision.Outcome == expected
-            && (expectedReason is null || decision.Reasons.Contains(expectedReason))
+            && (expectedReason is null || decision.Reasons.Any(r => r == expectedReason || r.StartsWith(expectedReason + " ", StringComparison.Ordinal)))
             && (expectedClause is null || decision.Clauses.Contains(expectedClause));
         var wanted = expected + (expectedReason is null ? string.Empty : $" ({expectedReason})") + (expectedClause is null ? string.Empty : $" [{expectedClause}]");
         Record(id, ok, $"{request}: expected {wanted}, got {decision.Outcome}");
