@@ -19,6 +19,7 @@ public static class PrivacyEnforcementServiceCollectionExtensions
         services.AddConsents();
         services.AddEngagements().AddViolations();
         services.AddAuditTrail();
+        PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         if (configure is not null)
         {
             services.Configure(configure);
