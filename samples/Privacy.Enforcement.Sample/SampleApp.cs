@@ -30,7 +30,8 @@ public static class SampleApp
         var clock = new ManualClock(StoryStart);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddPrivacyEnforcement(options => options.UsePolicyDocument(SamplePolicy.Version1))
+        builder.Services.AddSingleton<IPolicyProvider>(new PolicyCatalog(PublishedPolicy.Create(SamplePolicy.Version1)));
+        builder.Services.AddPrivacyEnforcement()
                         .UseSqlite($"Data Source={databasePath}");
 
         var log = new StoryLog(output);
