@@ -46,7 +46,6 @@ public static class SampleApp
             await host.StopAsync(cancellationToken);
         }
 
-        log.EndSection();
         output.WriteLine();
         output.WriteLine($"Story: {log.Steps} steps, {log.Failures.Count} failed");
         foreach (var failure in log.Failures)

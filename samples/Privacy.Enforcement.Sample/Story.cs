@@ -111,8 +111,8 @@ internal sealed class Story
             new UseRequest(Alice, [email], OwnMarketing), DecisionOutcome.Deny, DecisionReason.Objected, "use.own-marketing");
 
         var acme = new Recipient(AcmeOffers, RecipientKind.Partner);
-        await Decide("share alice's e-mail with partner acme-offers for its marketing, no consent",
-            new DisclosureRequest(Alice, [email], PartnerMarketing, acme, new ConsentEvidence()), DecisionOutcome.Deny, DecisionReason.ConsentMissing);
+        await Decide("share alice's e-mail with partner acme-offers for its marketing, no consent to name",
+            new DisclosureRequest(Alice, [email], PartnerMarketing, acme, new ConsentEvidence()), DecisionOutcome.Deny, DecisionReason.EvidenceMissing, "disclose.consent");
 
         var consent = await GrantAsync(Alice, [PartnerMarketing], [email], [ProcessingAct.Disclose], "alice consents to acme-offers marketing to her by e-mail", recipient: AcmeOffers);
         await Decide("share alice's e-mail with acme-offers after her consent",
@@ -206,8 +206,8 @@ internal sealed class Story
         var phoneConsent = await GrantAsync(Alice, [ServiceProvision], [new(Phone)], [ProcessingAct.Disclose], "alice consents to city-insurance receiving her phone number", recipient: CityInsurance);
         await Decide("(1) consent: alice's phone to city-insurance, naming her consent",
             new DisclosureRequest(Alice, [new(Phone)], ServiceProvision, insurer, new ConsentEvidence { ConsentId = phoneConsent.ConsentId }), DecisionOutcome.Permit, clause: "disclose.consent");
-        await Decide("(1) consent: alice's address to city-insurance (not consented)",
-            new DisclosureRequest(Alice, [new(Address)], ServiceProvision, insurer, new ConsentEvidence()), DecisionOutcome.Deny, DecisionReason.ConsentMissing);
+        await Decide("(1) consent: alice's phone to city-insurance, no consent named",
+            new DisclosureRequest(Alice, [new(Phone)], ServiceProvision, insurer, new ConsentEvidence()), DecisionOutcome.Deny, DecisionReason.EvidenceMissing);
 
         // (2) disclose.service-necessity
         Tick();
@@ -367,8 +367,8 @@ internal sealed class Story
         [.. decision.PermittedCategories.Select(c => c.Value)],
         [.. decision.WithheldCategories.Select(c => c.Value)],
         [.. decision.Clauses],
-        [.. decision.Reasons.Select(r => $"{r.Reason}" + (r.Clause is null ? string.Empty : $" ({r.Clause})"))],
-        [.. decision.Obligations.Select(o => o.ToString())]);
+        [.. decision.Reasons.Select(r => $"{r.Reason}" + (r.Clause is null ? string.Empty : $" ({r.Clause})") + (r.Categories.IsEmpty ? string.Empty : $": {r.Categories}"))],
+        [.. decision.Obligations.Select(o => o.Kind + (o.Deadline is { } due ? $" by {due:yyyy-MM-dd HH:mm}" : string.Empty))]);
 
     private void Tick() => _clock.Advance(TimeSpan.FromMinutes(1));
 

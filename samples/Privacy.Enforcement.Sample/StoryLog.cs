@@ -5,7 +5,7 @@ namespace Privacy.Enforcement.Sample;
 /// <param name="Permitted">The categories released.</param>
 /// <param name="Withheld">The categories withheld.</param>
 /// <param name="Clauses">The clause ids behind the decision.</param>
-/// <param name="Reasons">The reasons for what was denied or withheld.</param>
+/// <param name="Reasons">The reasons for what was denied or withheld, each starting with the reason's name.</param>
 /// <param name="Obligations">What the host must carry out.</param>
 public sealed record DecisionRow(
     string Outcome,
@@ -16,17 +16,15 @@ public sealed record DecisionRow(
     IReadOnlyList<string> Obligations);
 
 /// <summary>
-/// Prints the story section by section: a table of the decisions of each section, then one check line per step
-/// saying whether it produced what the policy says it must. The sample exits non-zero when any check failed, so it
-/// doubles as an end-to-end test.
+/// Prints the story: each decision as a small table (request, outcome, permitted and withheld categories, clause
+/// ids, reasons, obligations), and after every step a check line saying whether it came out as the policy requires.
+/// The sample exits non-zero when any check failed, so it doubles as an end-to-end test.
 /// </summary>
 public sealed class StoryLog
 {
-    private const int CellWidth = 30;
+    private const int ValueWidth = 72;
     private readonly TextWriter _output;
-    private readonly List<string> _checks = [];
     private readonly List<string> _failures = [];
-    private TextTable? _table;
     private int _section;
     private int _step;
 
@@ -44,19 +42,17 @@ public sealed class StoryLog
     /// <param name="title">What the section shows.</param>
     public void Section(string title)
     {
-        EndSection();
         _section++;
         _step = 0;
         _output.WriteLine();
         _output.WriteLine($"== {_section}. {title}");
-        _table = new TextTable(CellWidth, "#", "Request", "Outcome", "Permitted", "Withheld", "Clause ids", "Reasons", "Obligations");
     }
 
     /// <summary>Prints a line of narration.</summary>
     /// <param name="text">The text.</param>
     public void Say(string text) => _output.WriteLine("   " + text);
 
-    /// <summary>Records a decision and checks its outcome (and, when given, that it carries a reason).</summary>
+    /// <summary>Prints a decision and checks its outcome (and, when given, a reason it must give and a clause it must cite).</summary>
     /// <param name="request">What was asked, in words.</param>
     /// <param name="decision">What the library decided.</param>
     /// <param name="expected">The outcome the policy requires.</param>
@@ -66,15 +62,15 @@ public sealed class StoryLog
     {
         ArgumentNullException.ThrowIfNull(decision);
         var id = NextStepId();
-        _table?.AddRow(
-            id,
-            request,
-            decision.Outcome,
-            Lines(decision.Permitted),
-            Lines(decision.Withheld),
-            Lines(decision.Clauses),
-            Lines(decision.Reasons),
-            Lines(decision.Obligations));
+        var table = new TextTable(ValueWidth, id, request) { RuleBetweenRows = false, FixedWidth = true };
+        table.AddRow("outcome", decision.Outcome);
+        table.AddRow("permitted", Lines(decision.Permitted));
+        table.AddRow("withheld", Lines(decision.Withheld));
+        table.AddRow("clause ids", Lines(decision.Clauses));
+        table.AddRow("reasons", Lines(decision.Reasons));
+        table.AddRow("obligations", Lines(decision.Obligations));
+        table.WriteTo(_output);
+
         var ok = decision.Outcome == expected
             && (expectedReason is null || decision.Reasons.Any(r => r == expectedReason || r.StartsWith(expectedReason + " ", StringComparison.Ordinal)))
             && (expectedClause is null || decision.Clauses.Contains(expectedClause));
@@ -87,30 +83,13 @@ public sealed class StoryLog
     /// <param name="ok">Whether it came out as the policy requires.</param>
     public void Check(string what, bool ok) => Record(NextStepId(), ok, what);
 
-    /// <summary>Ends the current section: prints its table (if it had decisions) and its check lines.</summary>
-    public void EndSection()
-    {
-        if (_table is { Count: > 0 } table)
-        {
-            table.WriteTo(_output);
-        }
-
-        foreach (var line in _checks)
-        {
-            _output.WriteLine(line);
-        }
-
-        _checks.Clear();
-        _table = null;
-    }
-
     private string NextStepId() => $"{_section}.{++_step}";
 
     private void Record(string id, bool ok, string text)
     {
         Steps++;
         var line = $"   [{(ok ? "ok" : "FAIL")}] {id} {text}";
-        _checks.Add(line);
+        _output.WriteLine(line);
         if (!ok)
         {
             _failures.Add(line.Trim());

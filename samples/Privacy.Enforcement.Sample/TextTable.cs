@@ -19,6 +19,12 @@ public sealed class TextTable
         _maxCellWidth = maxCellWidth;
     }
 
+    /// <summary>Gets or sets a value indicating whether a rule is drawn between rows (the header is always ruled off).</summary>
+    public bool RuleBetweenRows { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether every column but the first is as wide as the wrap width, so tables printed one after another line up.</summary>
+    public bool FixedWidth { get; set; }
+
     /// <summary>Gets the number of rows added.</summary>
     public int Count => _rows.Count;
 
@@ -50,14 +56,25 @@ public sealed class TextTable
             }
         }
 
+        if (FixedWidth)
+        {
+            for (var c = 1; c < widths.Length; c++)
+            {
+                widths[c] = Math.Max(widths[c], _maxCellWidth);
+            }
+        }
+
         var rule = "+" + string.Join("+", widths.Select(w => new string('-', w + 2))) + "+";
         output.WriteLine(rule);
         WriteRow(output, header, widths);
         output.WriteLine(rule.Replace('-', '='));
-        foreach (var row in rows)
+        for (var r = 0; r < rows.Count; r++)
         {
-            WriteRow(output, row, widths);
-            output.WriteLine(rule);
+            WriteRow(output, rows[r], widths);
+            if (RuleBetweenRows || r == rows.Count - 1)
+            {
+                output.WriteLine(rule);
+            }
         }
     }
 
