@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -20,7 +21,9 @@ public static class SampleApp
         Directory.CreateDirectory(dataDirectory);
         var databasePath = Path.GetFullPath(Path.Combine(dataDirectory, "privacy-sample.db"));
 
-        // Each run starts from a fresh database so the story is the same every time.
+        // Each run starts from a fresh database so the story is the same every time. Pooled connections of an earlier
+        // run in this process would still point at the deleted file, so they go first.
+        SqliteConnection.ClearAllPools();
         foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
         {
             File.Delete(file);
