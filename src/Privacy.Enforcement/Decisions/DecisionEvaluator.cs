@@ -400,14 +400,14 @@ internal static class DecisionEvaluator
                     return;
                 }
 
-                limit = context.Subject.Covered(draft.Permitted, purpose, DiscloseAct, filter, at, consent.ConsentId);
-                if (limit.IsEmpty && consent.ConsentId is not null && !context.Subject.Covered(draft.Permitted, purpose, DiscloseAct, filter, at).IsEmpty)
+                if (consent.ConsentId is { } relied && !context.Subject.Names(relied, purpose, filter))
                 {
-                    // The consent named is not the one that covers this recipient and purpose.
+                    // The consent named is for another recipient or purpose.
                     draft.Refuse(DecisionReason.EvidenceInconsistent, ground.Clause);
                     return;
                 }
 
+                limit = context.Subject.Covered(draft.Permitted, purpose, DiscloseAct, filter, at, consent.ConsentId);
                 var permission = recipient.Kind == RecipientKind.Affiliate ? -1 : RuleClause(policy, RuleKind.PermitTransferWithPriorConsent, allowMissing: true);
                 WithholdUncovered(context, draft.Permitted.Except(limit), purpose, DiscloseAct, filter, permission >= 0 ? permission : ground.Clause, ref draft);
                 if (!limit.IsEmpty)

@@ -94,6 +94,20 @@ internal sealed class SubjectSnapshot
         return latestStart == long.MinValue && later ? DecisionReason.ConsentNotPrior : reason;
     }
 
+    /// <summary>Returns whether the consent with this id was ever granted for the purpose and the recipient (or its kind).</summary>
+    public bool Names(ConsentId id, int purpose, in RecipientFilter recipient)
+    {
+        foreach (ref readonly var span in Consents.AsSpan())
+        {
+            if (span.Id == id.Value && !span.Refusal && (span.Purposes & (1UL << purpose)) != 0 && recipient.Matches(span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Returns whether a consent with this id exists at all.</summary>
     public bool HasConsent(ConsentId id)
     {
