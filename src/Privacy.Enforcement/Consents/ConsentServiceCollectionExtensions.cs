@@ -9,7 +9,6 @@ internal static class ConsentServiceCollectionExtensions
 {
     public static IServiceCollection AddConsents(this IServiceCollection services)
     {
-        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ConsentReceiptOptions>();
         services.TryAddSingleton(sp => new SubjectChangeNotifier(
             sp.GetRequiredService<TimeProvider>(),
@@ -30,17 +29,19 @@ internal static class ConsentServiceCollectionExtensions
             Required<IAcceptanceStore>(sp, "acceptance store"),
             Required<IPolicyProvider>(sp, "policy provider"),
             sp.GetRequiredService<SubjectChangeNotifier>()));
-        services.TryAddSingleton<IPolicyChangeService>(sp => new PolicyChangeService(
-            Required<IConsentStore>(sp, "consent store"),
-            Required<IPolicyProvider>(sp, "policy provider"),
-            sp.GetRequiredService<SubjectChangeNotifier>(),
-            sp.GetService<IPolicyPublicationTarget>()));
+        services.TryAddSingleton<IPolicyChangeService>(sp =>
+        {
+            var policies = Required<IPolicyProvider>(sp, "policy provider");
+
+            // Publishing goes through the catalog only when the catalog is what decisions read (changes.replace).
+            Func<PolicyDocument, PublishedPolicy>? publish = policies is PolicyCatalog catalog ? catalog.Publish : null;
+            return new PolicyChangeService(Required<IConsentStore>(sp, "consent store"), policies, sp.GetRequiredService<SubjectChangeNotifier>(), publish);
+        });
         return services;
     }
 
     private static T Required<T>(IServiceProvider services, string what)
         where T : class =>
         services.GetService<T>() ?? throw new InvalidOperationException(
-            $"No {what} ({typeof(T).Name}) is registered; call AddPrivacyEnforcement().UseInMemoryStores(), a store package "
-            + "such as .UseSqlite(...), and configure a policy.");
+            $"No {what} ({typeof(T).Name}) is registered; call AddPrivacyEnforcement().UseInMemoryStores(), .UseSqlite(...) or .UsePostgreSql(...).");
 }

@@ -56,10 +56,3 @@ public sealed record PolicyPublicationReport(
 /// <param name="GivenUnder">The version the consent was given under.</param>
 /// <param name="Causes">What changed for it (policy terms only).</param>
 public sealed record AffectedConsent(SubjectId Subject, ConsentId ConsentId, PolicyVersion GivenUnder, IReadOnlyList<string> Causes);
-
-/// <summary>The policy catalog's ability to make a new version current; registered by the policy feature.</summary>
-internal interface IPolicyPublicationTarget
-{
-    /// <summary>Validates, hashes and publishes the document as the version in force.</summary>
-    PublishedPolicy Publish(PolicyDocument document);
-}

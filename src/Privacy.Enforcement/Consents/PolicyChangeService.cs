@@ -6,10 +6,10 @@ internal sealed class PolicyChangeService : IPolicyChangeService, IDisposable
     private readonly IConsentStore _store;
     private readonly IPolicyProvider _policies;
     private readonly SubjectChangeNotifier _notifier;
-    private readonly IPolicyPublicationTarget? _target;
+    private readonly Func<PolicyDocument, PublishedPolicy>? _publish;
     private readonly SemaphoreSlim _publishing = new(1, 1);
 
-    public PolicyChangeService(IConsentStore store, IPolicyProvider policies, SubjectChangeNotifier notifier, IPolicyPublicationTarget? target = null)
+    public PolicyChangeService(IConsentStore store, IPolicyProvider policies, SubjectChangeNotifier notifier, Func<PolicyDocument, PublishedPolicy>? publish = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(policies);
@@ -17,21 +17,21 @@ internal sealed class PolicyChangeService : IPolicyChangeService, IDisposable
         _store = store;
         _policies = policies;
         _notifier = notifier;
-        _target = target;
+        _publish = publish;
     }
 
     public async ValueTask<PolicyPublicationReport> PublishAsync(PolicyDocument document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var target = _target ?? throw new InvalidOperationException(
-            "No policy catalog that can publish is registered. Register the policy catalog with AddPrivacyEnforcement(...), "
+        var publish = _publish ?? throw new InvalidOperationException(
+            "The registered IPolicyProvider is not the PolicyCatalog, so this service cannot publish through it. "
             + "or publish through your own IPolicyProvider and call IPolicyChangeService.ApplyPublicationAsync.");
 
         await _publishing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var previous = _policies.Current;
-            var published = target.Publish(document);
+            var published = publish(document);
             return await ApplyCoreAsync(previous, published, cancellationToken).ConfigureAwait(false);
         }
         finally
