@@ -1,16 +1,14 @@
 namespace Privacy.Enforcement;
 
-/// <summary>Options of service engagements, bound from <c>PrivacyEnforcement:Engagements</c> and validated at start-up.</summary>
+/// <summary>
+/// Options of the engagement end monitor, bound from <c>PrivacyEnforcement:Engagements</c> and validated at start-up.
+/// The return-or-delete deadline is <see cref="PrivacyDecisionOptions.ReturnOrDeletePeriod"/>: one setting, so the
+/// obligation an end emits and the one a later denied decision carries name the same deadline.
+/// </summary>
 public sealed class EngagementOptions
 {
     /// <summary>The configuration section, under <see cref="PrivacyEnforcementOptions.SectionName"/>, the options bind from.</summary>
     public const string SectionName = "Engagements";
-
-    /// <summary>
-    /// Gets or sets how long a provider has, from the end of its engagement, to return or delete what it holds
-    /// (<c>use.third-party.service-end</c>). Default 30 days; between one minute and 3650 days.
-    /// </summary>
-    public TimeSpan ReturnOrDeleteDeadline { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
     /// Gets or sets the longest the end monitor sleeps before it looks at the store again, so that engagements created

@@ -12,7 +12,7 @@ internal sealed partial class EngagementService : IEngagementService
     private readonly IEngagementStore _store;
     private readonly IPolicyProvider _policy;
     private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<EngagementOptions> _options;
+    private readonly IOptionsMonitor<PrivacyDecisionOptions> _options;
     private readonly RecordAudit _audit;
     private readonly EngagementEndSignal _signal;
     private readonly IEngagementEndHandler[] _handlers;
@@ -25,7 +25,7 @@ internal sealed partial class EngagementService : IEngagementService
         IEngagementStore store,
         IPolicyProvider policy,
         TimeProvider time,
-        IOptionsMonitor<EngagementOptions> options,
+        IOptionsMonitor<PrivacyDecisionOptions> options,
         RecordAudit audit,
         EngagementEndSignal signal,
         IEnumerable<IEngagementEndHandler> handlers,
@@ -182,11 +182,11 @@ internal sealed partial class EngagementService : IEngagementService
         ActiveAsync(_store.GetBySubjectAsync(subject, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReturnOrDeleteObligation> GetPendingObligationsAsync(CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<EngagementEndObligation> GetPendingObligationsAsync(CancellationToken cancellationToken) =>
         PendingAsync(overdueOnly: false, cancellationToken);
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReturnOrDeleteObligation> GetOverdueObligationsAsync(CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<EngagementEndObligation> GetOverdueObligationsAsync(CancellationToken cancellationToken) =>
         PendingAsync(overdueOnly: true, cancellationToken);
 
     /// <inheritdoc />
@@ -247,7 +247,8 @@ internal sealed partial class EngagementService : IEngagementService
         var emitted = engagement with
         {
             ObligationEmittedAt = now,
-            ReturnOrDeleteDueBy = end + _options.CurrentValue.ReturnOrDeleteDeadline,
+            // The same deadline a denied decision after the end carries (use.third-party.service-end).
+            ReturnOrDeleteDueBy = end + _options.CurrentValue.ReturnOrDeletePeriod,
         };
         if (!await _store.TryUpdateAsync(engagement, emitted, cancellationToken).ConfigureAwait(false))
         {
@@ -266,7 +267,7 @@ internal sealed partial class EngagementService : IEngagementService
         Invalidate(emitted);
         Log.ObligationEmitted(_logger, emitted.Id, emitted.Provider.Value, emitted.ReturnOrDeleteDueBy!.Value);
 
-        var obligation = ReturnOrDeleteObligation.From(emitted)!;
+        var obligation = EngagementEndObligation.From(emitted)!;
         foreach (var handler in _handlers)
         {
             try
@@ -402,12 +403,12 @@ internal sealed partial class EngagementService : IEngagementService
         }
     }
 
-    private async IAsyncEnumerable<ReturnOrDeleteObligation> PendingAsync(bool overdueOnly, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<EngagementEndObligation> PendingAsync(bool overdueOnly, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         await foreach (var engagement in _store.GetEndedAsync(now, cancellationToken).ConfigureAwait(false))
         {
-            if (ReturnOrDeleteObligation.From(engagement) is { IsPending: true } obligation && (!overdueOnly || obligation.IsOverdueAt(now)))
+            if (EngagementEndObligation.From(engagement) is { IsPending: true } obligation && (!overdueOnly || obligation.IsOverdueAt(now)))
             {
                 yield return obligation;
             }

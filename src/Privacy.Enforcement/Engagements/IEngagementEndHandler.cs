@@ -12,5 +12,5 @@ public interface IEngagementEndHandler
     /// <param name="obligation">The obligation emitted.</param>
     /// <param name="cancellationToken">Cancels the handling.</param>
     /// <returns>A task.</returns>
-    ValueTask OnEngagementEndedAsync(ReturnOrDeleteObligation obligation, CancellationToken cancellationToken);
+    ValueTask OnEngagementEndedAsync(EngagementEndObligation obligation, CancellationToken cancellationToken);
 }

@@ -58,12 +58,12 @@ public interface IEngagementService
     /// <summary>Lists the emitted return-or-delete obligations the provider has not confirmed yet.</summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The pending obligations.</returns>
-    IAsyncEnumerable<ReturnOrDeleteObligation> GetPendingObligationsAsync(CancellationToken cancellationToken);
+    IAsyncEnumerable<EngagementEndObligation> GetPendingObligationsAsync(CancellationToken cancellationToken);
 
     /// <summary>Lists the pending obligations whose deadline has passed.</summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The overdue obligations.</returns>
-    IAsyncEnumerable<ReturnOrDeleteObligation> GetOverdueObligationsAsync(CancellationToken cancellationToken);
+    IAsyncEnumerable<EngagementEndObligation> GetOverdueObligationsAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Lists what the provider received during an engagement: the permitted decisions naming it as recipient within the

@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Configures service engagements on the <see cref="PrivacyEnforcementBuilder"/>.</summary>
 public static class PrivacyEnforcementBuilderEngagementExtensions
 {
-    /// <summary>Configures the engagement options (the return-or-delete deadline, the end monitor).</summary>
+    /// <summary>Configures the engagement options (the end monitor; the return-or-delete deadline is set with <c>ConfigureDecisions</c>).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>

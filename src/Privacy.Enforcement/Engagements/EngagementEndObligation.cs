@@ -5,7 +5,7 @@ namespace Privacy.Enforcement;
 /// (<c>use.third-party.service-end</c>, <see cref="ObligationKind.ReturnOrDelete"/>). Emitted exactly once per engagement; pending until the host records the
 /// provider's confirmation.
 /// </summary>
-public sealed record ReturnOrDeleteObligation
+public sealed record EngagementEndObligation
 {
     /// <summary>Gets the engagement that ended.</summary>
     public required EngagementId Engagement { get; init; }
@@ -57,7 +57,7 @@ public sealed record ReturnOrDeleteObligation
     /// <summary>Builds the obligation of an engagement whose obligation was emitted.</summary>
     /// <param name="engagement">The engagement.</param>
     /// <returns>The obligation, or <see langword="null"/> when none was emitted.</returns>
-    public static ReturnOrDeleteObligation? From(ServiceEngagement engagement)
+    public static EngagementEndObligation? From(ServiceEngagement engagement)
     {
         ArgumentNullException.ThrowIfNull(engagement);
         if (engagement.ObligationEmittedAt is not { } emittedAt || engagement.ReturnOrDeleteDueBy is not { } dueBy || engagement.EffectiveEnd is not { } endedAt)
@@ -65,7 +65,7 @@ public sealed record ReturnOrDeleteObligation
             return null;
         }
 
-        return new ReturnOrDeleteObligation
+        return new EngagementEndObligation
         {
             Engagement = engagement.Id,
             Provider = engagement.Provider,
