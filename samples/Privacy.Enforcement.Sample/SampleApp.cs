@@ -33,8 +33,7 @@ public static class SampleApp
         var clock = new ManualClock(StoryStart);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddSingleton<IPolicyProvider>(new PolicyCatalog(PublishedPolicy.Create(SamplePolicy.Version1)));
-        builder.Services.AddPrivacyEnforcement()
+        builder.Services.AddPrivacyEnforcement(options => options.UsePolicyDocument(SamplePolicy.Version1))
                         .UseSqlite($"Data Source={databasePath}");
 
         var log = new StoryLog(output);

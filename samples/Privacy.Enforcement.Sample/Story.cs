@@ -291,9 +291,7 @@ internal sealed class Story
             new DisclosureRequest(Alice, [email], PartnerMarketing, acme, new ConsentEvidence { ConsentId = consent.ConsentId }), DecisionOutcome.Permit);
 
         Tick();
-        var previous = _policies.Current;
-        var published = ((PolicyCatalog)_policies).Publish(SamplePolicy.Version2(_clock.GetUtcNow()));
-        var report = await _policyChanges.ApplyPublicationAsync(previous, published, _cancellationToken);
+        var report = await _policyChanges.PublishAsync(SamplePolicy.Version2(_clock.GetUtcNow()), _cancellationToken);
         _log.Say($"published {report.Published} replacing {report.Previous}; what changed:");
         foreach (var change in report.Diff.Changes)
         {
