@@ -9,7 +9,8 @@ internal static class PrivacyTelemetry
 {
     public const string Name = "Privacy.Enforcement";
 
-    public static readonly Meter Meter = new(Name, typeof(PrivacyTelemetry).Assembly.GetName().Version?.ToString());
+    // One Meter for the whole library: the audit pipeline created it first.
+    public static readonly Meter Meter = AuditTelemetry.Meter;
 
     public static readonly ActivitySource ActivitySource = new(Name, typeof(PrivacyTelemetry).Assembly.GetName().Version?.ToString());
 }

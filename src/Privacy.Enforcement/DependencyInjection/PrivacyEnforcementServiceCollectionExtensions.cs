@@ -57,8 +57,8 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         AddPolicyServices(services);
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         services.AddConsents();
-        services.AddEngagements().AddViolations();
         services.AddAuditTrail();
+        services.AddEngagements().AddViolations();
         return new PrivacyEnforcementBuilder(services);
     }
 
