@@ -19,6 +19,9 @@ public static class PrivacyEnforcementBuilderInMemoryExtensions
         services.Replace(ServiceDescriptor.Singleton<IEngagementStore, InMemoryEngagementStore>());
         services.Replace(ServiceDescriptor.Singleton<IViolationStore, InMemoryViolationStore>());
         services.Replace(ServiceDescriptor.Singleton<IPseudonymStore, InMemoryPseudonymStore>());
+        services.Replace(ServiceDescriptor.Singleton<ISubjectRightsRequestStore, InMemorySubjectRightsRequestStore>());
+        services.Replace(ServiceDescriptor.Singleton<ILegalHoldStore, InMemoryLegalHoldStore>());
+        services.Replace(ServiceDescriptor.Singleton<ISubjectKeyStore, InMemorySubjectKeyStore>());
         builder.TryAddInMemoryAuditTrail();
         return builder;
     }

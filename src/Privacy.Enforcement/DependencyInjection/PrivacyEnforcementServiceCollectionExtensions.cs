@@ -59,6 +59,7 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         services.AddConsents();
         services.AddAuditTrail();
         services.AddEngagements().AddViolations();
+        PrivacyEnforcementBuilderSubjectRightsExtensions.AddSubjectRights(services);
         return new PrivacyEnforcementBuilder(services);
     }
 
