@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Privacy.Enforcement.InMemory;
 
 namespace Privacy.Enforcement.Sample;
 
@@ -33,8 +35,16 @@ public static class SampleApp
         var clock = new ManualClock(StoryStart);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<TimeProvider>(clock);
+        var data = new SampleData();
         builder.Services.AddPrivacyEnforcement(options => options.UsePolicyDocument(SamplePolicy.Version1))
-                        .UseSqlite($"Data Source={databasePath}");
+                        .UseSqlite($"Data Source={databasePath}")
+                        .AddPersonalDataSource(data.Profiles)
+                        .AddPersonalDataSource(data.Orders);
+
+        // The SQLite package does not store subject-rights requests and legal holds yet; until it does they are kept
+        // in memory (TryAdd: a store package that registers them wins).
+        builder.Services.TryAddSingleton<ISubjectRightsRequestStore, InMemorySubjectRightsRequestStore>();
+        builder.Services.TryAddSingleton<ILegalHoldStore, InMemoryLegalHoldStore>();
 
         var log = new StoryLog(output);
         output.WriteLine("Privacy.Enforcement sample: one user's story under the standard policy, on SQLite");
@@ -44,7 +54,7 @@ public static class SampleApp
         using (var host = builder.Build())
         {
             await host.StartAsync(cancellationToken);
-            await new Story(host.Services, clock, log, cancellationToken).RunAsync();
+            await new Story(host.Services, data, clock, log, cancellationToken).RunAsync();
             await host.StopAsync(cancellationToken);
         }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using static Privacy.Enforcement.Sample.SamplePolicy;
 using static Privacy.Enforcement.StandardDataCategories;
@@ -19,6 +20,8 @@ internal sealed class Story
     private static readonly PurposeId DisputeResolution = new(StandardPurposes.DisputeResolution);
     private static readonly PurposeId Security = new(StandardPurposes.Security);
 
+    private readonly IServiceProvider _services;
+    private readonly SampleData _data;
     private readonly ManualClock _clock;
     private readonly StoryLog _log;
     private readonly CancellationToken _cancellationToken;
@@ -33,8 +36,10 @@ internal sealed class Story
     private readonly IAuditTrailReader _trail;
     private readonly ICheckpointSink? _checkpoints;
 
-    public Story(IServiceProvider services, ManualClock clock, StoryLog log, CancellationToken cancellationToken)
+    public Story(IServiceProvider services, SampleData data, ManualClock clock, StoryLog log, CancellationToken cancellationToken)
     {
+        _services = services;
+        _data = data;
         _clock = clock;
         _log = log;
         _cancellationToken = cancellationToken;
@@ -58,6 +63,7 @@ internal sealed class Story
         var violation = await HarvestingAsync();
         await DisclosureGroundsAsync(violation);
         await PolicyChangeAsync();
+        await SubjectRightsAsync();
         await AuditAsync();
     }
 
@@ -317,6 +323,89 @@ internal sealed class Story
             _cancellationToken);
         await Decide("share alice's e-mail with acme-offers after she renewed",
             new DisclosureRequest(Alice, [email], PartnerMarketing, acme, new ConsentEvidence { ConsentId = consent.ConsentId }), DecisionOutcome.Permit);
+    }
+
+    // store.subject-access, store.subject-edit, store.subject-delete, collect.exempt.violations
+    private async Task SubjectRightsAsync()
+    {
+        _log.Section("Export, correction and erasure (store.subject-access, store.subject-edit, store.subject-delete)");
+        var rights = _services.GetRequiredService<ISubjectRightsService>();
+
+        Tick();
+        var export = (await rights.AccessAsync(Alice, _cancellationToken)).Export;
+        _log.Say($"alice's export {export.RequestId} under {export.PolicyVersion}, generated {export.GeneratedAt:yyyy-MM-dd HH:mm}:");
+        var sources = new TextTable(60, "source", "data") { RuleBetweenRows = false };
+        foreach (var source in export.Sources)
+        {
+            sources.AddRow(
+                $"{source.Name} ({source.Status})",
+                string.Join('\n', source.Data.Select(d => $"{d.Key} = {d.Value}").Concat(source.HeldNotShown.Select(h => $"{h}: held, not shown"))));
+        }
+
+        _log.Table(sources);
+        _log.Say($"{export.Consents.Count} consents with their history, {export.Acceptances.Count} acceptances, {export.Objections.Count} objection(s), {export.Engagements.Count} engagements; the disclosure ledger:");
+        var ledger = new TextTable(34, "when", "recipient", "ground", "categories", "clause ids") { RuleBetweenRows = false };
+        foreach (var disclosure in export.Disclosures)
+        {
+            ledger.AddRow($"{disclosure.At:MM-dd HH:mm}", disclosure.Recipient, disclosure.Ground ?? "-", string.Join('\n', disclosure.Categories), string.Join('\n', disclosure.Clauses));
+        }
+
+        _log.Table(ledger);
+        var recipients = export.Disclosures.Select(d => d.Recipient).ToHashSet(StringComparer.Ordinal);
+        _log.Check(
+            $"export complete: {export.Complete}; {export.Disclosures.Count} disclosures in the ledger, to {string.Join(", ", recipients.Order(StringComparer.Ordinal))}",
+            export.Complete && recipients.IsSupersetOf([SwiftCouriers, RapidPost, DistrictCourt, BrandX, Seller42, PaymentsRegulator, CityInsurance, AcmeOffers]));
+        _log.Check(
+            "her password is listed as held, not shown (store.account-security)",
+            export.Sources.Any(s => s.HeldNotShown.Contains(Password)) && !export.Sources.Any(s => s.Data.ContainsKey(Password)));
+
+        Tick();
+        var corrected = await rights.RectifyAsync(Alice, new Dictionary<DataCategory, JsonElement> { [new(Address)] = JsonSerializer.SerializeToElement("12 New Street, Springfield") }, _cancellationToken);
+        _log.Check($"alice corrects her address: request {corrected.Status}; the profile now holds '{_data.Profiles.Get(Alice, new(Address))}'", corrected.Status == SubjectRightsRequestStatus.Completed);
+
+        Tick();
+        var hold = await rights.PlaceLegalHoldAsync(Alice, "tax-retention-2025", "invoices are kept for ten years under tax law", [new(PurchaseHistory)], _cancellationToken);
+        _log.Say($"legal hold {hold.Reference} on alice's purchase history");
+
+        Tick();
+        var erased = await rights.EraseAsync(Alice, _cancellationToken);
+        WriteErasure("alice", erased);
+        _log.Check(
+            $"alice's erasure {erased.Status}: profile e-mail {(_data.Profiles.Get(Alice, new(Email)) is null ? "gone" : "still there")}, order history {(_data.Orders.Get(Alice, new(PurchaseHistory)) is null ? "gone" : "kept")}",
+            erased.Status == SubjectRightsRequestStatus.Completed && _data.Profiles.Get(Alice, new(Email)) is null && _data.Orders.Get(Alice, new(PurchaseHistory)) is not null
+            && erased.Kept.Count > 0);
+
+        Tick();
+        var malloryErased = await rights.EraseAsync(Mallory, _cancellationToken);
+        WriteErasure("mallory", malloryErased);
+        _log.Check(
+            $"mallory's erasure {malloryErased.Status}: her violation and its sanction are kept (collect.exempt.violations)",
+            malloryErased.Status == SubjectRightsRequestStatus.Completed && malloryErased.Kept.Count(k => k.Clause == "collect.exempt.violations") >= 2);
+
+        await Decide("collect alice's e-mail after her erasure (acceptance and consents are gone)",
+            new CollectionRequest(Alice, [new(Email)], ServiceProvision), DecisionOutcome.Deny);
+    }
+
+    private void WriteErasure(string who, SubjectRightsRequest request)
+    {
+        _log.Say($"erasure of {who}: request {request.Id}, {request.Status}, deadline {request.Deadline:yyyy-MM-dd}");
+        var steps = new TextTable(50, "source", "status", "categories erased") { RuleBetweenRows = false };
+        foreach (var step in request.Steps)
+        {
+            steps.AddRow(step.Source, step.Status.ToString(), step.Categories.Count == 0 ? "-" : string.Join('\n', step.Categories.Select(c => c.Value)));
+        }
+
+        _log.Table(steps);
+        var kept = new TextTable(50, "kept", "clause", "why", "categories") { RuleBetweenRows = false };
+        foreach (var record in request.Kept)
+        {
+            kept.AddRow($"{record.RecordType} {record.RecordId}", record.Clause, record.Reason, record.Categories.Count == 0 ? "-" : string.Join('\n', record.Categories.Select(c => c.Value)));
+        }
+
+        if (kept.Count > 0)
+        {
+            _log.Table(kept);
+        }
     }
 
     // store.integrity

@@ -52,6 +52,14 @@ public sealed class StoryLog
     /// <param name="text">The text.</param>
     public void Say(string text) => _output.WriteLine("   " + text);
 
+    /// <summary>Prints a table (an export, an erasure's steps).</summary>
+    /// <param name="table">The table.</param>
+    public void Table(TextTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        table.WriteTo(_output);
+    }
+
     /// <summary>Prints a decision and checks its outcome (and, when given, a reason it must give and a clause it must cite).</summary>
     /// <param name="request">What was asked, in words.</param>
     /// <param name="decision">What the library decided.</param>
