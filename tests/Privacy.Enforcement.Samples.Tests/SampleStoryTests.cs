@@ -89,6 +89,20 @@ public class SampleStoryTests : IClassFixture<SampleRuns>
     }
 
     [Fact]
+    public void The_export_carries_the_disclosure_ledger_and_the_erasures_say_what_was_kept()
+    {
+        var output = _runs.First.Output;
+
+        output.Should().MatchRegex(@"\[ok\] \d+\.\d+ export complete: True; \d+ disclosures in the ledger, to acme-offers, brand-x, city-insurance, district-court, payments-regulator, rapid-post, seller-42, swift-couriers");
+        output.Should().Contain("| user.authorization.password: held, not shown");
+        output.Should().NotContain("$argon2id", "a credential is never exported in clear");
+        output.Should().MatchRegex(@"\[ok\] \d+\.\d+ alice corrects her address: request Completed; the profile now holds '12 New Street, Springfield'");
+        output.Should().MatchRegex(@"\| legal-hold tax-retention-2025 +\| legal-hold +\|");
+        output.Should().MatchRegex(@"\| violation [0-9a-f-]{36} +\| collect\.exempt\.violations \|");
+        output.Should().MatchRegex(@"\[ok\] \d+\.\d+ mallory's erasure Completed");
+    }
+
+    [Fact]
     public void The_audit_trail_verifies_and_its_head_hash_and_event_count_are_printed()
     {
         var audit = Audit.Match(_runs.First.Output);
