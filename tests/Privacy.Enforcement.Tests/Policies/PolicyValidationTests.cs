@@ -315,6 +315,22 @@ public class PolicyValidationTests
     }
 
     [Fact]
+    public void More_purposes_than_the_compiled_form_supports_are_rejected()
+    {
+        var json = With(d =>
+        {
+            var purposes = d.Array("purposes");
+            for (var i = purposes.Count; i <= PolicyDocumentValidator.MaxPurposes; i++)
+            {
+                purposes.Add(new JsonObject { ["id"] = $"purpose-{i}" });
+            }
+        });
+
+        ErrorsOf(json).Should().ContainSingle().Which.Should().Be(new PolicyValidationError(
+            "$.purposes", $"declares {PolicyDocumentValidator.MaxPurposes + 1} purposes but a policy supports at most {PolicyDocumentValidator.MaxPurposes}"));
+    }
+
+    [Fact]
     public void Exactly_the_supported_number_of_categories_loads()
     {
         var json = With(d =>

@@ -16,6 +16,9 @@ public static partial class PolicyDocumentValidator
     /// </summary>
     public const int MaxCategories = 128;
 
+    /// <summary>The most purposes a policy may declare (the compiled policy indexes purposes in a 64-bit set).</summary>
+    public const int MaxPurposes = 64;
+
     /// <summary>Returns every problem of the document; empty when it is valid.</summary>
     /// <param name="document">The document.</param>
     /// <returns>The problems, in document order.</returns>
@@ -247,6 +250,11 @@ public static partial class PolicyDocumentValidator
 
         private void CheckPurposes()
         {
+            if (document.Purposes is { Count: > MaxPurposes })
+            {
+                Error("$.purposes", $"declares {document.Purposes.Count} purposes but a policy supports at most {MaxPurposes}");
+            }
+
             foreach (var (purpose, path) in Items(document.Purposes, "$.purposes"))
             {
                 if (RequireId(purpose.Id, path + ".id", "purpose id") && CheckIdentifier(purpose.Id, path + ".id", "purpose id") && !_purposes.Add(purpose.Id))
