@@ -50,11 +50,16 @@ internal sealed partial class MetricsPrinter : IHostedService, IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    // Counters are summed per instrument and the tags that say what was decided (kind, outcome); histograms are
-    // summed too, which for a duration gives the total time spent deciding.
+    // Counters are summed per instrument and the tags that say what was decided (kind, outcome); for histograms the
+    // number of measurements and their sum are kept (for a duration: how many decisions and the time they took).
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var key = instrument.Name;
+        if (instrument is Histogram<double> or Histogram<int> or Histogram<long>)
+        {
+            _totals.AddOrUpdate(key + " (count)", 1, (_, total) => total + 1);
+            key += $" (sum, {instrument.Unit})";
+        }
         foreach (var tag in tags)
         {
             if (tag.Key.EndsWith("kind", StringComparison.Ordinal) || tag.Key.EndsWith("outcome", StringComparison.Ordinal))
