@@ -59,9 +59,7 @@ public static class AuditHashChain
     {
         ArgumentNullException.ThrowIfNull(previousHash);
         ArgumentNullException.ThrowIfNull(auditEvent);
-        var scratch = Scratch.Rent();
-        WriteCanonical(scratch.Writer, auditEvent, includeHash: false);
-        return HashOf(previousHash, scratch.Buffer.WrittenSpan);
+        return ComputeHash(previousHash, auditEvent, auditEvent.Sequence, auditEvent.PreviousHash);
     }
 
     /// <summary>Seals an event: assigns its sequence number and previous hash and computes its hash.</summary>
@@ -72,9 +70,10 @@ public static class AuditHashChain
     public static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentNullException.ThrowIfNull(previousHash);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
-        var draft = auditEvent with { Sequence = sequence, PreviousHash = previousHash, Hash = string.Empty };
-        return draft with { Hash = ComputeHash(previousHash, draft) };
+        var hash = ComputeHash(previousHash, auditEvent, sequence, previousHash);
+        return auditEvent with { Sequence = sequence, PreviousHash = previousHash, Hash = hash };
     }
 
     /// <summary>Returns the bytes a checkpoint signature covers: the canonical JSON of size, head hash, time and key id.</summary>
@@ -100,14 +99,16 @@ public static class AuditHashChain
         return unsigned with { Signature = Convert.ToBase64String(signer.Sign(GetCheckpointPayload(unsigned))) };
     }
 
-    internal static string HashOf(string previousHash, ReadOnlySpan<byte> canonical)
+    /// <summary>Hashes the previous hash's 32 bytes followed by the canonical JSON, in one buffer and one pass.</summary>
+    private static string ComputeHash(string previousHash, AuditEvent e, long sequence, string eventPreviousHash)
     {
         if (previousHash.Length != HashHexLength)
         {
             throw new FormatException("A previous hash must be 64 hex digits.");
         }
 
-        Span<byte> previous = stackalloc byte[32];
+        var scratch = Scratch.Rent();
+        var previous = scratch.Buffer.GetSpan(32);
         for (var i = 0; i < 32; i++)
         {
             var high = HexValue(previousHash[2 * i]);
@@ -120,11 +121,10 @@ public static class AuditHashChain
             previous[i] = (byte)((high << 4) | low);
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(previous);
-        hash.AppendData(canonical);
+        scratch.Buffer.Advance(32);
+        WriteCanonical(scratch.Writer, e, sequence, eventPreviousHash, hash: null);
         Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
+        SHA256.HashData(scratch.Buffer.WrittenSpan, digest);
         return ToLowerHex(digest);
     }
 
@@ -156,9 +156,12 @@ public static class AuditHashChain
     }
 
     internal static void WriteCanonical(Utf8JsonWriter writer, AuditEvent e, bool includeHash)
+        => WriteCanonical(writer, e, e.Sequence, e.PreviousHash, includeHash ? e.Hash : null);
+
+    private static void WriteCanonical(Utf8JsonWriter writer, AuditEvent e, long sequence, string previousHash, string? hash)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("sequence"u8, e.Sequence);
+        writer.WriteNumber("sequence"u8, sequence);
         WriteTime(writer, "timestamp"u8, e.Timestamp);
         writer.WriteString("kind"u8, e.Kind.ToString());
         WriteNullable(writer, "action"u8, e.Action);
@@ -178,10 +181,10 @@ public static class AuditHashChain
         WriteNullable(writer, "policyVersion"u8, e.PolicyVersion);
         WriteNullable(writer, "recordId"u8, e.RecordId);
         WriteNullable(writer, "correlationId"u8, e.CorrelationId);
-        writer.WriteString("previousHash"u8, e.PreviousHash);
-        if (includeHash)
+        writer.WriteString("previousHash"u8, previousHash);
+        if (hash is not null)
         {
-            writer.WriteString("hash"u8, e.Hash);
+            writer.WriteString("hash"u8, hash);
         }
 
         writer.WriteEndObject();

@@ -39,6 +39,12 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Privacy.Enforcement.Decisions") ?? NullLogger.Instance;
         _audit = _options.AuditDecisions ? services.GetService<IAuditTrail>() : null;
         _pseudonyms = services.GetService<IPseudonymStore>();
+
+        // A store shared by many instances announces their changes: listen, so their withdrawals are honoured here.
+        if (services.GetService<IPrivacyChangeFeed>() is { } feed)
+        {
+            cache.Listen(feed, _logger);
+        }
         if (_audit is not null && _pseudonyms is null)
         {
             throw new InvalidOperationException("Decision audit needs a pseudonym store (IPseudonymStore); call AddPrivacyEnforcement().UseInMemoryStores(), .UseSqlite(...) or .UsePostgreSql(...).");

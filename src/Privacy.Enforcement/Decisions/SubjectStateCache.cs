@@ -8,7 +8,7 @@ namespace Privacy.Enforcement;
 /// call <see cref="Invalidate"/> after their write; a per-subject generation keeps a load that started before an
 /// invalidation from putting stale state back.
 /// </summary>
-internal sealed class SubjectStateCache : ISubjectStateCache
+internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 {
     private const int Stripes = 4096;
 
@@ -29,7 +29,27 @@ internal sealed class SubjectStateCache : ISubjectStateCache
         _time = time;
     }
 
+    private SubjectStateChangeListener? _listener;
+
     public int Count => _snapshots.Count;
+
+    /// <summary>Gets the change-feed listener, once started.</summary>
+    public SubjectStateChangeListener? Listener => _listener;
+
+    public void Listen(IPrivacyChangeFeed feed, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        var listener = new SubjectStateChangeListener(feed, this, _time, logger);
+        if (Interlocked.CompareExchange(ref _listener, listener, null) is null)
+        {
+            listener.Start();
+        }
+        else
+        {
+            listener.Dispose();
+        }
+    }
+
+    public void Dispose() => Interlocked.Exchange(ref _listener, null)?.Dispose();
 
     public void Invalidate(SubjectId subject)
     {

@@ -1,41 +1,47 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Privacy.Enforcement;
 
 /// <summary>
 /// Listens to the <see cref="IPrivacyChangeFeed"/>, when one is registered, and drops the cached state of every subject
-/// another instance changed, so a withdrawal made elsewhere is honoured here too.
+/// another instance changed, so a withdrawal made elsewhere is honoured here too. Started by the enforcer; stopped
+/// when the container is disposed.
 /// </summary>
-internal sealed class SubjectStateChangeListener : BackgroundService
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer; the listening task may observe it after Dispose.")]
+internal sealed class SubjectStateChangeListener : IDisposable
 {
-    private readonly IServiceProvider _services;
+    private readonly IPrivacyChangeFeed _feed;
     private readonly SubjectStateCache _cache;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _running;
 
-    public SubjectStateChangeListener(IServiceProvider services, SubjectStateCache cache, TimeProvider time)
+    public SubjectStateChangeListener(IPrivacyChangeFeed feed, SubjectStateCache cache, TimeProvider time, ILogger logger)
     {
-        _services = services;
+        _feed = feed;
         _cache = cache;
         _time = time;
+        _logger = logger;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var feed = _services.GetService<IPrivacyChangeFeed>();
-        if (feed is null)
-        {
-            return;
-        }
+    public Task Running => _running ?? Task.CompletedTask;
 
-        var logger = _services.GetService<ILoggerFactory>()?.CreateLogger("Privacy.Enforcement.Decisions") ?? NullLogger.Instance;
+    public void Start() => _running ??= Task.Run(() => ListenAsync(_stopping.Token));
+
+    public void Dispose()
+    {
+        // Not disposed: the listening task may still observe the token while it winds down.
+        _stopping.Cancel();
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await foreach (var subject in feed.ListenAsync(stoppingToken).ConfigureAwait(false))
+                await foreach (var subject in _feed.ListenAsync(stoppingToken).ConfigureAwait(false))
                 {
                     _cache.Invalidate(subject);
                 }
@@ -47,7 +53,7 @@ internal sealed class SubjectStateChangeListener : BackgroundService
             catch (Exception exception)
             {
                 // Changes may have been missed while the feed was down: nothing cached can be trusted.
-                DecisionLog.ChangeFeedFailed(logger, exception.GetType().Name);
+                DecisionLog.ChangeFeedFailed(_logger, exception.GetType().Name);
             }
 
             _cache.InvalidateAll();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
 
@@ -30,6 +29,5 @@ public static class PrivacyEnforcementDecisionExtensions
         services.TryAddSingleton<SubjectStateCache>();
         services.TryAddSingleton<ISubjectStateCache>(static sp => sp.GetRequiredService<SubjectStateCache>());
         services.TryAddSingleton<IPrivacyEnforcer, PrivacyEnforcer>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SubjectStateChangeListener>());
     }
 }

@@ -14,10 +14,10 @@ namespace Privacy.Enforcement.Benchmarks.Auditing;
 /// (the best batching the callers allow). The Events/s column is <c>Callers × PerCaller / Mean</c>.
 /// </summary>
 [Config(typeof(ThroughputConfig))]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5, invocationCount: 1)]
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 6, invocationCount: 1)]
 public class AuditDurableFileBenchmarks
 {
-    public const int PerCaller = 40;
+    public const int PerCaller = 150;
 
     private AuditEvent[] _events = [];
     private byte[][] _batches = [];

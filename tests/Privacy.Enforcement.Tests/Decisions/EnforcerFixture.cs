@@ -177,7 +177,7 @@ internal sealed class EnforcerFixture : IDisposable
         Cache.Invalidate(subject);
     }
 
-    public void Dispose() => _provider.Dispose();
+    public void Dispose() => _provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
 
 /// <summary>An audit trail that keeps events in memory and can be told to fail.</summary>

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using static Privacy.Enforcement.StandardDataCategories;
 using static Privacy.Enforcement.Tests.Decisions.EnforcerFixture;
 
@@ -69,8 +68,7 @@ public sealed class SubjectStateCacheTests
         var feed = new ChannelChangeFeed();
         using var fixture = new EnforcerFixture(auditDecisions: false, configure: s => s.AddSingleton<IPrivacyChangeFeed>(feed));
         var cache = fixture.Services.GetRequiredService<SubjectStateCache>();
-        var listener = fixture.Services.GetServices<IHostedService>().OfType<SubjectStateChangeListener>().Single();
-        await listener.StartAsync(CancellationToken.None);
+        cache.Listener.Should().NotBeNull("the enforcer listens when a change feed is registered");
         await fixture.AcceptAsync(Alice);
         await fixture.DecideAsync(CollectPhone);
         var policy = ((PrivacyEnforcer)fixture.Enforcer).CurrentPolicy;
@@ -83,7 +81,6 @@ public sealed class SubjectStateCacheTests
         }
 
         cache.TryGet(Alice, policy, out _).Should().BeFalse();
-        await listener.StopAsync(CancellationToken.None);
     }
 
     [Fact]

@@ -1,0 +1,124 @@
+using System.Security.Claims;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Privacy.Enforcement.Benchmarks.Decisions;
+
+/// <summary>
+/// One collection decision (<c>collect.consent</c>: e-mail for service provision, consent given) four ways: a bare
+/// hand-written check (two dictionary lookups), ASP.NET Core <c>IAuthorizationService.AuthorizeAsync</c> with a
+/// requirement handler doing the same check, the library on cached state with audit off, and with audit on (the
+/// library's audit pipeline over its in-memory sink, asynchronous mode and durable mode).
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+public class DecisionBenchmarks
+{
+    private const string Subject = "subject-000042";
+    private const string Category = StandardDataCategories.Email;
+    private const string Purpose = StandardPurposes.ServiceProvision;
+
+    private readonly Dictionary<string, HashSet<(string Category, string Purpose)>> _consents = new(StringComparer.Ordinal);
+    private readonly ClaimsPrincipal _user = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator")], "benchmark"));
+    private readonly List<ServiceProvider> _providers = [];
+    private ConsentCheckRequirement _requirement = null!;
+    private IAuthorizationService _authorization = null!;
+    private IPrivacyEnforcer _auditOff = null!;
+    private IPrivacyEnforcer _auditAsynchronous = null!;
+    private IPrivacyEnforcer _auditDurable = null!;
+    private CollectionRequest _request = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _consents[Subject] = [(StandardDataCategories.Phone, Purpose), (Category, Purpose), (StandardDataCategories.Name, StandardPurposes.OwnMarketing)];
+        _requirement = new ConsentCheckRequirement(Category, Purpose);
+        var authorization = new ServiceCollection()
+            .AddLogging()
+            .AddAuthorizationCore()
+            .AddSingleton<IAuthorizationHandler>(new ConsentCheckHandler(_consents))
+            .BuildServiceProvider();
+        _providers.Add(authorization);
+        _authorization = authorization.GetRequiredService<IAuthorizationService>();
+
+        _request = new CollectionRequest(new SubjectId(Subject), [new DataCategory(Category)], new PurposeId(Purpose));
+        _auditOff = CreateEnforcer(audit: null);
+        _auditAsynchronous = CreateEnforcer(AuditTrailMode.Asynchronous);
+        _auditDurable = CreateEnforcer(AuditTrailMode.Durable);
+        if (!Bare() || !Library() || !LibraryAuditAsynchronous() || !LibraryAuditDurable() || !AuthorizeAsync().GetAwaiter().GetResult())
+        {
+            throw new InvalidOperationException("Every variant must permit the request it measures.");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var provider in _providers)
+        {
+            foreach (var hosted in provider.GetServices<IHostedService>())
+            {
+                hosted.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "bare check (2 dictionary lookups)")]
+    public bool Bare() => _consents.TryGetValue(Subject, out var granted) && granted.Contains((Category, Purpose));
+
+    [Benchmark(Description = "ASP.NET Core AuthorizeAsync")]
+    public async Task<bool> AuthorizeAsync() => (await _authorization.AuthorizeAsync(_user, Subject, _requirement).ConfigureAwait(false)).Succeeded;
+
+    [Benchmark(Description = "library, cached state, audit off")]
+    public bool Library() => Permitted(_auditOff.DecideAsync(_request));
+
+    [Benchmark(Description = "library, audit on (in-memory sink, asynchronous)")]
+    public bool LibraryAuditAsynchronous() => Permitted(_auditAsynchronous.DecideAsync(_request));
+
+    [Benchmark(Description = "library, audit on (in-memory sink, durable)")]
+    public bool LibraryAuditDurable() => Permitted(_auditDurable.DecideAsync(_request));
+
+    private static bool Permitted(ValueTask<PrivacyDecision> pending) =>
+        (pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult()).IsPermitted;
+
+    private IPrivacyEnforcer CreateEnforcer(AuditTrailMode? audit)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IPolicyProvider>(new PolicyCatalog(StandardPolicy.Published));
+        services.AddPrivacyEnforcement()
+            .UseInMemoryStores()
+            .ConfigureDecisions(o => o.AuditDecisions = audit is not null);
+        services.Configure<AuditTrailOptions>(o => o.Mode = audit ?? AuditTrailMode.Asynchronous);
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            hosted.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        var subject = new SubjectId(Subject);
+        var policy = StandardPolicy.Published.Version;
+        var now = TimeProvider.System.GetUtcNow().AddMinutes(-1);
+        provider.GetRequiredService<IAcceptanceStore>().AppendAcceptanceAsync(new PolicyAcceptance(subject, policy, AcceptanceKind.Explicit, now, "sign-up"), default).AsTask().GetAwaiter().GetResult();
+        var consents = provider.GetRequiredService<IConsentStore>();
+        foreach (var (category, purpose) in _consents[Subject])
+        {
+            consents.AppendAsync(new ConsentFact
+            {
+                FactId = Guid.NewGuid(),
+                ConsentId = ConsentId.New(),
+                Subject = subject,
+                State = ConsentState.Given,
+                RecordedAt = now,
+                Policy = policy,
+                Terms = new ConsentTerms { Purposes = [new PurposeId(purpose)], Categories = [new DataCategory(category)], Acts = [ProcessingAct.Collect] },
+            }, default).AsTask().GetAwaiter().GetResult();
+        }
+
+        return provider.GetRequiredService<IPrivacyEnforcer>();
+    }
+}
