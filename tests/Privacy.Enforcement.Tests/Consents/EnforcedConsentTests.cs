@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Privacy.Enforcement.Tests.Consents;
 
 /// <summary>The consent services wired by <c>AddPrivacyEnforcement</c>, checked through the decision engine.</summary>
-internal sealed class EnforcedHost : IDisposable
+internal sealed class EnforcedHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
@@ -35,6 +35,17 @@ internal sealed class EnforcedHost : IDisposable
 
     public IPolicyProvider Policies => _provider.GetRequiredService<IPolicyProvider>();
 
+    public async Task<List<AuditEvent>> AuditEventsAsync()
+    {
+        var events = new List<AuditEvent>();
+        await foreach (var e in _provider.GetRequiredService<IAuditTrailReader>().ReadAsync(1, default))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
     public ConsentRequest Collect(SubjectId subject, string category) => new()
     {
         Subject = subject,
@@ -52,7 +63,7 @@ internal sealed class EnforcedHost : IDisposable
     public ValueTask<PrivacyDecision> DecideCollectAsync(SubjectId subject, string category) =>
         Enforcer.DecideAsync(new CollectionRequest(subject, [new DataCategory(category)], new PurposeId(StandardPurposes.ServiceProvision)));
 
-    public void Dispose() => _provider.Dispose();
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
 }
 
 [Trait("Category", "TimeDependent")]
@@ -65,7 +76,7 @@ public class EnforcedConsentTests
     [Fact]
     public async Task collect_consent_grant_permits_and_an_acknowledged_withdrawal_denies_the_next_decision()
     {
-        using var host = new EnforcedHost();
+        await using var host = new EnforcedHost();
         await host.AcceptCurrentAsync(Alice);
         (await host.DecideCollectAsync(Alice, Email)).Reason.Should().Be(DecisionReason.ConsentMissing);
 
@@ -77,12 +88,15 @@ public class EnforcedConsentTests
 
         decision.Outcome.Should().Be(DecisionOutcome.Deny);
         decision.Reason.Should().Be(DecisionReason.ConsentWithdrawn);
+        var trail = await host.AuditEventsAsync();
+        trail.Select(e => e.Action).Should().Contain(["policy.accepted", "consent.given", "consent.withdrawn"]);
+        trail.Should().OnlyContain(e => e.SubjectPseudonym == null || e.SubjectPseudonym != Alice.Value);
     }
 
     [Fact]
     public async Task collect_consent_expiry_at_t_permits_at_t_minus_one_tick_and_denies_at_t()
     {
-        using var host = new EnforcedHost();
+        await using var host = new EnforcedHost();
         await host.AcceptCurrentAsync(Alice);
         var expiry = new DateTimeOffset(2026, 3, 5, 0, 0, 0, TimeSpan.FromHours(14));
         await host.Consents.GrantAsync(host.Collect(Alice, Email) with { ExpiresAt = expiry }, default);
@@ -99,7 +113,7 @@ public class EnforcedConsentTests
     [Fact]
     public async Task use_own_marketing_objection_denies_the_use_and_lifting_it_permits_again()
     {
-        using var host = new EnforcedHost();
+        await using var host = new EnforcedHost();
         await host.AcceptCurrentAsync(Alice);
         var request = new UseRequest(Alice, [new DataCategory(Email)], new PurposeId(StandardPurposes.OwnMarketing));
         (await host.Enforcer.DecideAsync(request)).Outcome.Should().Be(DecisionOutcome.Permit);
@@ -117,7 +131,7 @@ public class EnforcedConsentTests
     [Fact]
     public async Task intro_acceptance_deemed_acceptance_by_use_lets_processing_under_the_version_proceed()
     {
-        using var host = new EnforcedHost();
+        await using var host = new EnforcedHost();
         var request = new UseRequest(Alice, [new DataCategory(Email)], new PurposeId(StandardPurposes.OwnMarketing));
         (await host.Enforcer.DecideAsync(request)).Reason.Should().Be(DecisionReason.AcceptanceRequired);
 
@@ -129,7 +143,7 @@ public class EnforcedConsentTests
     [Fact]
     public async Task changes_notice_a_published_change_denies_affected_consents_until_renewed()
     {
-        using var host = new EnforcedHost();
+        await using var host = new EnforcedHost();
         await host.AcceptCurrentAsync(Alice);
         var email = await host.Consents.GrantAsync(host.Collect(Alice, Email), default);
         await host.Consents.GrantAsync(host.Collect(Alice, Name), default);

@@ -13,7 +13,7 @@ public class WithdrawalConcurrencyTests
     [Fact]
     public async Task collect_consent_no_permit_after_an_acknowledged_withdrawal_through_the_enforcer()
     {
-        using var host = new EnforcedHost();
+        await using var host = new EnforcedHost();
         var subjects = Enumerable.Range(0, Subjects).Select(i => new SubjectId($"subject-{i}")).ToArray();
         foreach (var subject in subjects)
         {
