@@ -19,6 +19,7 @@ public static class PrivacyEnforcementBuilderInMemoryExtensions
         services.Replace(ServiceDescriptor.Singleton<IEngagementStore, InMemoryEngagementStore>());
         services.Replace(ServiceDescriptor.Singleton<IViolationStore, InMemoryViolationStore>());
         services.Replace(ServiceDescriptor.Singleton<IPseudonymStore, InMemoryPseudonymStore>());
+        builder.TryAddInMemoryAuditTrail();
         return builder;
     }
 }

@@ -16,6 +16,8 @@ public static class PrivacyEnforcementServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new PrivacyEnforcementBuilder(services);
+        PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
+        services.AddAuditTrail();
         if (configure is not null)
         {
             services.Configure(configure);

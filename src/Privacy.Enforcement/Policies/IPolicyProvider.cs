@@ -14,6 +14,22 @@ public sealed class PublishedPolicy
         Version = version;
     }
 
+    /// <summary>
+    /// Validates a document and creates its published form: the version parsed, the publication time in UTC and the
+    /// content hash of its canonical JSON. The policy holds its own copy of the document.
+    /// </summary>
+    /// <param name="document">The document.</param>
+    /// <returns>The published policy.</returns>
+    /// <exception cref="PolicyValidationException">The document is invalid; the errors name the JSON path of each problem.</exception>
+    public static PublishedPolicy Create(PolicyDocument document)
+    {
+        PolicyDocumentValidator.ThrowIfInvalid(document);
+        var utc = document.PublishedAt.Offset == TimeSpan.Zero ? document : document with { PublishedAt = document.PublishedAt.ToUniversalTime() };
+        var (copy, hash) = PolicyDocumentSerializer.Freeze(utc);
+        var version = PolicyDocumentValidator.TryParseVersion(copy.Version, out var parsed) ? parsed : throw new InvalidOperationException("A validated policy has a version.");
+        return new PublishedPolicy(copy, new PolicyVersion(new PolicyId(copy.Id), version, copy.PublishedAt, hash));
+    }
+
     /// <summary>Gets the document.</summary>
     public PolicyDocument Document { get; }
 

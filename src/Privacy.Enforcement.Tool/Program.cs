@@ -1,0 +1,3 @@
+using Privacy.Enforcement.Tool;
+
+return await AuditTool.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);

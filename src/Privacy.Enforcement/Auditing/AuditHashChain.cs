@@ -1,0 +1,295 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// The canonical form of audit events and checkpoints and the hash chain over them:
+/// <c>hash_i = SHA-256(raw bytes of hash_(i-1) || canonical JSON of event_i)</c>, with <see cref="GenesisHash"/> before
+/// the first event, hashes written as lower-case hex.
+/// </summary>
+/// <remarks>
+/// The canonical JSON of an event is UTF-8 without insignificant whitespace, with every property always present in a
+/// fixed order (<c>sequence, timestamp, kind, action, subjectPseudonym, actor, recipient, recipientKind, purpose,
+/// categories, permittedCategories, ground, evidenceReferences, outcome, reasons, clauseIds, obligations,
+/// policyVersion, recordId, correlationId, previousHash</c>), <see langword="null"/> for absent values, the kind by its
+/// name, times in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>, and every character outside printable ASCII (and the
+/// HTML-sensitive ones) escaped as <c>\uXXXX</c>. <see cref="AuditEvent.Hash"/> is not part of it; a stored line of the
+/// JSON Lines trail is the canonical JSON with <c>"hash"</c> appended as the last property.
+/// </remarks>
+public static class AuditHashChain
+{
+    /// <summary>The hash before the first event: 64 zeros.</summary>
+    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    internal const int HashHexLength = 64;
+
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = false,
+        SkipValidation = true,
+        Encoder = JavaScriptEncoder.Default,
+    };
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    /// <summary>Returns the canonical JSON (UTF-8) of an event, without its hash.</summary>
+    /// <param name="auditEvent">The event.</param>
+    /// <returns>The canonical bytes.</returns>
+    public static byte[] GetCanonicalJson(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        var scratch = Scratch.Rent();
+        WriteCanonical(scratch.Writer, auditEvent, includeHash: false);
+        return scratch.Buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Computes an event's hash from the previous hash and the event's canonical JSON.</summary>
+    /// <param name="previousHash">The previous event's hash (<see cref="GenesisHash"/> for the first).</param>
+    /// <param name="auditEvent">The event; its <see cref="AuditEvent.PreviousHash"/> should equal <paramref name="previousHash"/>.</param>
+    /// <returns>The hash, lower-case hex.</returns>
+    /// <exception cref="FormatException"><paramref name="previousHash"/> is not 64 hex digits.</exception>
+    public static string ComputeHash(string previousHash, AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(previousHash);
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        var scratch = Scratch.Rent();
+        WriteCanonical(scratch.Writer, auditEvent, includeHash: false);
+        return HashOf(previousHash, scratch.Buffer.WrittenSpan);
+    }
+
+    /// <summary>Seals an event: assigns its sequence number and previous hash and computes its hash.</summary>
+    /// <param name="auditEvent">The event.</param>
+    /// <param name="sequence">Its sequence number (from 1).</param>
+    /// <param name="previousHash">The previous event's hash.</param>
+    /// <returns>The sealed copy.</returns>
+    public static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        var draft = auditEvent with { Sequence = sequence, PreviousHash = previousHash, Hash = string.Empty };
+        return draft with { Hash = ComputeHash(previousHash, draft) };
+    }
+
+    /// <summary>Returns the bytes a checkpoint signature covers: the canonical JSON of size, head hash, time and key id.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The payload.</returns>
+    public static byte[] GetCheckpointPayload(AuditCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var scratch = Scratch.Rent();
+        WriteCheckpoint(scratch.Writer, checkpoint, includeSignature: false);
+        return scratch.Buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Signs a checkpoint.</summary>
+    /// <param name="checkpoint">The checkpoint (its key id and signature are replaced).</param>
+    /// <param name="signer">The signer.</param>
+    /// <returns>The signed checkpoint.</returns>
+    public static AuditCheckpoint Sign(AuditCheckpoint checkpoint, IAuditCheckpointSigner signer)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(signer);
+        var unsigned = checkpoint with { KeyId = signer.KeyId, Signature = null };
+        return unsigned with { Signature = Convert.ToBase64String(signer.Sign(GetCheckpointPayload(unsigned))) };
+    }
+
+    internal static string HashOf(string previousHash, ReadOnlySpan<byte> canonical)
+    {
+        if (previousHash.Length != HashHexLength)
+        {
+            throw new FormatException("A previous hash must be 64 hex digits.");
+        }
+
+        Span<byte> previous = stackalloc byte[32];
+        for (var i = 0; i < 32; i++)
+        {
+            var high = HexValue(previousHash[2 * i]);
+            var low = HexValue(previousHash[(2 * i) + 1]);
+            if ((high | low) < 0)
+            {
+                throw new FormatException("A previous hash must be 64 hex digits.");
+            }
+
+            previous[i] = (byte)((high << 4) | low);
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(previous);
+        hash.AppendData(canonical);
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return ToLowerHex(digest);
+    }
+
+    /// <summary>Writes one stored line (canonical JSON with the hash appended, then <c>\n</c>).</summary>
+    internal static void WriteLine(IBufferWriter<byte> output, AuditEvent auditEvent)
+    {
+        var scratch = Scratch.Rent();
+        WriteCanonical(scratch.Writer, auditEvent, includeHash: true);
+        var line = scratch.Buffer.WrittenSpan;
+        var span = output.GetSpan(line.Length + 1);
+        line.CopyTo(span);
+        span[line.Length] = (byte)'\n';
+        output.Advance(line.Length + 1);
+    }
+
+    /// <summary>Returns the stored line of an event, without the trailing newline.</summary>
+    internal static byte[] GetLine(AuditEvent auditEvent)
+    {
+        var scratch = Scratch.Rent();
+        WriteCanonical(scratch.Writer, auditEvent, includeHash: true);
+        return scratch.Buffer.WrittenSpan.ToArray();
+    }
+
+    internal static byte[] GetCheckpointLine(AuditCheckpoint checkpoint)
+    {
+        var scratch = Scratch.Rent();
+        WriteCheckpoint(scratch.Writer, checkpoint, includeSignature: true);
+        return scratch.Buffer.WrittenSpan.ToArray();
+    }
+
+    internal static void WriteCanonical(Utf8JsonWriter writer, AuditEvent e, bool includeHash)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("sequence"u8, e.Sequence);
+        WriteTime(writer, "timestamp"u8, e.Timestamp);
+        writer.WriteString("kind"u8, e.Kind.ToString());
+        WriteNullable(writer, "action"u8, e.Action);
+        WriteNullable(writer, "subjectPseudonym"u8, e.SubjectPseudonym);
+        WriteNullable(writer, "actor"u8, e.Actor);
+        WriteNullable(writer, "recipient"u8, e.Recipient);
+        WriteNullable(writer, "recipientKind"u8, e.RecipientKind);
+        WriteNullable(writer, "purpose"u8, e.Purpose);
+        WriteList(writer, "categories"u8, e.Categories);
+        WriteList(writer, "permittedCategories"u8, e.PermittedCategories);
+        WriteNullable(writer, "ground"u8, e.Ground);
+        WriteList(writer, "evidenceReferences"u8, e.EvidenceReferences);
+        WriteNullable(writer, "outcome"u8, e.Outcome);
+        WriteList(writer, "reasons"u8, e.Reasons);
+        WriteList(writer, "clauseIds"u8, e.ClauseIds);
+        WriteList(writer, "obligations"u8, e.Obligations);
+        WriteNullable(writer, "policyVersion"u8, e.PolicyVersion);
+        WriteNullable(writer, "recordId"u8, e.RecordId);
+        WriteNullable(writer, "correlationId"u8, e.CorrelationId);
+        writer.WriteString("previousHash"u8, e.PreviousHash);
+        if (includeHash)
+        {
+            writer.WriteString("hash"u8, e.Hash);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    internal static void WriteCheckpoint(Utf8JsonWriter writer, AuditCheckpoint c, bool includeSignature)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("size"u8, c.Size);
+        writer.WriteString("headHash"u8, c.HeadHash);
+        WriteTime(writer, "createdAt"u8, c.CreatedAt);
+        WriteNullable(writer, "keyId"u8, c.KeyId);
+        if (includeSignature)
+        {
+            WriteNullable(writer, "signature"u8, c.Signature);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    private static int HexValue(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        _ => -1, // upper-case digits are not canonical
+    };
+
+    internal static string ToLowerHex(ReadOnlySpan<byte> bytes)
+    {
+#if NET9_0_OR_GREATER
+        return Convert.ToHexStringLower(bytes);
+#else
+        return Convert.ToHexString(bytes).ToLowerInvariant();
+#endif
+    }
+
+    internal static string FormatTime(DateTimeOffset value) => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    internal static bool TryParseTime(string text, out DateTimeOffset value)
+    {
+        if (DateTime.TryParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var utc))
+        {
+            value = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset value)
+    {
+        Span<char> text = stackalloc char[28];
+        if (!value.UtcDateTime.TryFormat(text, out var written, TimestampFormat, CultureInfo.InvariantCulture))
+        {
+            throw new FormatException("The time could not be formatted.");
+        }
+
+        writer.WriteString(name, text[..written]);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteList(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<string>? values)
+    {
+        writer.WriteStartArray(name);
+        if (values is not null)
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                writer.WriteStringValue(values[i]);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>A per-thread buffer and writer, reused so that sealing an event allocates only its strings.</summary>
+    private sealed class Scratch
+    {
+        private Scratch()
+        {
+            Buffer = new ArrayBufferWriter<byte>(1024);
+            Writer = new Utf8JsonWriter(Buffer, WriterOptions);
+        }
+
+        public ArrayBufferWriter<byte> Buffer { get; }
+
+        public Utf8JsonWriter Writer { get; }
+
+        public static Scratch Rent()
+        {
+            var scratch = t_scratch ??= new Scratch();
+            scratch.Buffer.ResetWrittenCount();
+            scratch.Writer.Reset(scratch.Buffer);
+            return scratch;
+        }
+    }
+}

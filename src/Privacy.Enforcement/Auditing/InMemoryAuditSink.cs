@@ -1,0 +1,174 @@
+using System.Runtime.CompilerServices;
+
+namespace Privacy.Enforcement.InMemory;
+
+/// <summary>
+/// An in-process audit trail and checkpoint store, indexed by subject pseudonym and recipient. Nothing survives a
+/// restart: for tests, demos and hosts that mirror the trail elsewhere.
+/// </summary>
+public sealed class InMemoryAuditSink : IAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink
+{
+    private readonly object _gate = new();
+    private readonly List<AuditEvent> _events = [];
+    private readonly List<AuditCheckpoint> _checkpoints = [];
+    private readonly Dictionary<string, List<int>> _bySubject = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<int>> _byRecipient = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the number of events held.</summary>
+    public long Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _events.Count;
+            }
+        }
+    }
+
+    /// <summary>Returns a snapshot of the events held.</summary>
+    /// <returns>The events in sequence order.</returns>
+    public IReadOnlyList<AuditEvent> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _events];
+        }
+    }
+
+    /// <summary>Returns a snapshot of the checkpoints held.</summary>
+    /// <returns>The checkpoints in the order written.</returns>
+    public IReadOnlyList<AuditCheckpoint> CheckpointSnapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _checkpoints];
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            foreach (var e in batch)
+            {
+                var expected = _events.Count + 1;
+                if (e.Sequence < expected)
+                {
+                    continue; // already held: a retried batch
+                }
+
+                if (e.Sequence != expected)
+                {
+                    throw new InvalidOperationException($"Audit event {e.Sequence} would leave a gap after {expected - 1}.");
+                }
+
+                var index = _events.Count;
+                _events.Add(e);
+                Index(_bySubject, e.SubjectPseudonym, index);
+                Index(_byRecipient, e.Recipient, index);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<AuditEvent> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var position = (int)Math.Max(0, fromSequence - 1);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AuditEvent e;
+            lock (_gate)
+            {
+                if (position >= _events.Count)
+                {
+                    yield break;
+                }
+
+                e = _events[position++];
+            }
+
+            yield return e;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<AuditEvent?> ReadLastAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_events.Count == 0 ? null : _events[^1]);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        List<AuditEvent> matches = [];
+        lock (_gate)
+        {
+            IEnumerable<int> candidates = query.SubjectPseudonym is not null
+                ? _bySubject.GetValueOrDefault(query.SubjectPseudonym) ?? []
+                : query.Recipient is not null ? _byRecipient.GetValueOrDefault(query.Recipient) ?? [] : Enumerable.Range(0, _events.Count);
+            foreach (var i in candidates)
+            {
+                if (query.Matches(_events[i]))
+                {
+                    matches.Add(_events[i]);
+                }
+            }
+        }
+
+        foreach (var e in matches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return e;
+        }
+    }
+
+    /// <inheritdoc />
+    ValueTask ICheckpointSink.WriteAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _checkpoints.Add(checkpoint);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    ValueTask<AuditCheckpoint?> ICheckpointSink.ReadLatestAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_checkpoints.Count == 0 ? null : _checkpoints[^1]);
+        }
+    }
+
+    private static void Index(Dictionary<string, List<int>> index, string? key, int position)
+    {
+        if (key is null)
+        {
+            return;
+        }
+
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = [];
+        }
+
+        list.Add(position);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace Privacy.Enforcement;
+
+/// <summary>Options of the decision engine.</summary>
+public sealed class PrivacyDecisionOptions
+{
+    /// <summary>Gets or sets a value indicating whether each decision is recorded in the audit trail before it returns (default <see langword="true"/>). Turn off only for benchmarks.</summary>
+    public bool AuditDecisions { get; set; } = true;
+
+    /// <summary>Gets or sets how long reading a subject's state from the stores may take before the decision is denied as indeterminate (default 5 seconds).</summary>
+    public TimeSpan StateLoadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the time a provider has after its engagement ends to return or delete what it holds (<c>use.third-party.service-end</c>; default 30 days).</summary>
+    public TimeSpan ReturnOrDeletePeriod { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>Validates <see cref="PrivacyDecisionOptions"/> at start-up.</summary>
+internal sealed class PrivacyDecisionOptionsValidator : IValidateOptions<PrivacyDecisionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PrivacyDecisionOptions options)
+    {
+        if (options.StateLoadTimeout <= TimeSpan.Zero)
+        {
+            return ValidateOptionsResult.Fail($"{nameof(PrivacyDecisionOptions)}.{nameof(PrivacyDecisionOptions.StateLoadTimeout)} must be positive.");
+        }
+
+        return options.ReturnOrDeletePeriod < TimeSpan.Zero
+            ? ValidateOptionsResult.Fail($"{nameof(PrivacyDecisionOptions)}.{nameof(PrivacyDecisionOptions.ReturnOrDeletePeriod)} must not be negative.")
+            : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// Decides requests under the newest published policy version (recompiled when the provider's current version
+/// changes), on the subject's cached state, records each decision in the audit trail, and fails closed.
+/// </summary>
+internal sealed class PrivacyEnforcer : IPrivacyEnforcer
+{
+    private readonly IPolicyProvider _policies;
+    private readonly SubjectStateCache _cache;
+    private readonly TimeProvider _time;
+    private readonly PrivacyDecisionOptions _options;
+    private readonly ILogger _logger;
+    private readonly IAuditTrail? _audit;
+    private readonly IPseudonymStore? _pseudonyms;
+    private readonly object _compileGate = new();
+    private CompiledPolicy? _compiled;
+
+    public PrivacyEnforcer(
+        IPolicyProvider policies,
+        SubjectStateCache cache,
+        TimeProvider time,
+        IOptions<PrivacyDecisionOptions> options,
+        IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+        _policies = policies;
+        _cache = cache;
+        _time = time;
+        _options = options.Value;
+        _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Privacy.Enforcement.Decisions") ?? NullLogger.Instance;
+        _audit = _options.AuditDecisions ? services.GetService<IAuditTrail>() : null;
+        _pseudonyms = services.GetService<IPseudonymStore>();
+        if (_audit is not null && _pseudonyms is null)
+        {
+            throw new InvalidOperationException("Decision audit needs a pseudonym store (IPseudonymStore); call AddPrivacyEnforcement().UseInMemoryStores(), .UseSqlite(...) or .UsePostgreSql(...).");
+        }
+    }
+
+    /// <summary>Gets the compiled version in force, compiling it when the provider published a new one (<c>changes.replace</c>).</summary>
+    internal CompiledPolicy CurrentPolicy
+    {
+        get
+        {
+            var published = _policies.Current;
+            var compiled = _compiled;
+            if (compiled is not null && ReferenceEquals(compiled.Source, published))
+            {
+                return compiled;
+            }
+
+            lock (_compileGate)
+            {
+                compiled = _compiled;
+                if (compiled is null || !ReferenceEquals(compiled.Source, published))
+                {
+                    compiled = PolicyCompiler.Compile(published);
+                    _compiled = compiled;
+                    DecisionLog.PolicyCompiled(_logger, compiled.Version.ToString());
+                }
+
+                return compiled;
+            }
+        }
+    }
+
+    public ValueTask<PrivacyDecision> DecideAsync(PrivacyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = DecisionTelemetry.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        CompiledPolicy? policy = null;
+        try
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return new(Fail(request, policy, "cancelled", nameof(OperationCanceledException), started));
+            }
+
+            policy = CurrentPolicy;
+
+            // Hot path: state cached, no evidence to read, no audit: no I/O and no allocation.
+            if (_audit is null && !NeedsStore(request) && _cache.TryGet(request.Subject, policy, out var subject) &&
+                TryActorState(request, policy, out var actor))
+            {
+                var at = request.OccursAt ?? (subject.TimeInvariant && (actor is null || actor.TimeInvariant) ? DateTimeOffset.MaxValue : _time.GetUtcNow());
+                var decision = Evaluate(request, policy, subject, actor, at, violation: null);
+                Complete(request, decision, started);
+                return new(decision);
+            }
+        }
+        catch (Exception exception)
+        {
+            return new(Fail(request, policy, "evaluation failed", exception.GetType().Name, started));
+        }
+
+        return DecideSlowAsync(request, policy, started, cancellationToken);
+    }
+
+    public async ValueTask<PrivacyDecision[]> DecideManyAsync(IReadOnlyList<PrivacyRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var decisions = new PrivacyDecision[requests.Count];
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(requests[i], $"{nameof(requests)}[{i}]");
+            decisions[i] = await DecideAsync(requests[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return decisions;
+    }
+
+    private async ValueTask<PrivacyDecision> DecideSlowAsync(PrivacyRequest request, CompiledPolicy? policy, long started, CancellationToken cancellationToken)
+    {
+        using var activity = PrivacyTelemetry.ActivitySource.HasListeners() ? PrivacyTelemetry.ActivitySource.StartActivity("privacy.decide") : null;
+        activity?.SetTag(DecisionTelemetry.KindTag, DecisionTelemetry.Kind(request.Act));
+        PrivacyDecision decision;
+        try
+        {
+            policy ??= CurrentPolicy;
+            using (var timeout = new CancellationTokenSource(_options.StateLoadTimeout, _time))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+            {
+                var token = linked.Token;
+                if (!_cache.TryGet(request.Subject, policy, out var subject))
+                {
+                    subject = await _cache.LoadAsync(request.Subject, policy, token).ConfigureAwait(false);
+                }
+
+                SubjectSnapshot? actor = null;
+                if (ActorSubject(request) is { } actorSubject && !_cache.TryGet(actorSubject, policy, out actor))
+                {
+                    actor = await _cache.LoadAsync(actorSubject, policy, token).ConfigureAwait(false);
+                }
+
+                Violation? violation = null;
+                if (request is DisclosureRequest { Evidence: UserViolationEvidence evidence })
+                {
+                    violation = await _cache.Violations.FindAsync(evidence.Violation, token).ConfigureAwait(false);
+                }
+
+                token.ThrowIfCancellationRequested();
+                decision = Evaluate(request, policy, subject, actor, request.OccursAt ?? _time.GetUtcNow(), violation);
+            }
+        }
+        catch (OperationCanceledException exception)
+        {
+            return Fail(request, policy, cancellationToken.IsCancellationRequested ? "cancelled" : "state load timed out", exception.GetType().Name, started);
+        }
+        catch (Exception exception)
+        {
+            return Fail(request, policy, "state could not be read", exception.GetType().Name, started);
+        }
+
+        if (_audit is not null)
+        {
+            try
+            {
+                // Audit before effect: a Permit returns only once the trail took the event.
+                var auditEvent = await BuildAuditEventAsync(request, decision, cancellationToken).ConfigureAwait(false);
+                await _audit.RecordAsync(auditEvent, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                return Fail(request, policy, "audit failed", exception.GetType().Name, started);
+            }
+        }
+
+        activity?.SetTag(DecisionTelemetry.OutcomeTag, DecisionTelemetry.Outcome(decision.Outcome));
+        Complete(request, decision, started);
+        return decision;
+    }
+
+    private PrivacyDecision Evaluate(PrivacyRequest request, CompiledPolicy policy, SubjectSnapshot subject, SubjectSnapshot? actor, DateTimeOffset at, Violation? violation)
+    {
+        if (request.OccursAt is { } occursAt && occursAt > _time.GetUtcNow())
+        {
+            // The library cannot decide about acts that have not happened: facts may still change.
+            return DecisionEvaluator.Indeterminate(request.Act, policy);
+        }
+
+        var context = new EvaluationContext
+        {
+            Policy = policy,
+            Subject = subject,
+            ActorState = actor,
+            At = at,
+            Violation = violation,
+            ReturnOrDeletePeriod = _options.ReturnOrDeletePeriod,
+        };
+        return DecisionEvaluator.Evaluate(request, context);
+    }
+
+    private static bool NeedsStore(PrivacyRequest request) => request is DisclosureRequest { Evidence: UserViolationEvidence };
+
+    private bool TryActorState(PrivacyRequest request, CompiledPolicy policy, out SubjectSnapshot? actor)
+    {
+        actor = null;
+        if (ActorSubject(request) is not { } actorSubject)
+        {
+            return true;
+        }
+
+        var found = _cache.TryGet(actorSubject, policy, out var state);
+        actor = state;
+        return found;
+    }
+
+    /// <summary>A user acting on another subject's information: its own state holds its sanctions (<c>use.violator-termination</c>).</summary>
+    private static SubjectId? ActorSubject(PrivacyRequest request)
+    {
+        var actor = request.Actor;
+        return actor.Kind is ActorKind.User or ActorKind.Subject && !actor.Id.IsEmpty && !actor.IsActingFor(request.Subject) &&
+            SubjectId.TryCreate(actor.Id.Value, out var subject)
+            ? subject
+            : null;
+    }
+
+    private PrivacyDecision Fail(PrivacyRequest request, CompiledPolicy? policy, string cause, string errorType, long started)
+    {
+        PrivacyDecision decision;
+        try
+        {
+            policy ??= _compiled;
+            decision = DecisionEvaluator.Indeterminate(request.Act, policy);
+        }
+        catch (Exception)
+        {
+            decision = DecisionEvaluator.Indeterminate(request.Act, null);
+        }
+
+        DecisionLog.Indeterminate(_logger, DecisionTelemetry.Kind(request.Act), cause, errorType);
+        DecisionTelemetry.Indeterminate.Add(1, new KeyValuePair<string, object?>(DecisionTelemetry.KindTag, DecisionTelemetry.Kind(request.Act)));
+        Complete(request, decision, started);
+        return decision;
+    }
+
+    private void Complete(PrivacyRequest request, in PrivacyDecision decision, long started)
+    {
+        if (DecisionTelemetry.Decisions.Enabled)
+        {
+            var clause = decision.Policy is { } policy
+                ? (decision.ReasonClauseIndex >= 0 ? policy.ClauseNames[decision.ReasonClauseIndex] : FirstClause(policy, decision.ClauseBits))
+                : string.Empty;
+            DecisionTelemetry.Decisions.Add(
+                1,
+                new KeyValuePair<string, object?>(DecisionTelemetry.KindTag, DecisionTelemetry.Kind(request.Act)),
+                new KeyValuePair<string, object?>(DecisionTelemetry.OutcomeTag, DecisionTelemetry.Outcome(decision.Outcome)),
+                new KeyValuePair<string, object?>(DecisionTelemetry.ClauseTag, clause));
+        }
+
+        if (started != 0)
+        {
+            DecisionTelemetry.Duration.Record(
+                Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>(DecisionTelemetry.KindTag, DecisionTelemetry.Kind(request.Act)),
+                new KeyValuePair<string, object?>(DecisionTelemetry.OutcomeTag, DecisionTelemetry.Outcome(decision.Outcome)));
+        }
+
+        if (decision.Outcome == DecisionOutcome.Deny && _logger.IsEnabled(LogLevel.Debug))
+        {
+            DecisionLog.Denied(_logger, DecisionTelemetry.Kind(request.Act), decision.Reason, decision.ReasonClause);
+        }
+    }
+
+    private static string FirstClause(CompiledPolicy policy, Bits128 clauses) =>
+        clauses.First() is var first and >= 0 ? policy.ClauseNames[first] : string.Empty;
+
+    private async ValueTask<AuditEvent> BuildAuditEventAsync(PrivacyRequest request, PrivacyDecision decision, CancellationToken cancellationToken)
+    {
+        var subjectPseudonym = await PseudonymAsync(request.Subject, cancellationToken).ConfigureAwait(false);
+        var actor = request.Actor;
+        var actorText = actor.Kind switch
+        {
+            ActorKind.Application => "application",
+            ActorKind.User or ActorKind.Subject when SubjectId.TryCreate(actor.Id.Value, out var user) =>
+                $"{actor.Kind}:{await PseudonymAsync(user, cancellationToken).ConfigureAwait(false)}",
+            _ => $"{actor.Kind}:{actor.Id.Value}",
+        };
+
+        var disclosure = request as DisclosureRequest;
+
+        // Categories by name only (credential categories included): the trail never holds values.
+        return new AuditEvent
+        {
+            Timestamp = _time.GetUtcNow(),
+            Kind = AuditEventKind.Decision,
+            Action = "decision." + DecisionTelemetry.Kind(request.Act),
+            SubjectPseudonym = subjectPseudonym,
+            Actor = actorText,
+            Recipient = disclosure?.Recipient.Id.Value,
+            RecipientKind = disclosure?.Recipient.Kind.ToString(),
+            Purpose = request.Purpose.Value,
+            Categories = [.. request.Categories.Select(c => c.Value)],
+            PermittedCategories = [.. decision.PermittedCategories.Select(c => c.Value)],
+            Ground = disclosure?.Ground?.ToString(),
+            EvidenceReferences = EvidenceReferences(disclosure?.Evidence),
+            Outcome = decision.Outcome.ToString(),
+            Reasons = [.. decision.Reasons.Select(r => r.Clause is null ? r.Reason.ToString() : $"{r.Reason}:{r.Clause}")],
+            ClauseIds = [.. decision.Clauses],
+            Obligations = [.. decision.Obligations.Select(o => o.ToString())],
+            PolicyVersion = decision.PolicyVersion?.ToString(),
+            CorrelationId = request.CorrelationId,
+        };
+    }
+
+    private async ValueTask<string> PseudonymAsync(SubjectId subject, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetPseudonym(subject, out var pseudonym))
+        {
+            return pseudonym;
+        }
+
+        pseudonym = await _pseudonyms!.GetOrCreateAsync(subject, cancellationToken).ConfigureAwait(false);
+        _cache.SetPseudonym(subject, pseudonym);
+        return pseudonym;
+    }
+
+    /// <summary>References to the evidence relied on; never the complainant or counterparties (they are subjects).</summary>
+    private static string[] EvidenceReferences(DisclosureEvidence? evidence)
+    {
+        if (evidence is null)
+        {
+            return [];
+        }
+
+        var references = new List<string>(2);
+        if (!string.IsNullOrWhiteSpace(evidence.Reference))
+        {
+            references.Add(evidence.Reference);
+        }
+
+        var specific = evidence switch
+        {
+            ConsentEvidence { ConsentId: { } id } => "consent:" + id,
+            ServiceNecessityEvidence e => $"service:{e.Service.Value}",
+            LegalRequirementEvidence e => "document:" + e.DocumentReference,
+            UserViolationEvidence e => "violation:" + e.Violation,
+            IpComplaintEvidence e => "complaint:" + e.ComplaintReference,
+            TransactionEvidence e => "transaction:" + e.TransactionReference,
+            OtherLegalEvidence e => "provision:" + e.Provision,
+            _ => null,
+        };
+        if (specific is not null)
+        {
+            references.Add(specific);
+        }
+
+        return [.. references];
+    }
+}

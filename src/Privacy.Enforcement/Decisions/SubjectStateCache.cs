@@ -1,0 +1,324 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// Caches each subject's state compiled into a <see cref="SubjectSnapshot"/>. Services that change a subject's state
+/// call <see cref="Invalidate"/> after their write; a per-subject generation keeps a load that started before an
+/// invalidation from putting stale state back.
+/// </summary>
+internal sealed class SubjectStateCache : ISubjectStateCache
+{
+    private const int Stripes = 4096;
+
+    private readonly ConcurrentDictionary<SubjectId, SubjectSnapshot> _snapshots = new();
+    private readonly ConcurrentDictionary<SubjectId, string> _pseudonyms = new();
+    private readonly long[] _generations = new long[Stripes];
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private long _globalGeneration;
+    private IConsentStore? _consents;
+    private IAcceptanceStore? _acceptances;
+    private IEngagementStore? _engagements;
+    private IViolationStore? _violations;
+
+    public SubjectStateCache(IServiceProvider services, TimeProvider time)
+    {
+        _services = services;
+        _time = time;
+    }
+
+    public int Count => _snapshots.Count;
+
+    public void Invalidate(SubjectId subject)
+    {
+        Interlocked.Increment(ref _generations[Stripe(subject)]);
+        _snapshots.TryRemove(subject, out _);
+        _pseudonyms.TryRemove(subject, out _);
+    }
+
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _globalGeneration);
+        _snapshots.Clear();
+    }
+
+    public bool TryGet(SubjectId subject, CompiledPolicy policy, out SubjectSnapshot snapshot)
+    {
+        if (_snapshots.TryGetValue(subject, out snapshot!) && ReferenceEquals(snapshot.Policy, policy))
+        {
+            return true;
+        }
+
+        snapshot = null!;
+        return false;
+    }
+
+    /// <summary>Puts a snapshot built elsewhere (benchmarks, warm-up) into the cache.</summary>
+    public void Prime(SubjectId subject, SubjectSnapshot snapshot) => _snapshots[subject] = snapshot;
+
+    public bool TryGetPseudonym(SubjectId subject, out string pseudonym) => _pseudonyms.TryGetValue(subject, out pseudonym!);
+
+    public void SetPseudonym(SubjectId subject, string pseudonym) => _pseudonyms[subject] = pseudonym;
+
+    /// <summary>Reads the subject's state from the stores, compiles it and caches it unless it was invalidated meanwhile.</summary>
+    public async ValueTask<SubjectSnapshot> LoadAsync(SubjectId subject, CompiledPolicy policy, CancellationToken cancellationToken)
+    {
+        var stripe = Stripe(subject);
+        var generation = Volatile.Read(ref _generations[stripe]);
+        var global = Volatile.Read(ref _globalGeneration);
+
+        var facts = new List<ConsentFact>();
+        await foreach (var fact in Consents.GetFactsAsync(subject, cancellationToken).ConfigureAwait(false))
+        {
+            facts.Add(fact);
+        }
+
+        var acceptances = new List<PolicyAcceptance>();
+        await foreach (var acceptance in Acceptances.GetAcceptancesAsync(subject, cancellationToken).ConfigureAwait(false))
+        {
+            acceptances.Add(acceptance);
+        }
+
+        var objections = new List<ObjectionFact>();
+        await foreach (var objection in Acceptances.GetObjectionsAsync(subject, cancellationToken).ConfigureAwait(false))
+        {
+            objections.Add(objection);
+        }
+
+        var engagements = new List<ServiceEngagement>();
+        await foreach (var engagement in Engagements.GetBySubjectAsync(subject, cancellationToken).ConfigureAwait(false))
+        {
+            engagements.Add(engagement);
+        }
+
+        var sanctions = new List<Sanction>();
+        await foreach (var sanction in Violations.GetSanctionsAsync(subject, cancellationToken).ConfigureAwait(false))
+        {
+            sanctions.Add(sanction);
+        }
+
+        var snapshot = SubjectSnapshotBuilder.Build(policy, facts, acceptances, objections, engagements, sanctions, _time.GetUtcNow());
+
+        // A decision that began loading before an invalidation must not put its (possibly stale) state back.
+        _snapshots[subject] = snapshot;
+        if (Volatile.Read(ref _generations[stripe]) != generation || Volatile.Read(ref _globalGeneration) != global)
+        {
+            _snapshots.TryRemove(new KeyValuePair<SubjectId, SubjectSnapshot>(subject, snapshot));
+        }
+
+        return snapshot;
+    }
+
+    internal IViolationStore Violations => _violations ??= Require<IViolationStore>("violation store");
+
+    private IConsentStore Consents => _consents ??= Require<IConsentStore>("consent store");
+
+    private IAcceptanceStore Acceptances => _acceptances ??= Require<IAcceptanceStore>("acceptance store");
+
+    private IEngagementStore Engagements => _engagements ??= Require<IEngagementStore>("engagement store");
+
+    private T Require<T>(string what)
+        where T : class =>
+        _services.GetService<T>() ?? throw new InvalidOperationException(
+            $"No {what} ({typeof(T).Name}) is registered; call AddPrivacyEnforcement().UseInMemoryStores(), .UseSqlite(...) or .UsePostgreSql(...).");
+
+    private static int Stripe(SubjectId subject) => subject.GetHashCode() & (Stripes - 1);
+}
+
+/// <summary>Compiles a subject's records into a <see cref="SubjectSnapshot"/> against one policy version.</summary>
+internal static class SubjectSnapshotBuilder
+{
+    public static SubjectSnapshot Build(
+        CompiledPolicy policy,
+        IReadOnlyList<ConsentFact> facts,
+        IReadOnlyList<PolicyAcceptance> acceptances,
+        IReadOnlyList<ObjectionFact> objections,
+        IReadOnlyList<ServiceEngagement> engagements,
+        IReadOnlyList<Sanction> sanctions,
+        DateTimeOffset? builtAt = null)
+    {
+        // intro.acceptance: the version in force must be accepted; an older version only is a changes.replace case.
+        var acceptedAt = SubjectSnapshot.Never;
+        var older = false;
+        foreach (var acceptance in acceptances)
+        {
+            if (acceptance.Policy.PolicyId != policy.Version.PolicyId)
+            {
+                continue;
+            }
+
+            if (acceptance.Policy.Version == policy.Version.Version)
+            {
+                acceptedAt = Math.Min(acceptedAt, acceptance.AcceptedAt.UtcTicks);
+            }
+            else if (acceptance.Policy.Version < policy.Version.Version)
+            {
+                older = true;
+            }
+        }
+
+        var terminatedAt = SubjectSnapshot.Never;
+        foreach (var sanction in sanctions)
+        {
+            if (sanction.Kind == SanctionKind.ServiceAgreementTerminated)
+            {
+                terminatedAt = Math.Min(terminatedAt, sanction.ImposedAt.UtcTicks);
+            }
+        }
+
+        var spans = new List<ObjectionSpan>();
+        var open = new Dictionary<int, long>();
+        foreach (var objection in objections)
+        {
+            if (!policy.PurposeIndex.TryGetValue(objection.Purpose.Value, out var purpose))
+            {
+                continue;
+            }
+
+            if (objection.State == ObjectionState.Raised)
+            {
+                open.TryAdd(purpose, objection.RecordedAt.UtcTicks);
+            }
+            else if (open.Remove(purpose, out var start))
+            {
+                spans.Add(new ObjectionSpan(purpose, start, objection.RecordedAt.UtcTicks));
+            }
+        }
+
+        foreach (var (purpose, start) in open)
+        {
+            spans.Add(new ObjectionSpan(purpose, start, SubjectSnapshot.Never));
+        }
+
+        var engagementSpans = new EngagementSpan[engagements.Count];
+        var nextEnd = SubjectSnapshot.Never;
+        var now = builtAt?.UtcTicks ?? long.MinValue;
+        for (var i = 0; i < engagements.Count; i++)
+        {
+            var engagement = engagements[i];
+            var end = engagement.EffectiveEnd?.UtcTicks ?? SubjectSnapshot.Never;
+            engagementSpans[i] = new EngagementSpan(
+                engagement.Id,
+                engagement.Provider.Value,
+                policy.ServiceIndex.TryGetValue(engagement.Service.Value, out var service) ? service : -1,
+                Mask(policy, engagement.Categories),
+                engagement.StartsAt.UtcTicks,
+                end);
+            if (end > now && end < nextEnd)
+            {
+                nextEnd = end;
+            }
+        }
+
+        var consents = ConsentSpans(policy, facts);
+        var latest = Math.Max(acceptedAt == SubjectSnapshot.Never ? long.MinValue : acceptedAt, terminatedAt == SubjectSnapshot.Never ? long.MinValue : terminatedAt);
+        foreach (var span in consents)
+        {
+            latest = Math.Max(latest, Math.Max(span.Start, span.End == SubjectSnapshot.Never ? long.MinValue : span.End));
+        }
+
+        foreach (var span in spans)
+        {
+            latest = Math.Max(latest, Math.Max(span.Start, span.End == SubjectSnapshot.Never ? long.MinValue : span.End));
+        }
+
+        foreach (var span in engagementSpans)
+        {
+            latest = Math.Max(latest, Math.Max(span.Start, span.End == SubjectSnapshot.Never ? long.MinValue : span.End));
+        }
+
+        return new SubjectSnapshot
+        {
+            TimeInvariant = builtAt is not null && latest <= now,
+            Policy = policy,
+            AcceptedCurrentAt = acceptedAt,
+            AcceptedOlderOnly = older && acceptedAt == SubjectSnapshot.Never,
+            Consents = consents,
+            Objections = [.. spans],
+            Engagements = engagementSpans,
+            TerminatedAt = terminatedAt,
+            NextEngagementEnd = nextEnd,
+        };
+    }
+
+    /// <summary>Folds consent facts into spans: each grant opens one, the next withdrawal, expiry, invalidation, refusal or grant closes it.</summary>
+    public static ConsentSpan[] ConsentSpans(CompiledPolicy policy, IReadOnlyList<ConsentFact> facts)
+    {
+        var spans = new List<ConsentSpan>(facts.Count);
+        var openByConsent = new Dictionary<ConsentId, int>();
+        foreach (var fact in facts)
+        {
+            var at = fact.RecordedAt.UtcTicks;
+            if (openByConsent.Remove(fact.ConsentId, out var openIndex))
+            {
+                var span = spans[openIndex];
+                if (at < span.End)
+                {
+                    span.End = at;
+                    span.EndState = fact.State;
+                }
+
+                spans[openIndex] = span;
+            }
+
+            if (fact.State is not (ConsentState.Given or ConsentState.Refused) || fact.Terms is not { } terms)
+            {
+                continue;
+            }
+
+            var expires = terms.ExpiresAt?.UtcTicks ?? SubjectSnapshot.Never;
+            openByConsent[fact.ConsentId] = spans.Count;
+            spans.Add(Span(policy, fact, terms, at, expires));
+        }
+
+        return [.. spans];
+    }
+
+    public static ConsentSpan Span(CompiledPolicy policy, ConsentFact fact, ConsentTerms terms, long at, long expires)
+    {
+        ulong purposes = 0;
+        foreach (var purpose in terms.Purposes)
+        {
+            if (policy.PurposeIndex.TryGetValue(purpose.Value, out var p))
+            {
+                purposes |= 1UL << p;
+            }
+        }
+
+        var acts = 0;
+        foreach (var act in terms.Acts)
+        {
+            acts |= 1 << (int)act;
+        }
+
+        return new ConsentSpan
+        {
+            Id = fact.ConsentId.Value,
+            Start = at,
+            End = expires,
+            EndState = expires == SubjectSnapshot.Never ? ConsentState.Given : ConsentState.Expired,
+            Refusal = fact.State == ConsentState.Refused,
+            Purposes = purposes,
+            Categories = Mask(policy, terms.Categories),
+            Acts = acts,
+            Recipient = terms.Recipient?.Value,
+            Kind = terms.RecipientKind is { } kind ? (int)kind : -1,
+        };
+    }
+
+    public static Bits128 Mask(CompiledPolicy policy, IReadOnlyList<DataCategory> categories)
+    {
+        var mask = Bits128.Empty;
+        foreach (var category in categories)
+        {
+            if (policy.CategoryIndex.TryGetValue(category.Value, out var c))
+            {
+                mask |= policy.Within[c];
+            }
+        }
+
+        return mask;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Privacy.Enforcement.Policies.Json;
+
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// Reads and writes JSON policy documents. <see cref="Load(string)"/> returns a validated <see cref="PublishedPolicy"/>
+/// or throws a <see cref="PolicyValidationException"/> naming the JSON path of every problem — never a half-loaded policy.
+/// </summary>
+public static class PolicyDocumentSerializer
+{
+    /// <summary>Loads and validates a JSON policy document.</summary>
+    /// <param name="json">The document.</param>
+    /// <returns>The validated policy with its version record.</returns>
+    /// <exception cref="PolicyValidationException">The JSON is malformed or the document is invalid.</exception>
+    public static PublishedPolicy Load(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return PublishedPolicy.Create(Deserialize(Encoding.UTF8.GetBytes(json)));
+    }
+
+    /// <summary>Loads and validates a JSON policy document (UTF-8).</summary>
+    /// <param name="utf8Json">The document; read to its end, not closed.</param>
+    /// <returns>The validated policy with its version record.</returns>
+    /// <exception cref="PolicyValidationException">The JSON is malformed or the document is invalid.</exception>
+    public static PublishedPolicy Load(Stream utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        using var buffer = new MemoryStream();
+        utf8Json.CopyTo(buffer);
+        return PublishedPolicy.Create(Deserialize(buffer.ToArray()));
+    }
+
+    /// <summary>Reads a JSON policy document without validating its consistency (the JSON itself must be well formed).</summary>
+    /// <param name="json">The document.</param>
+    /// <returns>The document as written.</returns>
+    /// <exception cref="PolicyValidationException">The JSON is malformed or misses a required member.</exception>
+    public static PolicyDocument Deserialize(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Deserialize(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Writes the document as JSON.</summary>
+    /// <param name="document">The document.</param>
+    /// <param name="indented">Whether to indent (for people and files); the compact form is the canonical one that is hashed.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Serialize(PolicyDocument document, bool indented = false)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var context = indented ? PolicyJsonContext.Indented : PolicyJsonContext.Canonical;
+        return JsonSerializer.Serialize(document, context.PolicyDocument);
+    }
+
+    /// <summary>Computes the content hash of a document: SHA-256 of its canonical JSON, lower-case hex (<see cref="PolicyVersion.ContentHash"/>).</summary>
+    /// <param name="document">The document.</param>
+    /// <returns>64 lower-case hex digits.</returns>
+    public static string ComputeContentHash(PolicyDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(document, PolicyJsonContext.Canonical.PolicyDocument);
+        return Convert.ToHexString(SHA256.HashData(canonical)).ToLowerInvariant();
+    }
+
+    /// <summary>Creates the published form of a validated document: a private copy read back from its canonical JSON, so the hash always matches what is held.</summary>
+    /// <param name="document">The document, already validated.</param>
+    /// <returns>The copy and its canonical bytes' hash.</returns>
+    internal static (PolicyDocument Copy, string ContentHash) Freeze(PolicyDocument document)
+    {
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(document, PolicyJsonContext.Canonical.PolicyDocument);
+        var copy = JsonSerializer.Deserialize(canonical, PolicyJsonContext.Canonical.PolicyDocument)!;
+        return (copy, Convert.ToHexString(SHA256.HashData(canonical)).ToLowerInvariant());
+    }
+
+    private static PolicyDocument Deserialize(byte[] utf8)
+    {
+        PolicyDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(utf8, PolicyJsonContext.Default.PolicyDocument);
+        }
+        catch (JsonException exception)
+        {
+            // A missing required member is reported with the exact path of each member; anything else as the parser saw it.
+            var missing = FindMissingRequiredMembers(utf8);
+            throw new PolicyValidationException(missing.Count > 0 ? missing : [FromJsonException(exception)], exception);
+        }
+
+        return document ?? throw new PolicyValidationException([new PolicyValidationError("$", "the document is null; expected an object")]);
+    }
+
+    private static PolicyValidationError FromJsonException(JsonException exception)
+    {
+        var message = exception.Message;
+        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+
+        if (exception.LineNumber is { } line)
+        {
+            message += $" (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})";
+        }
+
+        return new PolicyValidationError(exception.Path ?? "$", message);
+    }
+
+    private static List<PolicyValidationError> FindMissingRequiredMembers(byte[] utf8)
+    {
+        var errors = new List<PolicyValidationError>();
+        try
+        {
+            using var json = JsonDocument.Parse(utf8, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            Walk(json.RootElement, PolicyJsonContext.Default.PolicyDocument, "$", errors);
+        }
+        catch (JsonException)
+        {
+            // Malformed JSON: the serializer's own error says where.
+        }
+
+        return errors;
+    }
+
+    // Uses the source-generated contract, so the required members checked here are exactly those the model declares.
+    private static void Walk(JsonElement element, JsonTypeInfo type, string path, List<PolicyValidationError> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object || type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in type.Properties)
+        {
+            if (!element.TryGetProperty(property.Name, out var value))
+            {
+                if (property.IsRequired)
+                {
+                    errors.Add(new PolicyValidationError($"{path}.{property.Name}", "is required"));
+                }
+
+                continue;
+            }
+
+            // Every list of the model is an IReadOnlyList<T>.
+            if (value.ValueKind == JsonValueKind.Array && property.PropertyType.IsGenericType)
+            {
+                var elementInfo = type.Options.GetTypeInfo(property.PropertyType.GetGenericArguments()[0]);
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    Walk(item, elementInfo, $"{path}.{property.Name}[{index++}]", errors);
+                }
+            }
+        }
+    }
+}

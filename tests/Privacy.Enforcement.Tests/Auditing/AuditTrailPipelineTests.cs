@@ -1,0 +1,244 @@
+using Microsoft.Extensions.Time.Testing;
+using Privacy.Enforcement.InMemory;
+
+namespace Privacy.Enforcement.Tests.Auditing;
+
+public class AuditTrailPipelineTests
+{
+    private static AuditTrailPipeline Create(IAuditSink sink, AuditTrailOptions? options = null, TimeProvider? time = null, ICheckpointSink? checkpoints = null, IAuditCheckpointSigner? signer = null)
+        => new(sink, null, checkpoints, signer, options ?? new AuditTrailOptions(), time ?? TimeProvider.System);
+
+    [Fact]
+    public async Task Durable_recording_returns_after_the_event_is_in_the_sink_sealed_in_order()
+    {
+        var sink = new InMemoryAuditSink();
+        await using var trail = Create(sink);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await trail.RecordAsync(AuditTestData.Event(i), default);
+            sink.Count.Should().Be(i);
+        }
+
+        var events = sink.Snapshot();
+        events.Select(e => e.Sequence).Should().Equal(1, 2, 3, 4, 5);
+        events.Select(e => e.CorrelationId).Should().Equal("c-1", "c-2", "c-3", "c-4", "c-5");
+        AuditTrailVerifier.Verify(events).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Concurrent_durable_callers_are_group_committed_and_each_event_is_written_once()
+    {
+        var sink = new FaultySink(_ => false);
+        await using var trail = Create(sink, new AuditTrailOptions { MaxBatchSize = 64 });
+
+        await Task.WhenAll(Enumerable.Range(1, 400).Select(i => Task.Run(async () => await trail.RecordAsync(AuditTestData.Event(i), default))));
+
+        var events = sink.Inner.Snapshot();
+        events.Should().HaveCount(400);
+        events.Select(e => e.CorrelationId).Should().OnlyHaveUniqueItems();
+        AuditTrailVerifier.Verify(events).IsValid.Should().BeTrue();
+        sink.Calls.Should().BeLessThanOrEqualTo(400);
+    }
+
+    [Fact]
+    public async Task Asynchronous_mode_returns_before_the_write_and_dispose_flushes()
+    {
+        var sink = new GatedSink();
+        var trail = Create(sink, new AuditTrailOptions { Mode = AuditTrailMode.Asynchronous });
+
+        for (var i = 1; i <= 10; i++)
+        {
+            await trail.RecordAsync(AuditTestData.Event(i), default);
+        }
+
+        sink.Inner.Count.Should().Be(0);
+        sink.Release();
+        await trail.DisposeAsync();
+
+        sink.Inner.Count.Should().Be(10);
+        AuditTrailVerifier.Verify(sink.Inner.Snapshot()).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Audit_unavailable_when_the_sink_does_not_write_within_the_timeout()
+    {
+        var time = new FakeTimeProvider(AuditTestData.Start);
+        var sink = new GatedSink();
+        await using var trail = Create(sink, new AuditTrailOptions { Timeout = TimeSpan.FromSeconds(2) }, time);
+
+        var record = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
+        await sink.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        record.IsCompleted.Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        await record.Invoking(r => r.WaitAsync(TimeSpan.FromSeconds(10))).Should().ThrowAsync<AuditUnavailableException>().WithMessage("*deny*");
+        sink.Release();
+    }
+
+    [Fact]
+    public async Task A_full_queue_makes_callers_wait_up_to_the_timeout_then_audit_unavailable()
+    {
+        var time = new FakeTimeProvider(AuditTestData.Start);
+        var sink = new GatedSink();
+        await using var trail = Create(sink, new AuditTrailOptions { Mode = AuditTrailMode.Asynchronous, QueueCapacity = 2, MaxBatchSize = 1, Timeout = TimeSpan.FromSeconds(1) }, time);
+
+        await trail.RecordAsync(AuditTestData.Event(1), default);
+        await sink.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await trail.RecordAsync(AuditTestData.Event(2), default);
+        await trail.RecordAsync(AuditTestData.Event(3), default);
+        var blocked = trail.RecordAsync(AuditTestData.Event(4), default).AsTask();
+        blocked.IsCompleted.Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        await blocked.Invoking(b => b.WaitAsync(TimeSpan.FromSeconds(10))).Should().ThrowAsync<AuditUnavailableException>().WithMessage("*queue stayed full*");
+        sink.Release();
+    }
+
+    [Fact]
+    public async Task A_failing_sink_is_retried_with_exponential_back_off_on_the_time_provider()
+    {
+        var time = new FakeTimeProvider(AuditTestData.Start);
+        var sink = new FaultySink(call => call <= 3);
+        await using var trail = Create(sink, new AuditTrailOptions { RetryInitialDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(3), Timeout = TimeSpan.FromHours(1) }, time);
+
+        var record = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
+        await WaitForAsync(() => sink.Calls == 1);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        await Task.Delay(20);
+        sink.Calls.Should().Be(1);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitForAsync(() => sink.Calls == 2);
+        time.Advance(TimeSpan.FromMilliseconds(1999));
+        await Task.Delay(20);
+        sink.Calls.Should().Be(2, "the second delay is twice the first");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitForAsync(() => sink.Calls == 3);
+        time.Advance(TimeSpan.FromSeconds(3)); // capped at RetryMaxDelay
+        await record.WaitAsync(TimeSpan.FromSeconds(10));
+
+        sink.Inner.Snapshot().Should().ContainSingle().Which.Sequence.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Checkpoints_are_written_by_count_and_on_dispose_and_signed()
+    {
+        var sink = new InMemoryAuditSink();
+        var signer = new HmacSha256CheckpointSigner("k", new byte[32]);
+        var trail = Create(sink, new AuditTrailOptions { CheckpointEveryEvents = 3, CheckpointInterval = TimeSpan.Zero }, checkpoints: sink, signer: signer);
+
+        for (var i = 1; i <= 7; i++)
+        {
+            await trail.RecordAsync(AuditTestData.Event(i), default);
+        }
+
+        await trail.DisposeAsync();
+
+        var checkpoints = sink.CheckpointSnapshot();
+        checkpoints.Select(c => c.Size).Should().Equal(3, 6, 7);
+        checkpoints.Should().OnlyContain(c => c.KeyId == "k" && c.Signature != null);
+        AuditTrailVerifier.Verify(sink.Snapshot(), checkpoints, signer).Should().Match<AuditVerificationResult>(r => r.IsValid && r.CheckpointsVerified == 3);
+    }
+
+    [Fact]
+    public async Task Checkpoints_are_written_by_time_while_idle()
+    {
+        var time = new FakeTimeProvider(AuditTestData.Start);
+        var sink = new InMemoryAuditSink();
+        await using var trail = Create(sink, new AuditTrailOptions { CheckpointEveryEvents = 0, CheckpointInterval = TimeSpan.FromMinutes(1) }, time, checkpoints: sink);
+
+        await trail.RecordAsync(AuditTestData.Event(1), default);
+        sink.CheckpointSnapshot().Should().BeEmpty();
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        await WaitForAsync(() => sink.CheckpointSnapshot().Count == 1);
+        sink.CheckpointSnapshot()[0].Should().Match<AuditCheckpoint>(c => c.Size == 1 && c.CreatedAt == AuditTestData.Start.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task A_new_pipeline_resumes_after_the_sinks_last_event()
+    {
+        var sink = new InMemoryAuditSink();
+        await using (var first = Create(sink))
+        {
+            await first.RecordAsync(AuditTestData.Event(1), default);
+            await first.RecordAsync(AuditTestData.Event(2), default);
+        }
+
+        await using (var second = Create(sink))
+        {
+            await second.RecordAsync(AuditTestData.Event(3), default);
+        }
+
+        sink.Snapshot().Select(e => e.Sequence).Should().Equal(1, 2, 3);
+        AuditTrailVerifier.Verify(sink.Snapshot()).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Store_integrity_a_trail_shorter_than_its_checkpoint_is_not_appended_to()
+    {
+        var trailSink = new InMemoryAuditSink();
+        ICheckpointSink checkpoints = new InMemoryAuditSink();
+        await checkpoints.WriteAsync(new AuditCheckpoint(5, new string('1', 64), AuditTestData.Start), default);
+        var time = new FakeTimeProvider(AuditTestData.Start);
+        var trail = Create(trailSink, new AuditTrailOptions { Timeout = TimeSpan.FromSeconds(1), ShutdownTimeout = TimeSpan.FromSeconds(5) }, time, checkpoints);
+
+        var record = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
+        await Task.Delay(50);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        await record.Invoking(r => r.WaitAsync(TimeSpan.FromSeconds(10))).Should().ThrowAsync<AuditUnavailableException>();
+        var dispose = trail.DisposeAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        await dispose;
+        trailSink.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Recording_after_dispose_is_audit_unavailable()
+    {
+        var trail = Create(new InMemoryAuditSink());
+        await trail.RecordAsync(AuditTestData.Event(1), default);
+        await trail.DisposeAsync();
+
+        await trail.Invoking(t => t.RecordAsync(AuditTestData.Event(2), default).AsTask()).Should().ThrowAsync<AuditUnavailableException>().WithMessage("*shut down*");
+    }
+
+    [Fact]
+    public async Task Host_stop_that_cannot_finish_fails_waiting_callers_instead_of_hanging()
+    {
+        var sink = new FaultySink(_ => true);
+        await using var trail = Create(sink, new AuditTrailOptions { RetryInitialDelay = TimeSpan.FromMilliseconds(1), Timeout = TimeSpan.FromMinutes(1) });
+        var record = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
+        await WaitForAsync(() => sink.Calls >= 2);
+
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        await trail.StopAsync(stop.Token);
+
+        await record.Invoking(r => r.WaitAsync(TimeSpan.FromSeconds(10))).Should().ThrowAsync<AuditUnavailableException>().WithMessage("*stopped*");
+    }
+
+    [Fact]
+    public void Invalid_options_are_refused_naming_the_option()
+    {
+        var act = () => Create(new InMemoryAuditSink(), new AuditTrailOptions { MaxBatchSize = 0, Timeout = TimeSpan.Zero });
+
+        act.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>()
+            .Which.Failures.Should().Contain(f => f.Contains("MaxBatchSize")).And.Contain(f => f.Contains("Timeout"));
+    }
+
+    internal static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = Environment.TickCount64 + 10_000;
+        while (!condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException("The condition did not become true.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using static Privacy.Enforcement.StandardDataCategories;
+using static Privacy.Enforcement.Tests.Decisions.EnforcerFixture;
+
+namespace Privacy.Enforcement.Tests.Decisions;
+
+public sealed class SubjectStateCacheTests
+{
+    private static CollectionRequest CollectPhone => new(Alice, [new DataCategory(Phone)], new PurposeId(StandardPurposes.ServiceProvision));
+
+    [Fact]
+    public async Task Collect_consent_a_withdrawal_is_honoured_by_the_very_next_decision()
+    {
+        using var fixture = new EnforcerFixture(auditDecisions: false);
+        await fixture.AcceptAsync(Alice);
+        var consent = await fixture.ConsentAsync(Alice, StandardPurposes.ServiceProvision, [Phone], [ProcessingAct.Collect]);
+        (await fixture.DecideAsync(CollectPhone)).Outcome.Should().Be(DecisionOutcome.Permit);
+        (await fixture.DecideAsync(CollectPhone)).Outcome.Should().Be(DecisionOutcome.Permit, "the cached state answers the second time");
+
+        await fixture.AppendAsync(Alice, consent, ConsentState.Withdrawn, fixture.Now);
+
+        var decision = await fixture.DecideAsync(CollectPhone);
+        decision.Outcome.Should().Be(DecisionOutcome.Deny);
+        decision.Reason.Should().Be(DecisionReason.ConsentWithdrawn);
+    }
+
+    [Fact]
+    public async Task Cached_decisions_equal_decisions_from_the_stores()
+    {
+        using var fixture = new EnforcerFixture(auditDecisions: false);
+        await fixture.AcceptAsync(Alice);
+        await fixture.ConsentAsync(Alice, StandardPurposes.ServiceProvision, [Phone], [ProcessingAct.Collect], expiresAt: Start.AddHours(1));
+        var first = await fixture.DecideAsync(CollectPhone);
+        var cached = await fixture.DecideAsync(CollectPhone);
+        cached.Should().Be(first);
+
+        fixture.Time.Advance(TimeSpan.FromHours(2));
+        var expired = await fixture.DecideAsync(CollectPhone);
+        expired.Reason.Should().Be(DecisionReason.ConsentExpired, "an expiry needs no fact and no invalidation");
+    }
+
+    [Fact]
+    public async Task A_load_that_began_before_an_invalidation_does_not_cache_its_stale_state()
+    {
+        var store = new FailClosedTests.HangingConsentStore();
+        using var fixture = new EnforcerFixture(auditDecisions: false, configure: s => s.Replace(ServiceDescriptor.Singleton<IConsentStore>(store)));
+        var cache = fixture.Services.GetRequiredService<SubjectStateCache>();
+        await fixture.AcceptAsync(Alice);
+
+        var pending = fixture.DecideAsync(CollectPhone).AsTask();
+        await store.Entered.Task;
+        fixture.Cache.Invalidate(Alice);
+        store.Release.SetResult();
+        await pending;
+
+        cache.TryGet(Alice, ((PrivacyEnforcer)fixture.Enforcer).CurrentPolicy, out _).Should().BeFalse();
+        store.Hang = false;
+        await fixture.DecideAsync(CollectPhone);
+        cache.TryGet(Alice, ((PrivacyEnforcer)fixture.Enforcer).CurrentPolicy, out _).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_remote_change_announced_on_the_change_feed_invalidates_the_subject()
+    {
+        var feed = new ChannelChangeFeed();
+        using var fixture = new EnforcerFixture(auditDecisions: false, configure: s => s.AddSingleton<IPrivacyChangeFeed>(feed));
+        var cache = fixture.Services.GetRequiredService<SubjectStateCache>();
+        var listener = fixture.Services.GetServices<IHostedService>().OfType<SubjectStateChangeListener>().Single();
+        await listener.StartAsync(CancellationToken.None);
+        await fixture.AcceptAsync(Alice);
+        await fixture.DecideAsync(CollectPhone);
+        var policy = ((PrivacyEnforcer)fixture.Enforcer).CurrentPolicy;
+        cache.TryGet(Alice, policy, out _).Should().BeTrue();
+
+        await feed.Changes.Writer.WriteAsync(Alice);
+        for (var i = 0; i < 200 && cache.TryGet(Alice, policy, out _); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        cache.TryGet(Alice, policy, out _).Should().BeFalse();
+        await listener.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Changes_replace_a_new_version_recompiles_and_drops_cached_state()
+    {
+        using var fixture = new EnforcerFixture(auditDecisions: false);
+        await fixture.AcceptAsync(Alice);
+        (await fixture.DecideAsync(CollectPhone)).PolicyVersion!.Version.Should().Be(new Version(1, 0));
+
+        fixture.Catalog.Publish(CreatePolicy("2.0"));
+
+        var decision = await fixture.DecideAsync(CollectPhone);
+        decision.PolicyVersion!.Version.Should().Be(new Version(2, 0));
+        decision.Reason.Should().Be(DecisionReason.AcceptanceRequired);
+    }
+
+    [Fact]
+    public async Task Decide_many_decides_each_request()
+    {
+        using var fixture = new EnforcerFixture();
+        await fixture.AcceptAsync(Alice);
+        await fixture.ConsentAsync(Alice, StandardPurposes.ServiceProvision, [Email], [ProcessingAct.Collect]);
+        PrivacyRequest[] requests =
+        [
+            new CollectionRequest(Alice, [new DataCategory(Email)], new PurposeId(StandardPurposes.ServiceProvision)),
+            CollectPhone,
+            new UseRequest(Alice, [new DataCategory(SearchKeywords)], new PurposeId(StandardPurposes.ServiceProvision)),
+        ];
+
+        var decisions = await fixture.Enforcer.DecideManyAsync(requests);
+
+        decisions.Select(d => d.Outcome).Should().Equal(DecisionOutcome.Permit, DecisionOutcome.Deny, DecisionOutcome.NotApplicable);
+        fixture.Audit.Events.Should().HaveCount(3);
+    }
+
+    private sealed class ChannelChangeFeed : IPrivacyChangeFeed
+    {
+        public Channel<SubjectId> Changes { get; } = Channel.CreateUnbounded<SubjectId>();
+
+        public ValueTask PublishAsync(SubjectId subject, CancellationToken cancellationToken) => Changes.Writer.WriteAsync(subject, cancellationToken);
+
+        public async IAsyncEnumerable<SubjectId> ListenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var subject in Changes.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return subject;
+            }
+        }
+    }
+}
