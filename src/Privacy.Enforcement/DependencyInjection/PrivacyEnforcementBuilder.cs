@@ -1,7 +1,7 @@
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Returned by <see cref="PrivacyEnforcementServiceCollectionExtensions.AddPrivacyEnforcement(IServiceCollection, System.Action{Privacy.Enforcement.PrivacyEnforcementOptions}?)"/>;
+/// Returned by <see cref="PrivacyEnforcementServiceCollectionExtensions.AddPrivacyEnforcement(IServiceCollection)"/>;
 /// store and sink packages extend it (<c>.UseSqlite(...)</c>, <c>.UsePostgreSql(...)</c>, <c>.UseInMemoryStores()</c>).
 /// </summary>
 public sealed class PrivacyEnforcementBuilder

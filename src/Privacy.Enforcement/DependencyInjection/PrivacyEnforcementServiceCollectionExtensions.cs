@@ -1,28 +1,77 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the privacy enforcement services.</summary>
-public static class PrivacyEnforcementServiceCollectionExtensions
+public static partial class PrivacyEnforcementServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the enforcer, the standard policy (unless configured otherwise), the services and the audit
-    /// pipeline. Safe to call more than once. A store must be chosen on the returned builder.
+    /// Registers the enforcer, the standard policy, the services and the audit pipeline. Safe to call more than
+    /// once. A store must be chosen on the returned builder.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The builder that store packages extend.</returns>
+    public static PrivacyEnforcementBuilder AddPrivacyEnforcement(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return AddPrivacyEnforcementCore(services);
+    }
+
+    /// <summary>
+    /// Registers the enforcer, the policy the options choose (the standard policy by default), the services and the
+    /// audit pipeline. Safe to call more than once. A store must be chosen on the returned builder.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder that store packages extend.</returns>
-    public static PrivacyEnforcementBuilder AddPrivacyEnforcement(this IServiceCollection services, Action<PrivacyEnforcementOptions>? configure = null)
+    public static PrivacyEnforcementBuilder AddPrivacyEnforcement(this IServiceCollection services, Action<PrivacyEnforcementOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var builder = new PrivacyEnforcementBuilder(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure(configure);
+        return AddPrivacyEnforcementCore(services);
+    }
+
+    /// <summary>
+    /// Registers the privacy enforcement services with options bound from a configuration section (usually
+    /// <c>configuration.GetSection(PrivacyEnforcementOptions.SectionName)</c>). Safe to call more than once.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section.</param>
+    /// <returns>The builder that store packages extend.</returns>
+    public static PrivacyEnforcementBuilder AddPrivacyEnforcement(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptions<PrivacyEnforcementOptions>().Bind(section);
+        return AddPrivacyEnforcementCore(services);
+    }
+
+    // One line per feature: each feature registers its services (with TryAdd) in its own method.
+    private static PrivacyEnforcementBuilder AddPrivacyEnforcementCore(IServiceCollection services)
+    {
+        AddCoreServices(services);
+        AddPolicyServices(services);
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         services.AddAuditTrail();
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
+        services.AddConsents();
+        return new PrivacyEnforcementBuilder(services);
+    }
 
-        return builder;
+    private static void AddCoreServices(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptionsWithValidateOnStart<PrivacyEnforcementOptions, PrivacyEnforcementOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<StoreRegistrationOptions, StoreRegistrationValidator>();
+    }
+
+    private static void AddPolicyServices(IServiceCollection services)
+    {
+        // changes.replace: one catalog holds the versions; the newest is in force.
+        services.TryAddSingleton(sp => new PolicyCatalog(sp.GetRequiredService<IOptions<PrivacyEnforcementOptions>>().Value.LoadPolicy()));
+        services.TryAddSingleton<IPolicyProvider>(sp => sp.GetRequiredService<PolicyCatalog>());
     }
 }
