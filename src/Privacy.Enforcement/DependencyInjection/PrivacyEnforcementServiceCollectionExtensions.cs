@@ -58,6 +58,8 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
         services.AddAuditTrail();
         services.AddConsents();
+        services.AddEngagements().AddViolations();
+        PrivacyEnforcementBuilderSubjectRightsExtensions.AddSubjectRights(services);
         return new PrivacyEnforcementBuilder(services);
     }
 

@@ -39,4 +39,26 @@ public interface IEngagementStore
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The engagements.</returns>
     IAsyncEnumerable<ServiceEngagement> GetEndedAsync(DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gets the earliest effective end strictly after <paramref name="after"/> among engagements whose return-or-delete
+    /// obligation was not emitted yet, so the end monitor can sleep until then instead of polling. Stores with an index
+    /// on the end time should override the default, which scans every engagement that has an end.
+    /// </summary>
+    /// <param name="after">The instant (usually now).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The next end, or <see langword="null"/> when no engagement ends later.</returns>
+    async ValueTask<DateTimeOffset?> GetNextEndAsync(DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? next = null;
+        await foreach (var engagement in GetEndedAsync(DateTimeOffset.MaxValue, cancellationToken).ConfigureAwait(false))
+        {
+            if (engagement.ObligationEmittedAt is null && engagement.EffectiveEnd is { } end && end > after && (next is null || end < next))
+            {
+                next = end;
+            }
+        }
+
+        return next;
+    }
 }

@@ -42,6 +42,15 @@ public sealed record ServiceEngagement
     /// <summary>Gets the host's reference to the provider's confirmation.</summary>
     public string? DeletionConfirmationReference { get; init; }
 
+    /// <summary>
+    /// Gets when the return-or-delete obligation of the engagement's end was emitted (<c>use.third-party.service-end</c>).
+    /// Persisted so that the obligation is emitted exactly once, across instances and restarts.
+    /// </summary>
+    public DateTimeOffset? ObligationEmittedAt { get; init; }
+
+    /// <summary>Gets the deadline by which the provider must return or delete what it holds, fixed when the obligation is emitted.</summary>
+    public DateTimeOffset? ReturnOrDeleteDueBy { get; init; }
+
     /// <summary>Gets the time the engagement stops being active: the earlier of its end and its termination.</summary>
     public DateTimeOffset? EffectiveEnd =>
         TerminatedAt is { } t && (EndsAt is null || t < EndsAt) ? t : EndsAt;

@@ -1,0 +1,21 @@
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// Options of the engagement end monitor, bound from <c>PrivacyEnforcement:Engagements</c> and validated at start-up.
+/// The return-or-delete deadline is <see cref="PrivacyDecisionOptions.ReturnOrDeletePeriod"/>: one setting, so the
+/// obligation an end emits and the one a later denied decision carries name the same deadline.
+/// </summary>
+public sealed class EngagementOptions
+{
+    /// <summary>The configuration section, under <see cref="PrivacyEnforcementOptions.SectionName"/>, the options bind from.</summary>
+    public const string SectionName = "Engagements";
+
+    /// <summary>
+    /// Gets or sets the longest the end monitor sleeps before it looks at the store again, so that engagements created
+    /// by another instance are noticed. Default one hour; between one second and one day.
+    /// </summary>
+    public TimeSpan MonitorRescanInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets a value indicating whether the hosted end monitor runs; turn it off when another process emits the obligations. Default on.</summary>
+    public bool EnableEndMonitor { get; set; } = true;
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace Privacy.Enforcement;
+
+/// <summary>Validates <see cref="EngagementOptions"/> at start-up; each failure names the option and its bounds.</summary>
+internal sealed class EngagementOptionsValidator : IValidateOptions<EngagementOptions>
+{
+    private static readonly TimeSpan MinRescan = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRescan = TimeSpan.FromDays(1);
+
+    public ValidateOptionsResult Validate(string? name, EngagementOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.MonitorRescanInterval < MinRescan || options.MonitorRescanInterval > MaxRescan
+            ? ValidateOptionsResult.Fail(
+                $"{nameof(EngagementOptions)}.{nameof(EngagementOptions.MonitorRescanInterval)} is {options.MonitorRescanInterval}; it must be between {MinRescan} and {MaxRescan}.")
+            : ValidateOptionsResult.Success;
+    }
+}

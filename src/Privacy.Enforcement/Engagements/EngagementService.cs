@@ -1,0 +1,468 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Privacy.Enforcement;
+
+/// <summary>The default <see cref="IEngagementService"/>: validates against the policy in force, stores, audits, invalidates.</summary>
+internal sealed partial class EngagementService : IEngagementService
+{
+    private const int MaxConcurrencyRetries = 5;
+
+    private readonly IEngagementStore _store;
+    private readonly IPolicyProvider _policy;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<PrivacyDecisionOptions> _options;
+    private readonly RecordAudit _audit;
+    private readonly EngagementEndSignal _signal;
+    private readonly IEngagementEndHandler[] _handlers;
+    private readonly ILogger<EngagementService> _logger;
+    private readonly ISubjectStateCache? _cache;
+    private readonly IAuditTrailReader? _trailReader;
+    private readonly IPseudonymStore? _pseudonyms;
+
+    public EngagementService(
+        IEngagementStore store,
+        IPolicyProvider policy,
+        TimeProvider time,
+        IOptionsMonitor<PrivacyDecisionOptions> options,
+        RecordAudit audit,
+        EngagementEndSignal signal,
+        IEnumerable<IEngagementEndHandler> handlers,
+        ILogger<EngagementService> logger,
+        ISubjectStateCache? cache = null,
+        IAuditTrailReader? trailReader = null,
+        IPseudonymStore? pseudonyms = null)
+    {
+        _store = store;
+        _policy = policy;
+        _time = time;
+        _options = options;
+        _audit = audit;
+        _signal = signal;
+        _handlers = [.. handlers];
+        _logger = logger;
+        _cache = cache;
+        _trailReader = trailReader;
+        _pseudonyms = pseudonyms;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ServiceEngagement> EngageAsync(EngagementRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var engagement = Validate(request, _time.GetUtcNow());
+
+        // Audit before effect: if the trail refuses the event nothing is stored.
+        await _audit.RecordAsync(Event("engagement.created", engagement, ClauseIds.UseThirdPartyServiceProvider), null, cancellationToken).ConfigureAwait(false);
+        await _store.CreateAsync(engagement, cancellationToken).ConfigureAwait(false);
+        Invalidate(engagement);
+        if (engagement.EndsAt is not null)
+        {
+            _signal.Notify();
+        }
+
+        return engagement;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ServiceEngagement> TerminateAsync(EngagementId id, string reason, CancellationToken cancellationToken)
+    {
+        reason = PolicyLookup.ValidateText(reason, nameof(reason));
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await FindExistingAsync(id, cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            if (current.EffectiveEnd is { } end && end <= now)
+            {
+                throw new InvalidOperationException(
+                    $"Engagement {id} already ended at {end:O}; it cannot be terminated ({ClauseIds.UseThirdPartyServiceEnd}).");
+            }
+
+            var terminated = current with { TerminatedAt = now, TerminationReason = reason };
+            if (!await _store.TryUpdateAsync(current, terminated, cancellationToken).ConfigureAwait(false))
+            {
+                ThrowIfRetriesExhausted(attempt, id);
+                continue;
+            }
+
+            await AuditOrRevertAsync(
+                Event("engagement.terminated", terminated, ClauseIds.UseThirdPartyServiceEnd) with { Reasons = [reason] },
+                current,
+                terminated,
+                cancellationToken).ConfigureAwait(false);
+            Invalidate(terminated);
+
+            // use.third-party.service-end: termination emits the return-or-delete obligation at once, not at the monitor's next pass.
+            return await EmitAsync(terminated, now, cancellationToken).ConfigureAwait(false) ?? await FindExistingAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ServiceEngagement> ConfirmReturnOrDeletionAsync(EngagementId id, string reference, CancellationToken cancellationToken)
+    {
+        reference = PolicyLookup.ValidateText(reference, nameof(reference));
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await FindExistingAsync(id, cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            if (current.EffectiveEnd is not { } end || end > now)
+            {
+                throw new InvalidOperationException(
+                    $"Engagement {id} is still active; a provider confirms return or deletion after the engagement ends ({ClauseIds.UseThirdPartyServiceEnd}).");
+            }
+
+            if (current.DeletionConfirmedAt is { } confirmedAt)
+            {
+                throw new InvalidOperationException($"The return or deletion of engagement {id} was already confirmed at {confirmedAt:O}.");
+            }
+
+            // The confirmation answers an obligation: emit it first if the monitor has not yet.
+            current = await EmitAsync(current, now, cancellationToken).ConfigureAwait(false) ?? current;
+            var confirmed = current with { DeletionConfirmedAt = now, DeletionConfirmationReference = reference };
+            if (!await _store.TryUpdateAsync(current, confirmed, cancellationToken).ConfigureAwait(false))
+            {
+                ThrowIfRetriesExhausted(attempt, id);
+                continue;
+            }
+
+            await AuditOrRevertAsync(
+                Event("engagement.deletion-confirmed", confirmed, ClauseIds.UseThirdPartyServiceEnd) with { EvidenceReferences = [reference] },
+                current,
+                confirmed,
+                cancellationToken).ConfigureAwait(false);
+            Invalidate(confirmed);
+            return confirmed;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> EmitEndedObligationsAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var due = new List<ServiceEngagement>();
+        await foreach (var engagement in _store.GetEndedAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            if (engagement.ObligationEmittedAt is null)
+            {
+                due.Add(engagement);
+            }
+        }
+
+        var emitted = 0;
+        foreach (var engagement in due)
+        {
+            var current = engagement;
+            for (var attempt = 0; attempt < MaxConcurrencyRetries && current is { ObligationEmittedAt: null }; attempt++)
+            {
+                if (await EmitAsync(current, now, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    emitted++;
+                    break;
+                }
+
+                // Changed meanwhile (another instance emitted, or it was confirmed or terminated): look again.
+                current = await _store.FindAsync(current.Id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return emitted;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ServiceEngagement?> FindAsync(EngagementId id, CancellationToken cancellationToken) =>
+        _store.FindAsync(id, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ServiceEngagement> GetActiveByProviderAsync(RecipientId provider, CancellationToken cancellationToken) =>
+        ActiveAsync(_store.GetByProviderAsync(provider, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ServiceEngagement> GetActiveBySubjectAsync(SubjectId subject, CancellationToken cancellationToken) =>
+        ActiveAsync(_store.GetBySubjectAsync(subject, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EngagementEndObligation> GetPendingObligationsAsync(CancellationToken cancellationToken) =>
+        PendingAsync(overdueOnly: false, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EngagementEndObligation> GetOverdueObligationsAsync(CancellationToken cancellationToken) =>
+        PendingAsync(overdueOnly: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ProviderReceipt> GetReceivedDuringAsync(EngagementId id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var engagement = await FindExistingAsync(id, cancellationToken).ConfigureAwait(false);
+        var reader = _trailReader ?? throw new InvalidOperationException(
+            "No audit trail reader is registered; what a provider received is read from the audit trail. Register an audit sink that implements IAuditTrailReader.");
+
+        // The trail names subjects by pseudonym: restrict to the covered subjects' pseudonyms when the engagement lists them.
+        HashSet<string>? pseudonyms = null;
+        if (!engagement.AllSubjects && _pseudonyms is not null)
+        {
+            pseudonyms = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var subject in engagement.Subjects)
+            {
+                if (await _pseudonyms.FindAsync(subject, cancellationToken).ConfigureAwait(false) is { } pseudonym)
+                {
+                    pseudonyms.Add(pseudonym);
+                }
+            }
+        }
+
+        var provider = engagement.Provider.Value;
+        var end = engagement.EffectiveEnd;
+        await foreach (var e in reader.ReadAsync(1, cancellationToken).ConfigureAwait(false))
+        {
+            if (e.Kind == AuditEventKind.Decision
+                && string.Equals(e.Recipient, provider, StringComparison.Ordinal)
+                && string.Equals(e.Outcome, nameof(DecisionOutcome.Permit), StringComparison.Ordinal)
+                && e.Timestamp >= engagement.StartsAt
+                && (end is null || e.Timestamp < end)
+                && (pseudonyms is null || (e.SubjectPseudonym is { } p && pseudonyms.Contains(p))))
+            {
+                yield return new ProviderReceipt(
+                    e.Sequence,
+                    e.Timestamp,
+                    e.SubjectPseudonym,
+                    e.PermittedCategories.Count > 0 ? e.PermittedCategories : e.Categories,
+                    e.Purpose,
+                    e.Ground);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Emits the obligation of an ended engagement that has none: claims it in the store (optimistic concurrency, so
+    /// exactly one caller in one instance wins, and a restart sees it done), audits it, then tells the handlers.
+    /// </summary>
+    /// <returns>The engagement as stored with the obligation, or <see langword="null"/> when there was nothing to emit or another caller won.</returns>
+    private async ValueTask<ServiceEngagement?> EmitAsync(ServiceEngagement engagement, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (engagement.ObligationEmittedAt is not null || engagement.EffectiveEnd is not { } end || end > now)
+        {
+            return null;
+        }
+
+        var emitted = engagement with
+        {
+            ObligationEmittedAt = now,
+            // The same deadline a denied decision after the end carries (use.third-party.service-end).
+            ReturnOrDeleteDueBy = end + _options.CurrentValue.ReturnOrDeletePeriod,
+        };
+        if (!await _store.TryUpdateAsync(engagement, emitted, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        await AuditOrRevertAsync(
+            Event("engagement.ended", emitted, ClauseIds.UseThirdPartyServiceEnd) with
+            {
+                Obligations = [nameof(ObligationKind.ReturnOrDelete)],
+                Reasons = [nameof(DecisionReason.EngagementEnded)],
+            },
+            engagement,
+            emitted,
+            cancellationToken).ConfigureAwait(false);
+        Invalidate(emitted);
+        Log.ObligationEmitted(_logger, emitted.Id, emitted.Provider.Value, emitted.ReturnOrDeleteDueBy!.Value);
+
+        var obligation = EngagementEndObligation.From(emitted)!;
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                await handler.OnEngagementEndedAsync(obligation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The obligation is stored and audited; it stays pending and queryable whatever the handler did.
+                Log.HandlerFailed(_logger, ex, emitted.Id, handler.GetType().FullName ?? handler.GetType().Name);
+            }
+        }
+
+        return emitted;
+    }
+
+    private ServiceEngagement Validate(EngagementRequest request, DateTimeOffset now)
+    {
+        const string Clause = ClauseIds.UseThirdPartyServiceProvider;
+        var policy = _policy.Current;
+
+        if (request.Provider.IsEmpty)
+        {
+            throw PolicyLookup.Invalid(nameof(EngagementRequest.Provider), $"{nameof(EngagementRequest.Provider)} is required ({Clause}).");
+        }
+
+        var recipient = policy.Document.FindRecipient(request.Provider) ?? throw PolicyLookup.Invalid(nameof(EngagementRequest.Provider), $"{nameof(EngagementRequest.Provider)} '{request.Provider.Value}' is not a recipient declared by policy {policy.Version} ({Clause}).");
+        if (recipient.Kind is not (RecipientKind.ServiceProvider or RecipientKind.Affiliate))
+        {
+            throw PolicyLookup.Invalid(nameof(EngagementRequest.Provider), $"{nameof(EngagementRequest.Provider)} '{request.Provider.Value}' is declared as {recipient.Kind}; only a {nameof(RecipientKind.ServiceProvider)} or an {nameof(RecipientKind.Affiliate)} can be engaged ({Clause}).");
+        }
+
+        if (request.Service.IsEmpty || !policy.Document.DeclaresService(request.Service))
+        {
+            throw PolicyLookup.Invalid(nameof(EngagementRequest.Service), $"{nameof(EngagementRequest.Service)} '{request.Service.Value}' is not a service declared by policy {policy.Version} ({Clause}).");
+        }
+
+        var categories = policy.ValidateCategories(request.Categories, nameof(EngagementRequest.Categories), Clause, allowEmpty: false);
+        var subjects = ValidateSubjects(request);
+
+        var startsAt = (request.StartsAt ?? now).ToUniversalTime();
+        var endsAt = request.EndsAt?.ToUniversalTime();
+        if (endsAt is { } e)
+        {
+            if (e <= startsAt)
+            {
+                throw PolicyLookup.Invalid(nameof(EngagementRequest.EndsAt), $"{nameof(EngagementRequest.EndsAt)} ({e:O}) must be after {nameof(EngagementRequest.StartsAt)} ({startsAt:O}) ({Clause}).");
+            }
+
+            if (e <= now)
+            {
+                throw PolicyLookup.Invalid(nameof(EngagementRequest.EndsAt), $"{nameof(EngagementRequest.EndsAt)} ({e:O}) is not in the future; an engagement that has already ended cannot be created ({Clause}).");
+            }
+        }
+
+        return new ServiceEngagement
+        {
+            Id = EngagementId.New(),
+            Provider = request.Provider,
+            Service = request.Service,
+            Subjects = subjects,
+            AllSubjects = request.AllSubjects,
+            Categories = categories,
+            StartsAt = startsAt,
+            EndsAt = endsAt,
+        };
+    }
+
+    private static SubjectId[] ValidateSubjects(EngagementRequest request)
+    {
+        const string Field = nameof(EngagementRequest.Subjects);
+        var subjects = request.Subjects ?? throw PolicyLookup.Invalid(Field, $"{Field} must not be null.");
+        if (request.AllSubjects)
+        {
+            return subjects.Count == 0
+                ? []
+                : throw PolicyLookup.Invalid(Field, $"{Field} must be empty when {nameof(EngagementRequest.AllSubjects)} is set.");
+        }
+
+        if (subjects.Count == 0)
+        {
+            throw PolicyLookup.Invalid(Field, $"{Field} must name at least one subject, or set {nameof(EngagementRequest.AllSubjects)}.");
+        }
+
+        var result = new List<SubjectId>(subjects.Count);
+        foreach (var subject in subjects)
+        {
+            if (subject.IsEmpty)
+            {
+                throw PolicyLookup.Invalid(Field, $"{Field} contains an empty subject id.");
+            }
+
+            if (!result.Contains(subject))
+            {
+                result.Add(subject);
+            }
+        }
+
+        return [.. result];
+    }
+
+    private async ValueTask<ServiceEngagement> FindExistingAsync(EngagementId id, CancellationToken cancellationToken) =>
+        await _store.FindAsync(id, cancellationToken).ConfigureAwait(false)
+        ?? throw new ArgumentException($"No engagement with id {id} exists.", nameof(id));
+
+    /// <summary>Records the event of an update; when the trail refuses it, puts the stored engagement back so no change stands unaudited.</summary>
+    private async ValueTask AuditOrRevertAsync(AuditEvent auditEvent, ServiceEngagement before, ServiceEngagement after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _audit.RecordAsync(auditEvent, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (!await _store.TryUpdateAsync(after, before, CancellationToken.None).ConfigureAwait(false))
+            {
+                Log.RevertFailed(_logger, after.Id);
+            }
+
+            throw;
+        }
+    }
+
+    private async IAsyncEnumerable<ServiceEngagement> ActiveAsync(IAsyncEnumerable<ServiceEngagement> source, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await foreach (var engagement in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (engagement.IsActiveAt(now))
+            {
+                yield return engagement;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<EngagementEndObligation> PendingAsync(bool overdueOnly, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await foreach (var engagement in _store.GetEndedAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            if (EngagementEndObligation.From(engagement) is { IsPending: true } obligation && (!overdueOnly || obligation.IsOverdueAt(now)))
+            {
+                yield return obligation;
+            }
+        }
+    }
+
+    private void Invalidate(ServiceEngagement engagement)
+    {
+        if (_cache is null)
+        {
+            return;
+        }
+
+        if (engagement.AllSubjects)
+        {
+            _cache.InvalidateAll();
+            return;
+        }
+
+        foreach (var subject in engagement.Subjects)
+        {
+            _cache.Invalidate(subject);
+        }
+    }
+
+    private static void ThrowIfRetriesExhausted(int attempt, EngagementId id)
+    {
+        if (attempt + 1 >= MaxConcurrencyRetries)
+        {
+            throw new PrivacyStoreException($"Engagement {id} kept changing concurrently; the update was not applied.");
+        }
+    }
+
+    private static AuditEvent Event(string action, ServiceEngagement engagement, string clause) => new()
+    {
+        Timestamp = default,
+        Kind = AuditEventKind.Engagement,
+        Action = action,
+        Recipient = engagement.Provider.Value,
+        Purpose = engagement.Service.Value,
+        Categories = [.. engagement.Categories.Select(c => c.Value)],
+        ClauseIds = [clause],
+        RecordId = engagement.Id.ToString(),
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Return-or-delete obligation emitted for engagement {EngagementId} of provider {Provider}, due by {DueBy}.")]
+        public static partial void ObligationEmitted(ILogger logger, EngagementId engagementId, string provider, DateTimeOffset dueBy);
+
+        [LoggerMessage(2, LogLevel.Error, "Engagement end handler {Handler} failed for engagement {EngagementId}; the obligation stays pending.")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception, EngagementId engagementId, string handler);
+
+        [LoggerMessage(3, LogLevel.Critical, "Engagement {EngagementId} changed after an unaudited update and could not be reverted.")]
+        public static partial void RevertFailed(ILogger logger, EngagementId engagementId);
+    }
+}

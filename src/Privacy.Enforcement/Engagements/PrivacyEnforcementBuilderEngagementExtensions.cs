@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Privacy.Enforcement;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Configures service engagements on the <see cref="PrivacyEnforcementBuilder"/>.</summary>
+public static class PrivacyEnforcementBuilderEngagementExtensions
+{
+    /// <summary>Configures the engagement options (the end monitor; the return-or-delete deadline is set with <c>ConfigureDecisions</c>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>The builder.</returns>
+    public static PrivacyEnforcementBuilder ConfigureEngagements(this PrivacyEnforcementBuilder builder, Action<EngagementOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Binds the engagement options from configuration (usually the <c>PrivacyEnforcement:Engagements</c> section).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static PrivacyEnforcementBuilder ConfigureEngagements(this PrivacyEnforcementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.Configure<EngagementOptions>(configuration);
+        return builder;
+    }
+}

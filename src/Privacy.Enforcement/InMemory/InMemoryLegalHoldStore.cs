@@ -1,0 +1,53 @@
+namespace Privacy.Enforcement.InMemory;
+
+/// <summary>An in-process store of legal holds.</summary>
+public sealed class InMemoryLegalHoldStore : ILegalHoldStore
+{
+    private readonly object _gate = new();
+    private readonly List<LegalHold> _holds = [];
+
+    /// <inheritdoc />
+    public ValueTask PlaceAsync(LegalHold hold, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hold);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_holds.Exists(h => h.Id == hold.Id))
+            {
+                _holds.Add(hold);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseAsync(Guid id, DateTimeOffset releasedAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var index = _holds.FindIndex(h => h.Id == id && h.ReleasedAt is null);
+            if (index < 0)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _holds[index] = _holds[index] with { ReleasedAt = releasedAt };
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<LegalHold> GetActiveAsync(SubjectId subject, CancellationToken cancellationToken)
+    {
+        LegalHold[] copy;
+        lock (_gate)
+        {
+            copy = [.. _holds.Where(h => h.Subject == subject && h.ReleasedAt is null)];
+        }
+
+        return InMemoryEnumerable.From(copy, cancellationToken);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Privacy.Enforcement.Tests.SubjectRights;
+
+/// <summary>The library wired with in-memory stores, two working sources (one an affiliate's) and one that can fail.</summary>
+internal sealed class SubjectRightsFixture : IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _provider;
+
+    public SubjectRightsFixture(Action<PrivacyEnforcementBuilder>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<IAuditTrail>(Audit);
+        services.AddSingleton<IAuditTrailReader>(Audit);
+        services.AddSingleton<ISubjectStateCache>(Cache);
+        var builder = services.AddPrivacyEnforcement()
+            .UseInMemoryStores()
+            .ConfigureSubjectRights(o =>
+            {
+                o.ResponsePeriod = TimeSpan.FromDays(15);
+                o.Affiliates.Add("affiliate.crm");
+                o.CredentialCategories.Add("user.account.password");
+            })
+            .AddPersonalDataSource(Accounts)
+            .AddPersonalDataSource(Crm)
+            .AddPersonalDataSource(Files);
+        configure?.Invoke(builder);
+        _provider = services.BuildServiceProvider();
+    }
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public RecordingAuditTrail Audit { get; } = new();
+
+    public RecordingStateCache Cache { get; } = new();
+
+    public TestPersonalDataSource Accounts { get; } = new("accounts", DataSourceOperator.Application, "user.account", "user.contact.email");
+
+    public TestPersonalDataSource Crm { get; } = new("crm", DataSourceOperator.Affiliate("affiliate.crm"), "user.contact.phone", "user.profile");
+
+    public TestPersonalDataSource Files { get; } = new("files", DataSourceOperator.Application, "user.content");
+
+    public IServiceProvider Services => _provider;
+
+    public ISubjectRightsService Rights => _provider.GetRequiredService<ISubjectRightsService>();
+
+    public T Get<T>()
+        where T : notnull => _provider.GetRequiredService<T>();
+
+    public void Dispose() => _provider.Dispose();
+}
