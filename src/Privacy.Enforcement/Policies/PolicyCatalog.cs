@@ -37,7 +37,7 @@ public sealed class PolicyCatalog : IPolicyProvider
         ArgumentNullException.ThrowIfNull(version);
         foreach (var policy in _snapshot.Versions)
         {
-            if (policy.Version.Version == version)
+            if (Normalize(policy.Version.Version) == Normalize(version))
             {
                 return policy;
             }
@@ -82,7 +82,7 @@ public sealed class PolicyCatalog : IPolicyProvider
                 ]);
             }
 
-            if (policy.Version.Version <= previous.Version.Version)
+            if (Normalize(policy.Version.Version) <= Normalize(previous.Version.Version))
             {
                 throw new PolicyValidationException(
                 [
@@ -101,6 +101,9 @@ public sealed class PolicyCatalog : IPolicyProvider
         Published?.Invoke(this, new PolicyPublishedEventArgs(previous, policy));
         return policy;
     }
+
+    // 1.0 and 1.0.0 are the same version: omitted components count as zero.
+    private static Version Normalize(Version v) => new(v.Major, v.Minor, Math.Max(v.Build, 0), Math.Max(v.Revision, 0));
 
     private sealed class Snapshot(PublishedPolicy[] versions)
     {

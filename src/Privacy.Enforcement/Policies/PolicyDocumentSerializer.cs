@@ -89,8 +89,33 @@ public static class PolicyDocumentSerializer
             throw new PolicyValidationException(missing.Count > 0 ? missing : [FromJsonException(exception)], exception);
         }
 
-        return document ?? throw new PolicyValidationException([new PolicyValidationError("$", "the document is null; expected an object")]);
+        return document is null
+            ? throw new PolicyValidationException([new PolicyValidationError("$", "the document is null; expected an object")])
+            : WithEmptyLists(document);
     }
+
+    // The generated contract leaves an omitted list null rather than running the model's "= []" initializer.
+    private static PolicyDocument WithEmptyLists(PolicyDocument d) => d with
+    {
+        Clauses = d.Clauses ?? [],
+        Categories = d.Categories ?? [],
+        Purposes = d.Purposes ?? [],
+        Recipients = d.Recipients ?? [],
+        Services = Each(d.Services, s => s with { NecessaryCategories = s.NecessaryCategories ?? [], Providers = s.Providers ?? [] }),
+        Grounds = Each(d.Grounds, g => g with { RecipientKinds = g.RecipientKinds ?? [], RequiredEvidence = g.RequiredEvidence ?? [], Obligations = g.Obligations ?? [] }),
+        Rules = Each(d.Rules, r => r with
+        {
+            Purposes = r.Purposes ?? [],
+            Categories = r.Categories ?? [],
+            RecipientKinds = r.RecipientKinds ?? [],
+            TransferKinds = r.TransferKinds ?? [],
+            Acts = r.Acts ?? [],
+        }),
+    };
+
+    private static T[] Each<T>(IReadOnlyList<T>? items, Func<T, T> fill)
+        where T : class =>
+        items is null ? [] : [.. items.Select(item => item is null ? item! : fill(item))];
 
     private static PolicyValidationError FromJsonException(JsonException exception)
     {
@@ -101,12 +126,70 @@ public static class PolicyDocumentSerializer
             message = message[..cut];
         }
 
+        if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && exception.Path is { } path && DescribeExpected(path) is { } expected)
+        {
+            // The parser names the enclosing record; the member's own type says what would have been accepted.
+            message = $"invalid value; {expected}";
+        }
+
         if (exception.LineNumber is { } line)
         {
             message += $" (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})";
         }
 
         return new PolicyValidationError(exception.Path ?? "$", message);
+    }
+
+    private static string? DescribeExpected(string path)
+    {
+        var type = ResolveMemberType(path);
+        if (type is null)
+        {
+            return null;
+        }
+
+        type = type.IsGenericType ? type.GetGenericArguments()[0] : type;
+        if (type == typeof(DataCategoryFlags))
+        {
+            return $"expected an array of data category flags ({DataCategoryFlagsJsonConverter.KnownNames})";
+        }
+
+        if (!type.IsEnum)
+        {
+            return null;
+        }
+
+        var names = Enum.GetNames(type).Select(n => JsonNamingPolicy.KebabCaseLower.ConvertName(n));
+        return $"expected a {type.Name}: one of {string.Join(", ", names)}";
+    }
+
+    // Follows a parser path such as $.rules[1].kind through the generated contract to the member's declared type.
+    private static Type? ResolveMemberType(string path)
+    {
+        JsonTypeInfo type = PolicyJsonContext.Default.PolicyDocument;
+        Type? member = null;
+        foreach (var segment in path.Split('.').Skip(1))
+        {
+            var name = segment.Split('[')[0];
+            var property = type.Kind == JsonTypeInfoKind.Object ? type.Properties.FirstOrDefault(p => p.Name == name) : null;
+            if (property is null)
+            {
+                return null;
+            }
+
+            member = property.PropertyType;
+            if (segment.Contains('[', StringComparison.Ordinal) && member.IsGenericType)
+            {
+                type = type.Options.GetTypeInfo(member.GetGenericArguments()[0]);
+                member = type.Type;
+            }
+            else
+            {
+                type = type.Options.GetTypeInfo(member);
+            }
+        }
+
+        return member;
     }
 
     private static List<PolicyValidationError> FindMissingRequiredMembers(byte[] utf8)

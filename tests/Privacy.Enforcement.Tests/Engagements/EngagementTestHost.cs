@@ -43,7 +43,8 @@ internal sealed class EngagementTestHost : IAsyncDisposable
         services.AddSingleton<IPolicyProvider>(new PolicyCatalog(PublishedPolicy.Create(TestPolicy)));
         services.AddSingleton<IAuditTrail>(Audit);
         services.AddSingleton<IAuditTrailReader>(Audit);
-        services.AddSingleton<ISubjectStateCache>(Cache);
+        // The recorder forwards to the enforcer's own cache, so decisions see every invalidation the services make.
+        services.AddSingleton<ISubjectStateCache>(sp => Cache.Attach(sp.GetRequiredService<SubjectStateCache>()));
         services.AddSingleton<IEngagementEndHandler>(Handler);
         services.AddPrivacyEnforcement().UseInMemoryStores();
         if (engagements is not null)
@@ -82,6 +83,8 @@ internal sealed class EngagementTestHost : IAsyncDisposable
 
     public IViolationService Violations => _provider.GetRequiredService<IViolationService>();
 
+    public IPrivacyEnforcer Enforcer => _provider.GetRequiredService<IPrivacyEnforcer>();
+
     public IEngagementStore EngagementStore => _provider.GetRequiredService<IEngagementStore>();
 
     public IViolationStore ViolationStore => _provider.GetRequiredService<IViolationStore>();
@@ -97,6 +100,15 @@ internal sealed class EngagementTestHost : IAsyncDisposable
         Categories = [Email],
         EndsAt = Time.GetUtcNow() + (duration ?? TimeSpan.FromHours(1)),
     };
+
+    /// <summary>Records the subject's explicit acceptance of the policy in force (<c>intro.acceptance</c>).</summary>
+    public async Task AcceptPolicyAsync(SubjectId subject)
+    {
+        var policy = _provider.GetRequiredService<IPolicyProvider>().Current.Version;
+        await _provider.GetRequiredService<IAcceptanceStore>().AppendAcceptanceAsync(
+            new PolicyAcceptance(subject, policy, AcceptanceKind.Explicit, Time.GetUtcNow(), "sign-up"), CancellationToken.None);
+        _provider.GetRequiredService<ISubjectStateCache>().Invalidate(subject);
+    }
 
     public async Task<List<ServiceEngagement>> AllEngagementsAsync()
     {
@@ -160,13 +172,35 @@ internal sealed class EngagementTestHost : IAsyncDisposable
 
     internal sealed class RecordingCache : ISubjectStateCache
     {
+        private ISubjectStateCache? _inner;
+
         public ConcurrentQueue<SubjectId> Invalidated { get; } = new();
 
         public int InvalidatedAll;
 
-        public void Invalidate(SubjectId subject) => Invalidated.Enqueue(subject);
+        public RecordingCache Attach(ISubjectStateCache inner)
+        {
+            _inner = inner;
+            return this;
+        }
 
-        public void InvalidateAll() => Interlocked.Increment(ref InvalidatedAll);
+        public void Invalidate(SubjectId subject)
+        {
+            Invalidated.Enqueue(subject);
+            _inner?.Invalidate(subject);
+        }
+
+        public void InvalidateAll()
+        {
+            Interlocked.Increment(ref InvalidatedAll);
+            _inner?.InvalidateAll();
+        }
+
+        public void Clear()
+        {
+            Invalidated.Clear();
+            Interlocked.Exchange(ref InvalidatedAll, 0);
+        }
     }
 
     internal sealed class RecordingEndHandler : IEngagementEndHandler
