@@ -77,13 +77,17 @@ public abstract class AcceptanceStoreConformanceTests
         foreach (var id in HostileIdentifiers)
         {
             var subject = new SubjectId(id);
-            foreach (var text in HostileTexts)
-            {
-                await store.AppendAcceptanceAsync(new(subject, Policy, AcceptanceKind.Explicit, Epoch, text), None);
-            }
-
-            (await store.GetAcceptancesAsync(subject, None).CollectAsync()).Select(a => a.CountedEvent).Should().Equal(HostileTexts);
+            await store.AppendAcceptanceAsync(new(subject, Policy, AcceptanceKind.Explicit, Epoch, id), None);
+            (await store.GetAcceptancesAsync(subject, None).CollectAsync()).Should().ContainSingle().Which.CountedEvent.Should().Be(id);
         }
+
+        var texts = NewSubject();
+        foreach (var text in HostileTexts)
+        {
+            await store.AppendAcceptanceAsync(new(texts, Policy, AcceptanceKind.Explicit, Epoch, text), None);
+        }
+
+        (await store.GetAcceptancesAsync(texts, None).CollectAsync()).Select(a => a.CountedEvent).Should().Equal(HostileTexts);
     }
 
     [StoreFact]

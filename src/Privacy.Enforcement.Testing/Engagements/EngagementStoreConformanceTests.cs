@@ -111,7 +111,7 @@ public abstract class EngagementStoreConformanceTests
         var store = await CreateStoreAsync();
         foreach (var id in HostileIdentifiers)
         {
-            var engagement = Engagement(id, new SubjectId(id)) with { TerminationReason = HostileTexts[^1], DeletionConfirmationReference = id };
+            var engagement = Engagement(id, new SubjectId(id)) with { TerminationReason = id == HostileIdentifiers[0] ? HostileTexts[^1] : id, DeletionConfirmationReference = id };
             await store.CreateAsync(engagement, None);
             (await store.FindAsync(engagement.Id, None)).Should().BeEquivalentTo(engagement);
             (await store.GetByProviderAsync(new RecipientId(id), None).CollectAsync()).Should().ContainSingle();

@@ -80,7 +80,7 @@ public abstract class ViolationStoreConformanceTests
         foreach (var id in HostileIdentifiers)
         {
             var violator = new SubjectId(id);
-            var violation = Violation(violator) with { EvidenceReference = HostileTexts[^1] + id, AffectedSubjects = [violator] };
+            var violation = Violation(violator) with { EvidenceReference = id == HostileIdentifiers[0] ? HostileTexts[^1] : id, AffectedSubjects = [violator] };
             await store.CreateAsync(violation, None);
             (await store.GetByViolatorAsync(violator, None).CollectAsync()).Should().ContainSingle().Which.Should().BeEquivalentTo(violation);
         }

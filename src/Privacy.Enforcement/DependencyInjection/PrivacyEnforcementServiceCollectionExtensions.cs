@@ -56,8 +56,8 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         AddCoreServices(services);
         AddPolicyServices(services);
         PrivacyEnforcementDecisionExtensions.AddPrivacyDecisions(services);
-        services.AddConsents();
         services.AddAuditTrail();
+        services.AddConsents();
         services.AddEngagements().AddViolations();
         PrivacyEnforcementBuilderSubjectRightsExtensions.AddSubjectRights(services);
         return new PrivacyEnforcementBuilder(services);
