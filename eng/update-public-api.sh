@@ -7,6 +7,8 @@ for proj in src/*/*.csproj; do
   dir=$(dirname "$proj")
   unshipped="$dir/PublicAPI.Unshipped.txt"
   [ -f "$unshipped" ] || continue
+  # Merges of parallel branches may leave duplicate lines: keep each symbol once.
+  { head -n1 "$unshipped"; tail -n +2 "$unshipped" | grep -v '^$' | LC_ALL=C sort -u; } > "$unshipped.tmp" && mv "$unshipped.tmp" "$unshipped"
   for round in 1 2 3; do
     out=$(dotnet build "$proj" -f net10.0 --no-incremental 2>&1 || true)
     added=$(printf '%s\n' "$out" | grep -oP "error RS0016: Symbol '\K.*(?=' is not part of the declared public API)" | sort -u || true)
