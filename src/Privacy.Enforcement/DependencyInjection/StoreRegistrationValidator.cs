@@ -9,23 +9,27 @@ internal sealed class StoreRegistrationOptions;
 /// <summary>Fails start-up naming the method to call when a store is missing, instead of failing on the first decision.</summary>
 internal sealed class StoreRegistrationValidator(IServiceProviderIsService registrations) : IValidateOptions<StoreRegistrationOptions>
 {
-    private const string Remedy = "call AddPrivacyEnforcement().UseSqlite(...), .UsePostgreSql(...) or .UseInMemoryStores()";
+    private const string StoreRemedy = "call AddPrivacyEnforcement().UseSqlite(...), .UsePostgreSql(...) or .UseInMemoryStores()";
 
-    // One line per store a feature needs; the audit sink joins once its registration exists.
-    private static readonly (Type Service, string Name)[] RequiredStores =
+    private const string AuditRemedy =
+        "call AddPrivacyEnforcement().UseSqlite(...), .UsePostgreSql(...), .UseInMemoryStores(), .UseJsonLinesAuditTrail(path) or .UseInMemoryAuditTrail()";
+
+    // One line per store a feature needs.
+    private static readonly (Type Service, string Name, string Remedy)[] RequiredStores =
     [
-        (typeof(IConsentStore), "consent store"),
-        (typeof(IAcceptanceStore), "acceptance store"),
-        (typeof(IEngagementStore), "engagement store"),
-        (typeof(IViolationStore), "violation store"),
-        (typeof(IPseudonymStore), "pseudonym store"),
+        (typeof(IConsentStore), "consent store", StoreRemedy),
+        (typeof(IAcceptanceStore), "acceptance store", StoreRemedy),
+        (typeof(IEngagementStore), "engagement store", StoreRemedy),
+        (typeof(IViolationStore), "violation store", StoreRemedy),
+        (typeof(IPseudonymStore), "pseudonym store", StoreRemedy),
+        (typeof(IAuditSink), "audit sink", AuditRemedy),
     ];
 
     public ValidateOptionsResult Validate(string? name, StoreRegistrationOptions options)
     {
         var failures = RequiredStores
             .Where(store => !registrations.IsService(store.Service))
-            .Select(store => $"No {store.Name} is registered ({store.Service.Name}); {Remedy}.")
+            .Select(store => $"No {store.Name} is registered ({store.Service.Name}); {store.Remedy}.")
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -51,7 +51,9 @@ public sealed class AddPrivacyEnforcementTests : IDisposable
         var failures = act.Should().Throw<OptionsValidationException>().Which.Failures;
         failures.Should().Contain(
             "No consent store is registered (IConsentStore); call AddPrivacyEnforcement().UseSqlite(...), .UsePostgreSql(...) or .UseInMemoryStores().");
-        failures.Should().HaveCount(5).And.Contain(f => f.StartsWith("No acceptance store", StringComparison.Ordinal))
+        failures.Should().Contain(
+            "No audit sink is registered (IAuditSink); call AddPrivacyEnforcement().UseSqlite(...), .UsePostgreSql(...), .UseInMemoryStores(), .UseJsonLinesAuditTrail(path) or .UseInMemoryAuditTrail().");
+        failures.Should().HaveCount(6).And.Contain(f => f.StartsWith("No acceptance store", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("No engagement store", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("No violation store", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("No pseudonym store", StringComparison.Ordinal));
