@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Privacy.Enforcement;
@@ -19,7 +20,7 @@ internal sealed partial class EngagementEndMonitor : BackgroundService
     private readonly EngagementEndSignal _signal;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<EngagementOptions> _options;
-    private readonly ILogger<EngagementEndMonitor> _logger;
+    private readonly ILogger _logger;
 
     public EngagementEndMonitor(
         IEngagementService service,
@@ -27,14 +28,14 @@ internal sealed partial class EngagementEndMonitor : BackgroundService
         EngagementEndSignal signal,
         TimeProvider time,
         IOptionsMonitor<EngagementOptions> options,
-        ILogger<EngagementEndMonitor> logger)
+        ILoggerFactory? loggerFactory = null)
     {
         _service = service;
         _store = store;
         _signal = signal;
         _time = time;
         _options = options;
-        _logger = logger;
+        _logger = (ILogger?)loggerFactory?.CreateLogger<EngagementEndMonitor>() ?? NullLogger.Instance;
     }
 
     /// <summary>Gets or sets a callback invoked each time the monitor goes to sleep, with the next end it knows (tests wait on it).</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Privacy.Enforcement;
@@ -16,7 +17,7 @@ internal sealed partial class EngagementService : IEngagementService
     private readonly RecordAudit _audit;
     private readonly EngagementEndSignal _signal;
     private readonly IEngagementEndHandler[] _handlers;
-    private readonly ILogger<EngagementService> _logger;
+    private readonly ILogger _logger;
     private readonly ISubjectStateCache? _cache;
     private readonly IAuditTrailReader? _trailReader;
     private readonly IPseudonymStore? _pseudonyms;
@@ -29,10 +30,10 @@ internal sealed partial class EngagementService : IEngagementService
         RecordAudit audit,
         EngagementEndSignal signal,
         IEnumerable<IEngagementEndHandler> handlers,
-        ILogger<EngagementService> logger,
         ISubjectStateCache? cache = null,
         IAuditTrailReader? trailReader = null,
-        IPseudonymStore? pseudonyms = null)
+        IPseudonymStore? pseudonyms = null,
+        ILoggerFactory? loggerFactory = null)
     {
         _store = store;
         _policy = policy;
@@ -41,7 +42,8 @@ internal sealed partial class EngagementService : IEngagementService
         _audit = audit;
         _signal = signal;
         _handlers = [.. handlers];
-        _logger = logger;
+        // Logging is optional: a host without AddLogging still gets the service.
+        _logger = (ILogger?)loggerFactory?.CreateLogger<EngagementService>() ?? NullLogger.Instance;
         _cache = cache;
         _trailReader = trailReader;
         _pseudonyms = pseudonyms;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,12 +42,14 @@ internal sealed class EngagementTestHost : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<IPolicyProvider>(new PolicyCatalog(PublishedPolicy.Create(TestPolicy)));
-        services.AddSingleton<IAuditTrail>(Audit);
-        services.AddSingleton<IAuditTrailReader>(Audit);
         // The recorder forwards to the enforcer's own cache, so decisions see every invalidation the services make.
         services.AddSingleton<ISubjectStateCache>(sp => Cache.Attach(sp.GetRequiredService<SubjectStateCache>()));
         services.AddSingleton<IEngagementEndHandler>(Handler);
         services.AddPrivacyEnforcement().UseInMemoryStores();
+
+        // A recording trail instead of the pipeline, so tests read the events back and can make the trail fail.
+        services.Replace(ServiceDescriptor.Singleton<IAuditTrail>(Audit));
+        services.Replace(ServiceDescriptor.Singleton<IAuditTrailReader>(Audit));
         if (engagements is not null)
         {
             services.AddSingleton<IEngagementStore>(engagements);

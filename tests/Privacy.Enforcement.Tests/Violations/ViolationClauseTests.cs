@@ -1,7 +1,8 @@
 using Privacy.Enforcement.Tests.Engagements;
 using static Privacy.Enforcement.Tests.Engagements.EngagementTestHost;
 
-namespace Privacy.Enforcement.Tests.Violations;
+// Not "...Tests.Violations": a namespace of that name would hide StandardDataCategories.Violations in every test.
+namespace Privacy.Enforcement.Tests.ViolationsAndSanctions;
 
 /// <summary>
 /// <c>use.no-free-harvesting</c> and <c>use.violator-termination</c> through the real enforcer: violations handled

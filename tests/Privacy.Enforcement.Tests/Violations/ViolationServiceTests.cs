@@ -2,7 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Privacy.Enforcement.Tests.Engagements;
 using static Privacy.Enforcement.Tests.Engagements.EngagementTestHost;
 
-namespace Privacy.Enforcement.Tests.Violations;
+// Not "...Tests.Violations": a namespace of that name would hide StandardDataCategories.Violations in every test.
+namespace Privacy.Enforcement.Tests.ViolationsAndSanctions;
 
 public sealed class ViolationServiceTests
 {
