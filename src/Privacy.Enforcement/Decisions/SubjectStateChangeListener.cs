@@ -37,7 +37,15 @@ internal sealed class SubjectStateChangeListener : BackgroundService
             {
                 await foreach (var subject in feed.ListenAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    _cache.Invalidate(subject);
+                    // An empty subject is the feed saying it may have missed changes (it reconnected).
+                    if (subject.IsEmpty)
+                    {
+                        _cache.InvalidateAll();
+                    }
+                    else
+                    {
+                        _cache.Invalidate(subject);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

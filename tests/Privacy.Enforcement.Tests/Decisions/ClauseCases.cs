@@ -140,8 +140,8 @@ internal static class ClauseCases
             await f.ConsentAsync(Alice, Service, [Phone], [ProcessingAct.Collect]);
             return Collect(SearchKeywords, Phone);
         }, DecisionOutcome.Permit, cites: ClauseIds.CollectConsent, then: (d, _) => Permits(d, SearchKeywords, Phone));
-        Add(ClauseIds.CollectExemptViolations, "violation records are outside the policy", f => Task.FromResult<PrivacyRequest>(Use(StandardPurposes.Security, Violations)), DecisionOutcome.NotApplicable, cites: ClauseIds.CollectExemptViolations);
-        Add(ClauseIds.CollectExemptViolations, "violation records joined to contact data need consent", async f => { await f.AcceptAsync(Alice); return Collect(Violations, Email); }, DecisionOutcome.Deny, DecisionReason.ConsentMissing, ClauseIds.CollectConsent);
+        Add(ClauseIds.CollectExemptViolations, "violation records are outside the policy", f => Task.FromResult<PrivacyRequest>(Use(StandardPurposes.Security, StandardDataCategories.Violations)), DecisionOutcome.NotApplicable, cites: ClauseIds.CollectExemptViolations);
+        Add(ClauseIds.CollectExemptViolations, "violation records joined to contact data need consent", async f => { await f.AcceptAsync(Alice); return Collect(StandardDataCategories.Violations, Email); }, DecisionOutcome.Deny, DecisionReason.ConsentMissing, ClauseIds.CollectConsent);
 
         // use.third-party.no-trade
         Add(ClauseIds.UseThirdPartyNoTrade, "selling is denied even with consent", async f =>
