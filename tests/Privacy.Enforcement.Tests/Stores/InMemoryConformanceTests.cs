@@ -1,7 +1,7 @@
 using Privacy.Enforcement.InMemory;
 using Privacy.Enforcement.Testing;
 
-namespace Privacy.Enforcement.Tests.InMemory;
+namespace Privacy.Enforcement.Tests.Stores;
 
 public sealed class InMemoryConsentStoreTests : ConsentStoreConformanceTests
 {
@@ -26,4 +26,13 @@ public sealed class InMemoryViolationStoreTests : ViolationStoreConformanceTests
 public sealed class InMemoryPseudonymStoreTests : PseudonymStoreConformanceTests
 {
     protected override Task<IPseudonymStore> CreateStoreAsync() => Task.FromResult<IPseudonymStore>(new InMemoryPseudonymStore());
+}
+
+public sealed class InMemoryAuditStoreTests : AuditStoreConformanceTests
+{
+    protected override Task<(IAuditSink Sink, IAuditTrailReader Reader, ICheckpointSink Checkpoints)> CreateTrailAsync()
+    {
+        var sink = new InMemoryAuditSink();
+        return Task.FromResult<(IAuditSink, IAuditTrailReader, ICheckpointSink)>((sink, sink, sink));
+    }
 }
