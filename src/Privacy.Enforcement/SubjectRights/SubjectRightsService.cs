@@ -20,6 +20,7 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
     private readonly IAcceptanceStore _acceptances;
     private readonly IEngagementStore _engagements;
     private readonly IViolationStore _violations;
+    private readonly IViolationService _violationService;
     private readonly IPseudonymStore _pseudonyms;
     private readonly ILegalHoldStore _holds;
     private readonly IAuditTrail _audit;
@@ -40,6 +41,7 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
         IAcceptanceStore acceptances,
         IEngagementStore engagements,
         IViolationStore violations,
+        IViolationService violationService,
         IPseudonymStore pseudonyms,
         ILegalHoldStore holds,
         IAuditTrail audit,
@@ -58,6 +60,7 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
         _acceptances = acceptances;
         _engagements = engagements;
         _violations = violations;
+        _violationService = violationService;
         _pseudonyms = pseudonyms;
         _holds = holds;
         _audit = audit;
@@ -413,30 +416,22 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
     private async ValueTask<List<ExportedKeptRecord>> ReadExemptAsync(SubjectId subject, List<LegalHold> holds, CancellationToken cancellationToken)
     {
         var kept = new List<ExportedKeptRecord>();
-        await foreach (var violation in _violations.GetByViolatorAsync(subject, cancellationToken).ConfigureAwait(false))
-        {
-            kept.Add(new ExportedKeptRecord
-            {
-                RecordType = "violation",
-                RecordId = violation.Id.ToString(),
-                Clause = ClauseIds.CollectExemptViolations,
-                Reason = "Records of violations are outside the policy: kept despite erasure, not covered by consent.",
-                Categories = [.. violation.RelevantCategories.Select(c => c.Value)],
-                Status = violation.Status.ToString(),
-                RecordedAt = violation.ReportedAt,
-            });
-        }
 
-        await foreach (var sanction in _violations.GetSanctionsAsync(subject, cancellationToken).ConfigureAwait(false))
+        // collect.exempt.violations: the violation service says what it keeps and why; the store adds categories and status.
+        await foreach (var record in _violationService.GetRetainedRecordsAsync(subject, cancellationToken).ConfigureAwait(false))
         {
+            var violation = record.Kind == RetainedRecordKind.Violation && Guid.TryParse(record.RecordId, out var id)
+                ? await _violations.FindAsync(new ViolationId(id), cancellationToken).ConfigureAwait(false)
+                : null;
             kept.Add(new ExportedKeptRecord
             {
-                RecordType = "sanction",
-                RecordId = $"{sanction.Violation}:{sanction.Kind}",
-                Clause = ClauseIds.CollectExemptViolations,
-                Reason = "Measures taken against a violator are outside the policy: kept despite erasure.",
-                Status = sanction.Kind.ToString(),
-                RecordedAt = sanction.ImposedAt,
+                RecordType = record.Kind == RetainedRecordKind.Violation ? "violation" : "sanction",
+                RecordId = record.RecordId,
+                Clause = record.Clause.Value,
+                Reason = record.Reason,
+                Categories = violation is null ? [] : [.. violation.RelevantCategories.Select(c => c.Value)],
+                Status = violation?.Status.ToString(),
+                RecordedAt = record.RecordedAt,
             });
         }
 
@@ -517,12 +512,11 @@ internal sealed partial class SubjectRightsService : ISubjectRightsService
         }
 
         var ledger = new List<ExportedDisclosure>();
-        await foreach (var e in _auditReader.ReadAsync(1, cancellationToken).ConfigureAwait(false))
+        var query = new AuditQuery { SubjectPseudonym = pseudonym, Kind = AuditEventKind.Decision };
+        await foreach (var e in _auditReader.QueryAsync(query, cancellationToken).ConfigureAwait(false))
         {
             // The ledger: permitted decisions about this pseudonym that named a recipient (store.subject-access).
-            if (e.Kind != AuditEventKind.Decision || e.Recipient is null
-                || !string.Equals(e.Outcome, nameof(DecisionOutcome.Permit), StringComparison.Ordinal)
-                || !string.Equals(e.SubjectPseudonym, pseudonym, StringComparison.Ordinal))
+            if (e.Recipient is null || !string.Equals(e.Outcome, nameof(DecisionOutcome.Permit), StringComparison.Ordinal))
             {
                 continue;
             }

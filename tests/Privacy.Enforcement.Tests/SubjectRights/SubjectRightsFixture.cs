@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -12,13 +13,11 @@ internal sealed class SubjectRightsFixture : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public SubjectRightsFixture(Action<PrivacyEnforcementBuilder>? configure = null)
+    public SubjectRightsFixture(Action<PrivacyEnforcementBuilder>? configure = null, bool realAuditTrail = false)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<IAuditTrail>(Audit);
-        services.AddSingleton<IAuditTrailReader>(Audit);
         services.AddSingleton<ISubjectStateCache>(Cache);
         var builder = services.AddPrivacyEnforcement()
             .UseInMemoryStores()
@@ -32,6 +31,13 @@ internal sealed class SubjectRightsFixture : IDisposable
             .AddPersonalDataSource(Crm)
             .AddPersonalDataSource(Files);
         configure?.Invoke(builder);
+        if (!realAuditTrail)
+        {
+            // Most tests read the events as recorded; one runs the real hash-chained pipeline.
+            services.Replace(ServiceDescriptor.Singleton<IAuditTrail>(Audit));
+            services.Replace(ServiceDescriptor.Singleton<IAuditTrailReader>(Audit));
+        }
+
         _provider = services.BuildServiceProvider();
     }
 
@@ -54,5 +60,5 @@ internal sealed class SubjectRightsFixture : IDisposable
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
 
-    public void Dispose() => _provider.Dispose();
+    public void Dispose() => _provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -201,6 +201,26 @@ public sealed class SubjectRightsServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task store_integrity_after_erasure_the_hash_chained_trail_still_verifies_and_no_longer_maps_the_subject()
+    {
+        using var f = new SubjectRightsFixture(realAuditTrail: true);
+        var pseudonyms = f.Get<IPseudonymStore>();
+        var pseudonym = await pseudonyms.GetOrCreateAsync(Alice, default);
+        f.Accounts.Put(Alice, "user.contact.email", "alice@example.com");
+        await f.Get<IAuditTrail>().RecordAsync(Decision(pseudonym, "Permit", "courier", SubjectRightsFixture.Start), default);
+
+        var request = await f.Rights.EraseAsync(Alice, default);
+
+        request.Status.Should().Be(SubjectRightsRequestStatus.Completed);
+        (await pseudonyms.FindAsync(Alice, default)).Should().BeNull();
+        var events = await ToListAsync(f.Get<IAuditTrailReader>().ReadAsync(1, default));
+        events.Should().Contain(e => e.Action == "subject-rights.erase.erased" && e.SubjectPseudonym == pseudonym);
+        events.Should().OnlyContain(e => e.SubjectPseudonym == null || e.SubjectPseudonym == pseudonym);
+        AuditTrailVerifier.Verify(events).IsValid.Should().BeTrue();
+        JsonSerializer.Serialize(events).Should().NotContain("alice");
+    }
+
+    [Fact]
     public async Task collect_exempt_violations_records_are_kept_on_erasure_and_the_answer_lists_them_with_why()
     {
         await SeedAsync();
