@@ -363,6 +363,29 @@ public class PolicyValidationTests
     }
 
     [Fact]
+    public void An_exemption_clause_on_a_category_not_flagged_exempt_is_rejected()
+    {
+        var json = With(d => d.Item("categories", 2)["exemptionClause"] = "collect.exempt.search-keywords");
+
+        ErrorsOf(json).Should().ContainSingle().Which.Should().Be(new PolicyValidationError(
+            "$.categories[2].exemptionClause", "category 'user.behavior' names an exemption clause but is not flagged 'exempt'"));
+    }
+
+    [Fact]
+    public void A_json_null_document_is_rejected()
+    {
+        ErrorsOf("null").Should().ContainSingle().Which.Should().Be(new PolicyValidationError("$", "the document is null; expected an object"));
+    }
+
+    [Fact]
+    public void Omitted_lists_load_as_empty_lists()
+    {
+        var json = With(d => d.Item("rules", 0).Remove("purposes"));
+
+        PolicyDocumentSerializer.Load(json).Document.Rules[0].Purposes.Should().NotBeNull().And.BeEmpty();
+    }
+
+    [Fact]
     public void Null_items_are_rejected_with_their_index()
     {
         var json = With(d => d.Array("rules").Add(null));
