@@ -131,29 +131,14 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         try
         {
             policy ??= CurrentPolicy;
-            using (var timeout = new CancellationTokenSource(_options.StateLoadTimeout, _time))
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+            if (!NeedsStore(request) && _cache.TryGet(request.Subject, policy, out var cached) && TryActorState(request, policy, out var cachedActor))
             {
-                var token = linked.Token;
-                if (!_cache.TryGet(request.Subject, policy, out var subject))
-                {
-                    subject = await _cache.LoadAsync(request.Subject, policy, token).ConfigureAwait(false);
-                }
-
-                SubjectSnapshot? actor = null;
-                if (ActorSubject(request) is { } actorSubject && !_cache.TryGet(actorSubject, policy, out actor))
-                {
-                    actor = await _cache.LoadAsync(actorSubject, policy, token).ConfigureAwait(false);
-                }
-
-                Violation? violation = null;
-                if (request is DisclosureRequest { Evidence: UserViolationEvidence evidence })
-                {
-                    violation = await _cache.Violations.FindAsync(evidence.Violation, token).ConfigureAwait(false);
-                }
-
-                token.ThrowIfCancellationRequested();
-                decision = Evaluate(request, policy, subject, actor, request.OccursAt ?? _time.GetUtcNow(), violation);
+                // Cached state, audit on: no store to wait for, so no timeout to arm.
+                decision = Evaluate(request, policy, cached, cachedActor, request.OccursAt ?? _time.GetUtcNow(), violation: null);
+            }
+            else
+            {
+                decision = await LoadAndEvaluateAsync(request, policy, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException exception)
@@ -182,6 +167,32 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         activity?.SetTag(DecisionTelemetry.OutcomeTag, DecisionTelemetry.Outcome(decision.Outcome));
         Complete(request, decision, started);
         return decision;
+    }
+
+    private async ValueTask<PrivacyDecision> LoadAndEvaluateAsync(PrivacyRequest request, CompiledPolicy policy, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.StateLoadTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked.Token;
+        if (!_cache.TryGet(request.Subject, policy, out var subject))
+        {
+            subject = await _cache.LoadAsync(request.Subject, policy, token).ConfigureAwait(false);
+        }
+
+        SubjectSnapshot? actor = null;
+        if (ActorSubject(request) is { } actorSubject && !_cache.TryGet(actorSubject, policy, out actor))
+        {
+            actor = await _cache.LoadAsync(actorSubject, policy, token).ConfigureAwait(false);
+        }
+
+        Violation? violation = null;
+        if (request is DisclosureRequest { Evidence: UserViolationEvidence evidence })
+        {
+            violation = await _cache.Violations.FindAsync(evidence.Violation, token).ConfigureAwait(false);
+        }
+
+        token.ThrowIfCancellationRequested();
+        return Evaluate(request, policy, subject, actor, request.OccursAt ?? _time.GetUtcNow(), violation);
     }
 
     private PrivacyDecision Evaluate(PrivacyRequest request, CompiledPolicy policy, SubjectSnapshot subject, SubjectSnapshot? actor, DateTimeOffset at, Violation? violation)

@@ -9,7 +9,7 @@ namespace Privacy.Enforcement.Benchmarks.Decisions;
 /// memory the library's cached state takes per consent is printed by the setup ("MemoryPerConsent").
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[Config(typeof(DecisionBenchmarkConfig))]
 public class DecisionAtScaleBenchmarks
 {
     private const int ConsentsPerSubject = 10;
