@@ -71,71 +71,45 @@ internal sealed partial class EngagementService : IEngagementService
     public async ValueTask<ServiceEngagement> TerminateAsync(EngagementId id, string reason, CancellationToken cancellationToken)
     {
         reason = PolicyLookup.ValidateText(reason, nameof(reason));
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = await FindExistingAsync(id, cancellationToken).ConfigureAwait(false);
-            var now = _time.GetUtcNow();
-            if (current.EffectiveEnd is { } end && end <= now)
-            {
-                throw new InvalidOperationException(
-                    $"Engagement {id} already ended at {end:O}; it cannot be terminated ({ClauseIds.UseThirdPartyServiceEnd}).");
-            }
+        var (terminated, now) = await ChangeAsync(
+            id,
+            (current, now, _) => current.EffectiveEnd is { } end && end <= now
+                ? throw new InvalidOperationException($"Engagement {id} already ended at {end:O}; it cannot be terminated ({ClauseIds.UseThirdPartyServiceEnd}).")
+                : ValueTask.FromResult(current),
+            (current, now) => current with { TerminatedAt = now, TerminationReason = reason },
+            changed => Event("engagement.terminated", changed, ClauseIds.UseThirdPartyServiceEnd) with { Reasons = [reason] },
+            cancellationToken).ConfigureAwait(false);
 
-            var terminated = current with { TerminatedAt = now, TerminationReason = reason };
-            if (!await _store.TryUpdateAsync(current, terminated, cancellationToken).ConfigureAwait(false))
-            {
-                ThrowIfRetriesExhausted(attempt, id);
-                continue;
-            }
-
-            await AuditOrRevertAsync(
-                Event("engagement.terminated", terminated, ClauseIds.UseThirdPartyServiceEnd) with { Reasons = [reason] },
-                current,
-                terminated,
-                cancellationToken).ConfigureAwait(false);
-            Invalidate(terminated);
-
-            // use.third-party.service-end: termination emits the return-or-delete obligation at once, not at the monitor's next pass.
-            return await EmitAsync(terminated, now, cancellationToken).ConfigureAwait(false) ?? await FindExistingAsync(id, cancellationToken).ConfigureAwait(false);
-        }
+        // use.third-party.service-end: termination emits the return-or-delete obligation at once, not at the monitor's next pass.
+        return await EmitAsync(terminated, now, cancellationToken).ConfigureAwait(false) ?? await FindExistingAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<ServiceEngagement> ConfirmReturnOrDeletionAsync(EngagementId id, string reference, CancellationToken cancellationToken)
     {
         reference = PolicyLookup.ValidateText(reference, nameof(reference));
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = await FindExistingAsync(id, cancellationToken).ConfigureAwait(false);
-            var now = _time.GetUtcNow();
-            if (current.EffectiveEnd is not { } end || end > now)
+        var (confirmed, _) = await ChangeAsync(
+            id,
+            async (current, now, ct) =>
             {
-                throw new InvalidOperationException(
-                    $"Engagement {id} is still active; a provider confirms return or deletion after the engagement ends ({ClauseIds.UseThirdPartyServiceEnd}).");
-            }
+                if (current.EffectiveEnd is not { } end || end > now)
+                {
+                    throw new InvalidOperationException(
+                        $"Engagement {id} is still active; a provider confirms return or deletion after the engagement ends ({ClauseIds.UseThirdPartyServiceEnd}).");
+                }
 
-            if (current.DeletionConfirmedAt is { } confirmedAt)
-            {
-                throw new InvalidOperationException($"The return or deletion of engagement {id} was already confirmed at {confirmedAt:O}.");
-            }
+                if (current.DeletionConfirmedAt is { } confirmedAt)
+                {
+                    throw new InvalidOperationException($"The return or deletion of engagement {id} was already confirmed at {confirmedAt:O}.");
+                }
 
-            // The confirmation answers an obligation: emit it first if the monitor has not yet.
-            current = await EmitAsync(current, now, cancellationToken).ConfigureAwait(false) ?? current;
-            var confirmed = current with { DeletionConfirmedAt = now, DeletionConfirmationReference = reference };
-            if (!await _store.TryUpdateAsync(current, confirmed, cancellationToken).ConfigureAwait(false))
-            {
-                ThrowIfRetriesExhausted(attempt, id);
-                continue;
-            }
-
-            await AuditOrRevertAsync(
-                Event("engagement.deletion-confirmed", confirmed, ClauseIds.UseThirdPartyServiceEnd) with { EvidenceReferences = [reference] },
-                current,
-                confirmed,
-                cancellationToken).ConfigureAwait(false);
-            Invalidate(confirmed);
-            return confirmed;
-        }
+                // The confirmation answers an obligation: emit it first if the monitor has not yet.
+                return await EmitAsync(current, now, ct).ConfigureAwait(false) ?? current;
+            },
+            (current, now) => current with { DeletionConfirmedAt = now, DeletionConfirmationReference = reference },
+            changed => Event("engagement.deletion-confirmed", changed, ClauseIds.UseThirdPartyServiceEnd) with { EvidenceReferences = [reference] },
+            cancellationToken).ConfigureAwait(false);
+        return confirmed;
     }
 
     /// <inheritdoc />
@@ -371,6 +345,39 @@ internal sealed partial class EngagementService : IEngagementService
         return [.. result];
     }
 
+    /// <summary>
+    /// Changes a stored engagement with optimistic concurrency: reads it, checks it (<paramref name="check"/> throws
+    /// when the change is not allowed, and returns the state to change from), swaps it, audits the change (putting
+    /// it back when the trail refuses) and invalidates the covered subjects. Re-reads when another writer won.
+    /// </summary>
+    private async ValueTask<(ServiceEngagement Changed, DateTimeOffset At)> ChangeAsync(
+        EngagementId id,
+        Func<ServiceEngagement, DateTimeOffset, CancellationToken, ValueTask<ServiceEngagement>> check,
+        Func<ServiceEngagement, DateTimeOffset, ServiceEngagement> change,
+        Func<ServiceEngagement, AuditEvent> describe,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var now = _time.GetUtcNow();
+            var current = await check(await FindExistingAsync(id, cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
+            var changed = change(current, now);
+            if (!await _store.TryUpdateAsync(current, changed, cancellationToken).ConfigureAwait(false))
+            {
+                if (attempt + 1 >= MaxConcurrencyRetries)
+                {
+                    throw new PrivacyStoreException($"Engagement {id} kept changing concurrently; the update was not applied.");
+                }
+
+                continue;
+            }
+
+            await AuditOrRevertAsync(describe(changed), current, changed, cancellationToken).ConfigureAwait(false);
+            Invalidate(changed);
+            return (changed, now);
+        }
+    }
+
     private async ValueTask<ServiceEngagement> FindExistingAsync(EngagementId id, CancellationToken cancellationToken) =>
         await _store.FindAsync(id, cancellationToken).ConfigureAwait(false)
         ?? throw new ArgumentException($"No engagement with id {id} exists.", nameof(id));
@@ -433,14 +440,6 @@ internal sealed partial class EngagementService : IEngagementService
         foreach (var subject in engagement.Subjects)
         {
             _cache.Invalidate(subject);
-        }
-    }
-
-    private static void ThrowIfRetriesExhausted(int attempt, EngagementId id)
-    {
-        if (attempt + 1 >= MaxConcurrencyRetries)
-        {
-            throw new PrivacyStoreException($"Engagement {id} kept changing concurrently; the update was not applied.");
         }
     }
 
