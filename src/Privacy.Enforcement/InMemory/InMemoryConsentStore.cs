@@ -114,6 +114,8 @@ internal static class InMemoryEnumerable
 {
     public static async IAsyncEnumerable<T> From<T>(IReadOnlyList<T> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Honoured even for an empty list: a cancelled caller never gets an answer.
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
