@@ -25,7 +25,6 @@ internal sealed class SubjectRightsFixture : IDisposable
             {
                 o.ResponsePeriod = TimeSpan.FromDays(15);
                 o.Affiliates.Add("affiliate.crm");
-                o.CredentialCategories.Add("user.account.password");
             })
             .AddPersonalDataSource(Accounts)
             .AddPersonalDataSource(Crm)
@@ -47,7 +46,7 @@ internal sealed class SubjectRightsFixture : IDisposable
 
     public RecordingStateCache Cache { get; } = new();
 
-    public TestPersonalDataSource Accounts { get; } = new("accounts", DataSourceOperator.Application, "user.account", "user.contact.email");
+    public TestPersonalDataSource Accounts { get; } = new("accounts", DataSourceOperator.Application, "user.authorization", "user.contact.email");
 
     public TestPersonalDataSource Crm { get; } = new("crm", DataSourceOperator.Affiliate("affiliate.crm"), "user.contact.phone", "user.profile");
 

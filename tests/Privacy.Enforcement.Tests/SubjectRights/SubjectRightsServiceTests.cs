@@ -68,15 +68,15 @@ public sealed class SubjectRightsServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task store_account_security_credentials_are_held_not_shown()
+    public async Task store_account_security_credentials_flagged_by_the_policy_are_held_not_shown()
     {
         await SeedAsync();
 
         var export = (await _f.Rights.AccessAsync(Alice, default)).Export;
 
         var accounts = export.Sources.Single(s => s.Name == "accounts");
-        accounts.HeldNotShown.Should().Equal("user.account.password");
-        accounts.Data.Should().NotContainKey("user.account.password");
+        accounts.HeldNotShown.Should().Equal("user.authorization.password");
+        accounts.Data.Should().NotContainKey("user.authorization.password");
         Encoding.UTF8.GetString(SubjectDataExportSchema.ToUtf8Json(export)).Should().NotContain("hunter2");
     }
 
@@ -246,7 +246,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
         request.Status.Should().Be(SubjectRightsRequestStatus.Completed);
         _f.Crm.Get(Alice).Should().ContainKey(new DataCategory("user.contact.phone"));
         _f.Crm.Get(Alice).Should().NotContainKey(new DataCategory("user.profile"));
-        _f.Accounts.Get(Alice).Should().ContainKey(new DataCategory("user.contact.email")).And.NotContainKey(new DataCategory("user.account.password"));
+        _f.Accounts.Get(Alice).Should().ContainKey(new DataCategory("user.contact.email")).And.NotContainKey(new DataCategory("user.authorization.password"));
         request.Kept.Should().Contain(k => k.RecordType == "legal-hold" && k.RecordId == "case-2026-17" && k.Categories.Single() == new DataCategory("user.contact"));
 
         (await _f.Rights.ReleaseLegalHoldAsync(hold.Id, default)).Should().BeTrue();
@@ -331,7 +331,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
     private async Task SeedAsync()
     {
         _f.Accounts.Put(Alice, "user.contact.email", "alice@example.com");
-        _f.Accounts.Put(Alice, "user.account.password", "hunter2");
+        _f.Accounts.Put(Alice, "user.authorization.password", "hunter2");
         _f.Crm.Put(Alice, "user.contact.phone", "+86 138 0000 0000");
         _f.Crm.Put(Alice, "user.profile", new { nickname = "Al", city = "Hangzhou" });
         _f.Files.Put(Alice, "user.content", "old bio");
