@@ -14,6 +14,7 @@ public interface IPrivacyChangeFeed
 
     /// <summary>Listens for changes made by any instance until cancelled.</summary>
     /// <param name="cancellationToken">Stops listening.</param>
-    /// <returns>The subjects whose state changed, as announced.</returns>
+    /// <returns>The subjects whose state changed, as announced. An empty <see cref="SubjectId"/> (<see cref="SubjectId.IsEmpty"/>)
+    /// means the feed may have missed announcements (it reconnected): drop every cached subject state.</returns>
     IAsyncEnumerable<SubjectId> ListenAsync(CancellationToken cancellationToken);
 }

@@ -43,7 +43,15 @@ internal sealed class SubjectStateChangeListener : IDisposable
             {
                 await foreach (var subject in _feed.ListenAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    _cache.Invalidate(subject);
+                    // An empty subject is the feed saying it may have missed changes (it reconnected).
+                    if (subject.IsEmpty)
+                    {
+                        _cache.InvalidateAll();
+                    }
+                    else
+                    {
+                        _cache.Invalidate(subject);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -19,10 +19,10 @@ public static class PrivacyEnforcementBuilderInMemoryExtensions
         services.Replace(ServiceDescriptor.Singleton<IEngagementStore, InMemoryEngagementStore>());
         services.Replace(ServiceDescriptor.Singleton<IViolationStore, InMemoryViolationStore>());
         services.Replace(ServiceDescriptor.Singleton<IPseudonymStore, InMemoryPseudonymStore>());
-        builder.TryAddInMemoryAuditTrail();
         services.Replace(ServiceDescriptor.Singleton<ISubjectRightsRequestStore, InMemorySubjectRightsRequestStore>());
         services.Replace(ServiceDescriptor.Singleton<ILegalHoldStore, InMemoryLegalHoldStore>());
         services.Replace(ServiceDescriptor.Singleton<ISubjectKeyStore, InMemorySubjectKeyStore>());
+        builder.TryAddInMemoryAuditTrail();
         return builder;
     }
 }

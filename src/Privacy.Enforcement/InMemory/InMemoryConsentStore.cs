@@ -21,12 +21,17 @@ public sealed class InMemoryConsentStore : IConsentStore
     public ValueTask AppendManyAsync(IReadOnlyList<ConsentFact> facts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
+        foreach (var fact in facts)
+        {
+            // Checked before anything is added: a bad fact leaves the whole batch unwritten.
+            ArgumentNullException.ThrowIfNull(fact);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             foreach (var fact in facts)
             {
-                ArgumentNullException.ThrowIfNull(fact);
                 if (!_factIds.Add(fact.FactId))
                 {
                     continue;
@@ -109,6 +114,8 @@ internal static class InMemoryEnumerable
 {
     public static async IAsyncEnumerable<T> From<T>(IReadOnlyList<T> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Honoured even for an empty list: a cancelled caller never gets an answer.
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();

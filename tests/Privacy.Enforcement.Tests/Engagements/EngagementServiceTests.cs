@@ -150,7 +150,7 @@ public sealed class EngagementServiceTests
     public async Task UseThirdPartyServiceEnd_AfterRestart_TheObligationIsNotEmittedAgain()
     {
         var time = new FakeTimeProvider(Epoch);
-        var store = new InMemory.InMemoryEngagementStore();
+        var store = new Privacy.Enforcement.InMemory.InMemoryEngagementStore();
         await using (var first = new EngagementTestHost(time, store))
         {
             await first.Engagements.EngageAsync(first.MailerForAlice(), None);
@@ -168,7 +168,7 @@ public sealed class EngagementServiceTests
     public async Task UseThirdPartyServiceEnd_TwoInstancesRacing_EmitOnce()
     {
         var time = new FakeTimeProvider(Epoch);
-        var store = new InMemory.InMemoryEngagementStore();
+        var store = new Privacy.Enforcement.InMemory.InMemoryEngagementStore();
         await using var a = new EngagementTestHost(time, store);
         await using var b = new EngagementTestHost(time, store);
         for (var i = 0; i < 20; i++)

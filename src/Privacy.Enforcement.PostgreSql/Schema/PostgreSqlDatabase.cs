@@ -1,0 +1,147 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Npgsql;
+using Privacy.Enforcement.Storage;
+
+namespace Privacy.Enforcement.PostgreSql;
+
+/// <summary>
+/// The library's schema in one PostgreSQL database. Start-up refuses a server that could lose acknowledged writes
+/// (<c>fsync</c> or <c>synchronous_commit</c> off) and migrates under a transaction-scoped advisory lock, so instances
+/// that start together take turns. The library never relaxes <c>synchronous_commit</c>.
+/// </summary>
+internal sealed partial class PostgreSqlDatabase : RelationalDatabase
+{
+    private static readonly string[] DurabilitySettings = ["fsync", "synchronous_commit"];
+
+    private readonly bool _ownsDataSource;
+
+    public PostgreSqlDatabase(NpgsqlDataSource dataSource, string schema, bool ownsDataSource)
+        : base("PostgreSQL", "\"" + ValidateSchema(schema) + "\".", $"SELECT pg_notify('{ChannelFor(schema)}', @subject)")
+    {
+        DataSource = dataSource;
+        Schema = schema;
+        Channel = ChannelFor(schema);
+        _ownsDataSource = ownsDataSource;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public string Schema { get; }
+
+    /// <summary>Gets the LISTEN/NOTIFY channel that announces subject changes.</summary>
+    public string Channel { get; }
+
+    public static string ChannelFor(string schema) => "pe_changes_" + schema;
+
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await RequireDurableServerAsync(connection, cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // Held until commit: a second instance starting now waits here, then finds the schema current.
+                using (var gate = connection.CreateCommand("SELECT pg_advisory_xact_lock(@key)", transaction))
+                {
+                    gate.AddParameter("@key", LockKey(Schema));
+                    await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var prefix = "\"" + Schema + "\".";
+                using (var create = connection.CreateCommand(
+                    $"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"; CREATE TABLE IF NOT EXISTS {prefix}pe_schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                    transaction))
+                {
+                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                int current;
+                using (var version = connection.CreateCommand($"SELECT COALESCE(MAX(version), 0) FROM {prefix}pe_schema_migrations", transaction))
+                {
+                    current = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                var migrations = PostgreSqlMigrations.For(prefix);
+                if (current > migrations[^1].Version)
+                {
+                    throw new PrivacyStoreException($"The PostgreSQL schema '{Schema}' has version {current}, newer than this library knows ({migrations[^1].Version}); upgrade the package.");
+                }
+
+                foreach (var migration in migrations)
+                {
+                    if (migration.Version <= current)
+                    {
+                        continue;
+                    }
+
+                    using var apply = connection.CreateCommand(migration.Sql, transaction);
+                    await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    using var record = connection.CreateCommand($"INSERT INTO {prefix}pe_schema_migrations (version, description) VALUES (@version, @description)", transaction);
+                    record.AddParameter("@version", migration.Version);
+                    record.AddParameter("@description", migration.Description);
+                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Refuses a server that acknowledges commits it could lose in a crash.</summary>
+    internal static async ValueTask RequireDurableServerAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        foreach (var setting in DurabilitySettings)
+        {
+            using var show = connection.CreateCommand("SELECT current_setting(@name)");
+            show.AddParameter("@name", setting);
+            var value = (string?)await show.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (string.Equals(value, "off", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PrivacyStoreException(
+                    $"The PostgreSQL server runs with {setting} = off, so an acknowledged consent withdrawal or audit event could be lost in a crash. Turn {setting} on; the privacy stores refuse to start without it.");
+            }
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _ownsDataSource)
+        {
+            DataSource.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static long LockKey(string schema)
+    {
+        // A stable FNV-1a hash: every instance of every version computes the same key for the same schema.
+        var hash = 14695981039346656037UL;
+        foreach (var c in "Privacy.Enforcement.migrations:" + schema)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return unchecked((long)hash);
+    }
+
+    internal static string ValidateSchema(string schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        if (!SchemaName().IsMatch(schema))
+        {
+            throw new ArgumentException("PostgreSqlStoreOptions.Schema must be 1 to 48 lower-case letters, digits or underscores, starting with a letter or underscore.", nameof(schema));
+        }
+
+        return schema;
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,47}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SchemaName();
+}

@@ -1,0 +1,58 @@
+using Privacy.Enforcement.Storage;
+
+namespace Privacy.Enforcement.PostgreSql;
+
+/// <summary>The PostgreSQL schema, as numbered migrations applied in order; a released migration is never edited.</summary>
+internal static class PostgreSqlMigrations
+{
+    /// <summary>The migrations for the tables under <paramref name="p"/> (the quoted schema and a dot).</summary>
+    public static Migration[] For(string p) =>
+    [
+        new(1, "Initial schema", $"""
+            CREATE TABLE {p}pe_consent_facts (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                fact_id text NOT NULL UNIQUE,
+                consent_id text NOT NULL,
+                subject_id text COLLATE "C" NOT NULL,
+                payload text NOT NULL);
+            CREATE INDEX ix_pe_consent_facts_subject ON {p}pe_consent_facts (subject_id, seq);
+            CREATE INDEX ix_pe_consent_facts_consent ON {p}pe_consent_facts (consent_id, seq);
+
+            CREATE TABLE {p}pe_acceptances (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subject_id text COLLATE "C" NOT NULL, payload text NOT NULL);
+            CREATE INDEX ix_pe_acceptances_subject ON {p}pe_acceptances (subject_id, seq);
+            CREATE TABLE {p}pe_objections (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subject_id text COLLATE "C" NOT NULL, payload text NOT NULL);
+            CREATE INDEX ix_pe_objections_subject ON {p}pe_objections (subject_id, seq);
+
+            CREATE TABLE {p}pe_engagements (
+                id text PRIMARY KEY,
+                provider_id text COLLATE "C" NOT NULL,
+                all_subjects bigint NOT NULL,
+                starts_at bigint NOT NULL,
+                effective_end bigint NULL,
+                deletion_confirmed bigint NOT NULL,
+                row_version bigint NOT NULL,
+                payload text NOT NULL);
+            CREATE INDEX ix_pe_engagements_provider ON {p}pe_engagements (provider_id);
+            CREATE INDEX ix_pe_engagements_end ON {p}pe_engagements (effective_end) WHERE deletion_confirmed = 0;
+            CREATE TABLE {p}pe_engagement_subjects (
+                engagement_id text NOT NULL REFERENCES {p}pe_engagements (id) ON DELETE CASCADE,
+                subject_id text COLLATE "C" NOT NULL,
+                PRIMARY KEY (subject_id, engagement_id));
+
+            CREATE TABLE {p}pe_violations (
+                id text PRIMARY KEY,
+                violator_id text COLLATE "C" NOT NULL,
+                reported_at bigint NOT NULL,
+                row_version bigint NOT NULL,
+                payload text NOT NULL);
+            CREATE INDEX ix_pe_violations_violator ON {p}pe_violations (violator_id);
+            CREATE TABLE {p}pe_sanctions (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subject_id text COLLATE "C" NOT NULL, payload text NOT NULL);
+            CREATE INDEX ix_pe_sanctions_subject ON {p}pe_sanctions (subject_id, seq);
+
+            CREATE TABLE {p}pe_pseudonyms (subject_id text COLLATE "C" PRIMARY KEY, pseudonym text NOT NULL UNIQUE);
+
+            CREATE TABLE {p}pe_audit_events (sequence bigint PRIMARY KEY, payload text NOT NULL);
+            CREATE TABLE {p}pe_audit_checkpoints (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, size bigint NOT NULL, payload text NOT NULL);
+            """),
+    ];
+}

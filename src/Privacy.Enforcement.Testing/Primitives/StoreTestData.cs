@@ -1,0 +1,162 @@
+using System.Text;
+
+namespace Privacy.Enforcement.Testing;
+
+/// <summary>Records and hostile inputs the conformance suite stores.</summary>
+public static class StoreTestData
+{
+    /// <summary>A fixed instant the records are dated from (UTC).</summary>
+    public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The policy version the records name.</summary>
+    public static readonly PolicyVersion Policy = new(new PolicyId("standard"), new Version(1, 0), Epoch, new string('a', 64));
+
+    /// <summary>Gets identifiers that a careless store would break: SQL, quoting, wildcards, Unicode, the longest allowed.</summary>
+    public static IReadOnlyList<string> HostileIdentifiers { get; } =
+    [
+        "'; DROP TABLE pe_consent_facts; --",
+        "Robert'); DELETE FROM pe_pseudonyms WHERE ('1'='1",
+        "\" OR \"\"=\"",
+        "x' OR 1=1 --",
+        "%_[]^\\*?",
+        "$1 $$ @subject :name ?",
+        "😀👩‍👩‍👧‍👦🏳️‍🌈",
+        "مرحبا بالعالم\u200F‏ שלום",
+        "e\u0301\u0302\u0303 Zalgo z\u0351\u0352\u0357",
+        "é",
+        "e\u0301",
+        "\uFEFFbom\u200Bzero-width",
+        "𝕦𝕟𝕚𝕔𝕠𝕕𝕖 𐍈 𠜎",
+        "trailing space ",
+        new string('x', Identifier.MaxLength),
+        string.Concat(Enumerable.Repeat("😀", Identifier.MaxLength / 2)),
+    ];
+
+    /// <summary>Gets free texts a store must keep exactly: empty, one mebibyte, quotes and Unicode.</summary>
+    public static IReadOnlyList<string> HostileTexts { get; } =
+    [
+        string.Empty,
+        " ",
+        "'; DROP TABLE pe_consent_facts; --",
+        "line\nbreak\r\ttab",
+        "{\"json\": [1, 2, \"three\"]}",
+        "😀 مرحبا e\u0301 \u200F",
+        OneMebibyte(),
+    ];
+
+    /// <summary>A new random subject.</summary>
+    /// <returns>The subject.</returns>
+    public static SubjectId NewSubject() => new("subject-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>A grant of marketing consent.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="consent">The consent.</param>
+    /// <param name="at">Minutes after <see cref="Epoch"/>.</param>
+    /// <returns>The fact.</returns>
+    public static ConsentFact Grant(SubjectId subject, ConsentId consent, int at = 0) => new()
+    {
+        FactId = Guid.NewGuid(),
+        ConsentId = consent,
+        Subject = subject,
+        State = ConsentState.Given,
+        RecordedAt = Epoch.AddMinutes(at),
+        Policy = Policy,
+        Terms = new ConsentTerms
+        {
+            Purposes = [new PurposeId("marketing.own"), new PurposeId("analytics")],
+            Categories = [new DataCategory("contact.email"), new DataCategory("device")],
+            Acts = [ProcessingAct.Collect, ProcessingAct.Use],
+            CollectionMethod = "web-form",
+            Notice = "notice-v1",
+            Language = "en-GB",
+            EvidenceReference = "form-42",
+            ExpiresAt = Epoch.AddYears(1),
+        },
+    };
+
+    /// <summary>A withdrawal.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="consent">The consent.</param>
+    /// <param name="at">Minutes after <see cref="Epoch"/>.</param>
+    /// <returns>The fact.</returns>
+    public static ConsentFact Withdrawal(SubjectId subject, ConsentId consent, int at = 1) => new()
+    {
+        FactId = Guid.NewGuid(),
+        ConsentId = consent,
+        Subject = subject,
+        State = ConsentState.Withdrawn,
+        RecordedAt = Epoch.AddMinutes(at),
+        Policy = Policy,
+        Reason = "withdrawn in the privacy center",
+    };
+
+    /// <summary>An engagement of a provider for a service.</summary>
+    /// <param name="provider">The provider.</param>
+    /// <param name="subjects">The subjects covered; none means all subjects.</param>
+    /// <returns>The engagement.</returns>
+    public static ServiceEngagement Engagement(string provider, params SubjectId[] subjects) => new()
+    {
+        Id = EngagementId.New(),
+        Provider = new RecipientId(provider),
+        Service = new ServiceId("delivery"),
+        Subjects = subjects,
+        AllSubjects = subjects.Length == 0,
+        Categories = [new DataCategory("contact.address"), new DataCategory("contact.phone")],
+        StartsAt = Epoch,
+        EndsAt = Epoch.AddDays(30),
+    };
+
+    /// <summary>A reported violation.</summary>
+    /// <param name="violator">The violator.</param>
+    /// <returns>The violation.</returns>
+    public static Violation Violation(SubjectId violator) => new()
+    {
+        Id = ViolationId.New(),
+        Kind = ViolationKind.Harvesting,
+        Violator = violator,
+        EvidenceReference = "complaint-7",
+        AffectedSubjects = [NewSubject()],
+        RelevantCategories = [new DataCategory("content")],
+        ReportedAt = Epoch,
+    };
+
+    /// <summary>An audit event with a sequence number and fake hashes.</summary>
+    /// <param name="sequence">The sequence number.</param>
+    /// <param name="action">The action.</param>
+    /// <returns>The event.</returns>
+    public static AuditEvent AuditEvent(long sequence, string action = "decision.use") => new()
+    {
+        Sequence = sequence,
+        Timestamp = Epoch.AddSeconds(sequence),
+        Kind = AuditEventKind.Decision,
+        Action = action,
+        SubjectPseudonym = "p-" + sequence.ToString("x32", System.Globalization.CultureInfo.InvariantCulture),
+        Purpose = "marketing.own",
+        Categories = ["contact.email"],
+        PermittedCategories = ["contact.email"],
+        Outcome = "Permit",
+        Reasons = ["ConsentGiven"],
+        ClauseIds = ["use.own-marketing"],
+        PolicyVersion = "standard@1.0",
+        PreviousHash = new string('0', 64),
+        Hash = sequence.ToString("x64", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A batch of consecutive audit events.</summary>
+    /// <param name="from">The first sequence number.</param>
+    /// <param name="count">How many.</param>
+    /// <returns>The events.</returns>
+    public static AuditEvent[] AuditBatch(long from, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => AuditEvent(from + i))];
+
+    private static string OneMebibyte()
+    {
+        var builder = new StringBuilder(1 << 20);
+        while (builder.Length < (1 << 20) - 16)
+        {
+            builder.Append("0123456789abcdef'\"😀");
+        }
+
+        return builder.ToString();
+    }
+}

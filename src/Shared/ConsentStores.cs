@@ -1,0 +1,248 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace Privacy.Enforcement.Storage;
+
+/// <summary>Consent facts in one append-only table; the fact id is the primary key, so a repeated append is a no-op.</summary>
+internal sealed class RelationalConsentStore(RelationalDatabase database) : IConsentStore
+{
+    private const int SubjectPageSize = 1000;
+
+    public async ValueTask AppendAsync(ConsentFact fact, CancellationToken cancellationToken)
+    {
+        Validate(fact);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // One statement (with the change notification, where the provider has one) is atomic without a transaction.
+        await database.ExecuteAsync(database.Sql.InsertFactNotify, c => Bind(c, fact), "append a consent fact", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask AppendManyAsync(IReadOnlyList<ConsentFact> facts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        foreach (var fact in facts)
+        {
+            Validate(fact);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (facts.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    using (var insert = connection.CreateCommand(database.Sql.InsertFact, transaction))
+                    {
+                        var factId = insert.AddParameter("@fact");
+                        var consentId = insert.AddParameter("@consent");
+                        var subject = insert.AddParameter("@subject");
+                        var payload = insert.AddParameter("@payload");
+                        foreach (var fact in facts)
+                        {
+                            factId.Value = fact.FactId.ToString("D");
+                            consentId.Value = fact.ConsentId.ToString();
+                            subject.Value = fact.Subject.Value;
+                            payload.Value = StoreJson.Serialize(fact);
+                            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+
+                    await NotifyAsync(connection, transaction, facts.Select(f => f.Subject), cancellationToken).ConfigureAwait(false);
+
+                    // All or nothing: a fault or cancellation before this line rolls the whole batch back.
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault("append consent facts", ex);
+        }
+    }
+
+    public async IAsyncEnumerable<ConsentFact> GetFactsAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var facts = await database.ReadAllAsync<ConsentFact>(database.Sql.FactsBySubject, c => c.AddParameter("@subject", subject.Value), "read consent facts", cancellationToken).ConfigureAwait(false);
+        foreach (var fact in facts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return fact;
+        }
+    }
+
+    public async IAsyncEnumerable<ConsentFact> GetConsentFactsAsync(ConsentId consentId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var facts = await database.ReadAllAsync<ConsentFact>(database.Sql.FactsByConsent, c => c.AddParameter("@consent", consentId.ToString()), "read consent facts", cancellationToken).ConfigureAwait(false);
+        foreach (var fact in facts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return fact;
+        }
+    }
+
+    public async IAsyncEnumerable<SubjectId> GetSubjectsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Paged by subject id so that a large store is never held in memory at once.
+        var after = string.Empty;
+        while (true)
+        {
+            var page = await ReadSubjectPageAsync(after, cancellationToken).ConfigureAwait(false);
+            foreach (var subject in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return new SubjectId(subject);
+            }
+
+            if (page.Count < SubjectPageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1];
+        }
+    }
+
+    public async ValueTask<int> DeleteSubjectAsync(SubjectId subject, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await database.ExecuteAsync(
+            database.Sql.DeleteFacts + (database.Sql.HasNotify ? "; " + database.Sql.Notify : string.Empty),
+            c => c.AddParameter("@subject", subject.Value),
+            "delete a subject's consent facts",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async ValueTask NotifyAsync(DbConnection connection, DbTransaction transaction, IEnumerable<SubjectId> subjects, CancellationToken cancellationToken)
+    {
+        if (!database.Sql.HasNotify)
+        {
+            return;
+        }
+
+        using var notify = connection.CreateCommand(database.Sql.Notify, transaction);
+        var parameter = notify.AddParameter("@subject");
+        foreach (var subject in subjects.Distinct())
+        {
+            parameter.Value = subject.Value;
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void Validate(ConsentFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        if (fact.Subject.IsEmpty)
+        {
+            throw new ArgumentException("ConsentFact.Subject is required but was the default SubjectId.", nameof(fact));
+        }
+
+        ArgumentNullException.ThrowIfNull(fact.Policy, "fact.Policy");
+    }
+
+    private static void Bind(DbCommand command, ConsentFact fact)
+    {
+        command.AddParameter("@fact", fact.FactId.ToString("D"));
+        command.AddParameter("@consent", fact.ConsentId.ToString());
+        command.AddParameter("@subject", fact.Subject.Value);
+        command.AddParameter("@payload", StoreJson.Serialize(fact));
+    }
+
+    private async ValueTask<List<string>> ReadSubjectPageAsync(string after, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var command = connection.CreateCommand(database.Sql.SubjectsPage);
+                command.AddParameter("@after", after);
+                command.AddParameter("@limit", (long)SubjectPageSize);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var page = new List<string>(SubjectPageSize);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        page.Add(reader.GetString(0));
+                    }
+
+                    return page;
+                }
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault("list subjects", ex);
+        }
+    }
+}
+
+/// <summary>Policy acceptances and objections, each an append-only table ordered by insertion.</summary>
+internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : IAcceptanceStore
+{
+    public async ValueTask AppendAcceptanceAsync(PolicyAcceptance acceptance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(acceptance);
+        RequireSubject(acceptance.Subject, "PolicyAcceptance.Subject", nameof(acceptance));
+        ArgumentNullException.ThrowIfNull(acceptance.Policy, "acceptance.Policy");
+        ArgumentNullException.ThrowIfNull(acceptance.CountedEvent, "acceptance.CountedEvent");
+        await database.ExecuteAsync(database.Sql.InsertAcceptance, c => BindSubject(c, acceptance.Subject, acceptance), "append a policy acceptance", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<PolicyAcceptance> GetAcceptancesAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = await database.ReadAllAsync<PolicyAcceptance>(database.Sql.AcceptancesBySubject, c => c.AddParameter("@subject", subject.Value), "read policy acceptances", cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+    }
+
+    public async ValueTask AppendObjectionAsync(ObjectionFact objection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(objection);
+        RequireSubject(objection.Subject, "ObjectionFact.Subject", nameof(objection));
+        await database.ExecuteAsync(database.Sql.InsertObjection, c => BindSubject(c, objection.Subject, objection), "append an objection", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<ObjectionFact> GetObjectionsAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = await database.ReadAllAsync<ObjectionFact>(database.Sql.ObjectionsBySubject, c => c.AddParameter("@subject", subject.Value), "read objections", cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+    }
+
+    public async ValueTask<int> DeleteSubjectAsync(SubjectId subject, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            database.Sql.DeleteAcceptances + "; " + database.Sql.DeleteObjections,
+            c => c.AddParameter("@subject", subject.Value),
+            "delete a subject's acceptances and objections",
+            cancellationToken).ConfigureAwait(false);
+
+    internal static void RequireSubject(SubjectId subject, string field, string paramName)
+    {
+        if (subject.IsEmpty)
+        {
+            throw new ArgumentException($"{field} is required but was the default SubjectId.", paramName);
+        }
+    }
+
+    internal static void BindSubject<T>(DbCommand command, SubjectId subject, T record)
+    {
+        command.AddParameter("@subject", subject.Value);
+        command.AddParameter("@payload", StoreJson.Serialize(record));
+    }
+}

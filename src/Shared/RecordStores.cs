@@ -1,0 +1,310 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace Privacy.Enforcement.Storage;
+
+/// <summary>
+/// Engagements: the whole record as a document plus the columns the queries filter on, and a row version that makes
+/// <see cref="TryUpdateAsync"/> an optimistic compare-and-swap.
+/// </summary>
+internal sealed class RelationalEngagementStore(RelationalDatabase database) : IEngagementStore
+{
+    public async ValueTask CreateAsync(ServiceEngagement engagement, CancellationToken cancellationToken)
+    {
+        Validate(engagement, nameof(engagement));
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    using var insert = connection.CreateCommand(database.Sql.InsertEngagement, transaction);
+                    BindColumns(insert, engagement);
+                    if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                    {
+                        throw new PrivacyStoreException($"An engagement with id {engagement.Id} already exists.");
+                    }
+
+                    await WriteSubjectsAsync(connection, transaction, engagement, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault("create an engagement", ex);
+        }
+    }
+
+    public async ValueTask<ServiceEngagement?> FindAsync(EngagementId id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var row = await VersionedRow.ReadAsync(connection, null, database.Sql.FindEngagement, id.ToString(), cancellationToken).ConfigureAwait(false);
+                return row is null ? null : StoreJson.Deserialize<ServiceEngagement>(row.Value.Payload);
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault("find an engagement", ex);
+        }
+    }
+
+    public async ValueTask<bool> TryUpdateAsync(ServiceEngagement expected, ServiceEngagement updated, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        Validate(updated, nameof(updated));
+        if (expected.Id != updated.Id)
+        {
+            throw new ArgumentException("The updated engagement must keep the id of the expected one.", nameof(updated));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var row = await VersionedRow.ReadAsync(connection, transaction, database.Sql.FindEngagement, expected.Id.ToString(), cancellationToken).ConfigureAwait(false);
+                    if (row is not { } current || current.Payload != StoreJson.Serialize(expected))
+                    {
+                        return false;
+                    }
+
+                    using var update = connection.CreateCommand(database.Sql.UpdateEngagement, transaction);
+                    BindColumns(update, updated);
+                    update.AddParameter("@version", current.Version);
+
+                    // The version guard makes the swap atomic even when another instance read the same row.
+                    if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+                    {
+                        return false;
+                    }
+
+                    using (var clear = connection.CreateCommand(database.Sql.DeleteEngagementSubjects, transaction))
+                    {
+                        clear.AddParameter("@id", updated.Id.ToString());
+                        await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await WriteSubjectsAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault("update an engagement", ex);
+        }
+    }
+
+    public IAsyncEnumerable<ServiceEngagement> GetByProviderAsync(RecipientId provider, CancellationToken cancellationToken) =>
+        ListAsync(database.Sql.EngagementsByProvider, c => c.AddParameter("@provider", provider.Value), cancellationToken);
+
+    public IAsyncEnumerable<ServiceEngagement> GetBySubjectAsync(SubjectId subject, CancellationToken cancellationToken) =>
+        ListAsync(database.Sql.EngagementsBySubject, c => c.AddParameter("@subject", subject.Value), cancellationToken);
+
+    public IAsyncEnumerable<ServiceEngagement> GetEndedAsync(DateTimeOffset until, CancellationToken cancellationToken) =>
+        ListAsync(database.Sql.EngagementsEnded, c => c.AddParameter("@until", StoreJson.Ticks(until)), cancellationToken);
+
+    private async IAsyncEnumerable<ServiceEngagement> ListAsync(string sql, Action<DbCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = await database.ReadAllAsync<ServiceEngagement>(sql, bind, "list engagements", cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+    }
+
+    private static void Validate(ServiceEngagement engagement, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(engagement, paramName);
+        ArgumentNullException.ThrowIfNull(engagement.Subjects, "engagement.Subjects");
+        ArgumentNullException.ThrowIfNull(engagement.Categories, "engagement.Categories");
+        if (engagement.Provider.IsEmpty)
+        {
+            throw new ArgumentException("ServiceEngagement.Provider is required but was the default RecipientId.", paramName);
+        }
+
+        foreach (var subject in engagement.Subjects)
+        {
+            RelationalAcceptanceStore.RequireSubject(subject, "ServiceEngagement.Subjects", paramName);
+        }
+    }
+
+    private static void BindColumns(DbCommand command, ServiceEngagement engagement)
+    {
+        command.AddParameter("@id", engagement.Id.ToString());
+        command.AddParameter("@provider", engagement.Provider.Value);
+        command.AddParameter("@all", engagement.AllSubjects ? 1L : 0L);
+        command.AddParameter("@starts", StoreJson.Ticks(engagement.StartsAt));
+        command.AddParameter("@end", engagement.EffectiveEnd is { } end ? StoreJson.Ticks(end) : null);
+        command.AddParameter("@confirmed", engagement.DeletionConfirmedAt is null ? 0L : 1L);
+        command.AddParameter("@payload", StoreJson.Serialize(engagement));
+    }
+
+    private async ValueTask WriteSubjectsAsync(DbConnection connection, DbTransaction transaction, ServiceEngagement engagement, CancellationToken cancellationToken)
+    {
+        if (engagement.Subjects.Count == 0)
+        {
+            return;
+        }
+
+        using var insert = connection.CreateCommand(database.Sql.InsertEngagementSubject, transaction);
+        insert.AddParameter("@id", engagement.Id.ToString());
+        var subject = insert.AddParameter("@subject");
+        foreach (var s in engagement.Subjects)
+        {
+            subject.Value = s.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>A row's optimistic-concurrency version and its payload.</summary>
+internal readonly record struct VersionedRow(long Version, string Payload)
+{
+    public static async ValueTask<VersionedRow?> ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, string id, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand(sql, transaction);
+        command.AddParameter("@id", id);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new VersionedRow(reader.GetInt64(0), reader.GetString(1))
+                : null;
+        }
+    }
+}
+
+/// <summary>Violations (versioned documents) and sanctions (append-only).</summary>
+internal sealed class RelationalViolationStore(RelationalDatabase database) : IViolationStore
+{
+    public async ValueTask CreateAsync(Violation violation, CancellationToken cancellationToken)
+    {
+        Validate(violation, nameof(violation));
+        var inserted = await database.ExecuteAsync(database.Sql.InsertViolation, c => BindColumns(c, violation), "create a violation", cancellationToken).ConfigureAwait(false);
+        if (inserted == 0)
+        {
+            throw new PrivacyStoreException($"A violation with id {violation.Id} already exists.");
+        }
+    }
+
+    public async ValueTask<Violation?> FindAsync(ViolationId id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var row = await VersionedRow.ReadAsync(connection, null, database.Sql.FindViolation, id.ToString(), cancellationToken).ConfigureAwait(false);
+                return row is null ? null : StoreJson.Deserialize<Violation>(row.Value.Payload);
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault("find a violation", ex);
+        }
+    }
+
+    public async ValueTask<bool> TryUpdateAsync(Violation expected, Violation updated, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        Validate(updated, nameof(updated));
+        if (expected.Id != updated.Id)
+        {
+            throw new ArgumentException("The updated violation must keep the id of the expected one.", nameof(updated));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var row = await VersionedRow.ReadAsync(connection, transaction, database.Sql.FindViolation, expected.Id.ToString(), cancellationToken).ConfigureAwait(false);
+                    if (row is not { } current || current.Payload != StoreJson.Serialize(expected))
+                    {
+                        return false;
+                    }
+
+                    using var update = connection.CreateCommand(database.Sql.UpdateViolation, transaction);
+                    BindColumns(update, updated);
+                    update.AddParameter("@version", current.Version);
+                    if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+                    {
+                        return false;
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault("update a violation", ex);
+        }
+    }
+
+    public async IAsyncEnumerable<Violation> GetByViolatorAsync(SubjectId violator, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = await database.ReadAllAsync<Violation>(database.Sql.ViolationsByViolator, c => c.AddParameter("@subject", violator.Value), "list violations", cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+    }
+
+    public async ValueTask AddSanctionAsync(Sanction sanction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sanction);
+        RelationalAcceptanceStore.RequireSubject(sanction.Subject, "Sanction.Subject", nameof(sanction));
+        await database.ExecuteAsync(database.Sql.InsertSanction, c => RelationalAcceptanceStore.BindSubject(c, sanction.Subject, sanction), "add a sanction", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<Sanction> GetSanctionsAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = await database.ReadAllAsync<Sanction>(database.Sql.SanctionsBySubject, c => c.AddParameter("@subject", subject.Value), "list sanctions", cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+    }
+
+    private static void Validate(Violation violation, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(violation, paramName);
+        ArgumentNullException.ThrowIfNull(violation.EvidenceReference, "violation.EvidenceReference");
+        ArgumentNullException.ThrowIfNull(violation.AffectedSubjects, "violation.AffectedSubjects");
+        ArgumentNullException.ThrowIfNull(violation.RelevantCategories, "violation.RelevantCategories");
+        RelationalAcceptanceStore.RequireSubject(violation.Violator, "Violation.Violator", paramName);
+    }
+
+    private static void BindColumns(DbCommand command, Violation violation)
+    {
+        command.AddParameter("@id", violation.Id.ToString());
+        command.AddParameter("@subject", violation.Violator.Value);
+        command.AddParameter("@reported", StoreJson.Ticks(violation.ReportedAt));
+        command.AddParameter("@payload", StoreJson.Serialize(violation));
+    }
+}

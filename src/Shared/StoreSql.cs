@@ -1,0 +1,140 @@
+namespace Privacy.Enforcement.Storage;
+
+/// <summary>
+/// Every statement of the relational stores, built once per database. Values are always parameters; only the table
+/// prefix (a schema name the library validated) and the notification statement are spliced in.
+/// </summary>
+internal sealed class StoreSql
+{
+    public StoreSql(string prefix, string? notifySql)
+    {
+        var notify = notifySql is null ? string.Empty : "; " + notifySql;
+        HasNotify = notifySql is not null;
+        Notify = notifySql ?? string.Empty;
+
+        var facts = prefix + "pe_consent_facts";
+        InsertFact = $"INSERT INTO {facts} (fact_id, consent_id, subject_id, payload) VALUES (@fact, @consent, @subject, @payload) ON CONFLICT (fact_id) DO NOTHING";
+        InsertFactNotify = InsertFact + notify;
+        FactsBySubject = $"SELECT payload FROM {facts} WHERE subject_id = @subject ORDER BY seq";
+        FactsByConsent = $"SELECT payload FROM {facts} WHERE consent_id = @consent ORDER BY seq";
+        SubjectsPage = $"SELECT DISTINCT subject_id FROM {facts} WHERE subject_id > @after ORDER BY subject_id LIMIT @limit";
+        DeleteFacts = $"DELETE FROM {facts} WHERE subject_id = @subject";
+
+        var acceptances = prefix + "pe_acceptances";
+        var objections = prefix + "pe_objections";
+        InsertAcceptance = $"INSERT INTO {acceptances} (subject_id, payload) VALUES (@subject, @payload)" + notify;
+        AcceptancesBySubject = $"SELECT payload FROM {acceptances} WHERE subject_id = @subject ORDER BY seq";
+        InsertObjection = $"INSERT INTO {objections} (subject_id, payload) VALUES (@subject, @payload)" + notify;
+        ObjectionsBySubject = $"SELECT payload FROM {objections} WHERE subject_id = @subject ORDER BY seq";
+        DeleteAcceptances = $"DELETE FROM {acceptances} WHERE subject_id = @subject";
+        DeleteObjections = $"DELETE FROM {objections} WHERE subject_id = @subject";
+
+        var engagements = prefix + "pe_engagements";
+        var engagementSubjects = prefix + "pe_engagement_subjects";
+        InsertEngagement = $"INSERT INTO {engagements} (id, provider_id, all_subjects, starts_at, effective_end, deletion_confirmed, row_version, payload) VALUES (@id, @provider, @all, @starts, @end, @confirmed, 1, @payload) ON CONFLICT (id) DO NOTHING";
+        InsertEngagementSubject = $"INSERT INTO {engagementSubjects} (engagement_id, subject_id) VALUES (@id, @subject) ON CONFLICT DO NOTHING";
+        DeleteEngagementSubjects = $"DELETE FROM {engagementSubjects} WHERE engagement_id = @id";
+        FindEngagement = $"SELECT row_version, payload FROM {engagements} WHERE id = @id";
+        UpdateEngagement = $"UPDATE {engagements} SET provider_id = @provider, all_subjects = @all, starts_at = @starts, effective_end = @end, deletion_confirmed = @confirmed, row_version = row_version + 1, payload = @payload WHERE id = @id AND row_version = @version";
+        EngagementsByProvider = $"SELECT payload FROM {engagements} WHERE provider_id = @provider ORDER BY starts_at, id";
+        EngagementsBySubject = $"SELECT e.payload FROM {engagements} e WHERE e.all_subjects = 1 OR EXISTS (SELECT 1 FROM {engagementSubjects} s WHERE s.engagement_id = e.id AND s.subject_id = @subject) ORDER BY e.starts_at, e.id";
+        EngagementsEnded = $"SELECT payload FROM {engagements} WHERE effective_end IS NOT NULL AND effective_end <= @until AND deletion_confirmed = 0 ORDER BY starts_at, id";
+
+        var violations = prefix + "pe_violations";
+        var sanctions = prefix + "pe_sanctions";
+        InsertViolation = $"INSERT INTO {violations} (id, violator_id, reported_at, row_version, payload) VALUES (@id, @subject, @reported, 1, @payload) ON CONFLICT (id) DO NOTHING";
+        FindViolation = $"SELECT row_version, payload FROM {violations} WHERE id = @id";
+        UpdateViolation = $"UPDATE {violations} SET violator_id = @subject, reported_at = @reported, row_version = row_version + 1, payload = @payload WHERE id = @id AND row_version = @version";
+        ViolationsByViolator = $"SELECT payload FROM {violations} WHERE violator_id = @subject ORDER BY reported_at, id";
+        InsertSanction = $"INSERT INTO {sanctions} (subject_id, payload) VALUES (@subject, @payload)" + notify;
+        SanctionsBySubject = $"SELECT payload FROM {sanctions} WHERE subject_id = @subject ORDER BY seq";
+
+        var pseudonyms = prefix + "pe_pseudonyms";
+        InsertPseudonym = $"INSERT INTO {pseudonyms} (subject_id, pseudonym) VALUES (@subject, @pseudonym) ON CONFLICT (subject_id) DO NOTHING";
+        FindPseudonym = $"SELECT pseudonym FROM {pseudonyms} WHERE subject_id = @subject";
+        DeletePseudonym = $"DELETE FROM {pseudonyms} WHERE subject_id = @subject";
+
+        var events = prefix + "pe_audit_events";
+        var checkpoints = prefix + "pe_audit_checkpoints";
+        LastSequence = $"SELECT COALESCE(MAX(sequence), 0) FROM {events}";
+        InsertEvent = $"INSERT INTO {events} (sequence, payload) VALUES (@sequence, @payload) ON CONFLICT (sequence) DO NOTHING";
+        EventsPage = $"SELECT payload FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
+        LastEvent = $"SELECT payload FROM {events} ORDER BY sequence DESC LIMIT 1";
+        InsertCheckpoint = $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)";
+        LatestCheckpoint = $"SELECT payload FROM {checkpoints} ORDER BY seq DESC LIMIT 1";
+    }
+
+    public bool HasNotify { get; }
+
+    public string Notify { get; }
+
+    public string InsertFact { get; }
+
+    public string InsertFactNotify { get; }
+
+    public string FactsBySubject { get; }
+
+    public string FactsByConsent { get; }
+
+    public string SubjectsPage { get; }
+
+    public string DeleteFacts { get; }
+
+    public string InsertAcceptance { get; }
+
+    public string AcceptancesBySubject { get; }
+
+    public string InsertObjection { get; }
+
+    public string ObjectionsBySubject { get; }
+
+    public string DeleteAcceptances { get; }
+
+    public string DeleteObjections { get; }
+
+    public string InsertEngagement { get; }
+
+    public string InsertEngagementSubject { get; }
+
+    public string DeleteEngagementSubjects { get; }
+
+    public string FindEngagement { get; }
+
+    public string UpdateEngagement { get; }
+
+    public string EngagementsByProvider { get; }
+
+    public string EngagementsBySubject { get; }
+
+    public string EngagementsEnded { get; }
+
+    public string InsertViolation { get; }
+
+    public string FindViolation { get; }
+
+    public string UpdateViolation { get; }
+
+    public string ViolationsByViolator { get; }
+
+    public string InsertSanction { get; }
+
+    public string SanctionsBySubject { get; }
+
+    public string InsertPseudonym { get; }
+
+    public string FindPseudonym { get; }
+
+    public string DeletePseudonym { get; }
+
+    public string LastSequence { get; }
+
+    public string InsertEvent { get; }
+
+    public string EventsPage { get; }
+
+    public string LastEvent { get; }
+
+    public string InsertCheckpoint { get; }
+
+    public string LatestCheckpoint { get; }
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using Privacy.Enforcement.Testing;
+
+namespace Privacy.Enforcement.PostgreSql.Tests.Conformance;
+
+public sealed class PostgreSqlConsentStoreTests : ConsentStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override Task<IConsentStore> CreateStoreAsync() => _schema.GetAsync<IConsentStore>();
+
+    // A second application instance: its own service provider and connection pool over the same schema.
+    protected override async Task<IConsentStore> OpenAnotherInstanceAsync(IConsentStore first) =>
+        (await _schema.NewInstanceAsync()).GetRequiredService<IConsentStore>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
+public sealed class PostgreSqlAcceptanceStoreTests : AcceptanceStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override Task<IAcceptanceStore> CreateStoreAsync() => _schema.GetAsync<IAcceptanceStore>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
+public sealed class PostgreSqlEngagementStoreTests : EngagementStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override Task<IEngagementStore> CreateStoreAsync() => _schema.GetAsync<IEngagementStore>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
+public sealed class PostgreSqlViolationStoreTests : ViolationStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override Task<IViolationStore> CreateStoreAsync() => _schema.GetAsync<IViolationStore>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
+public sealed class PostgreSqlPseudonymStoreTests : PseudonymStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override Task<IPseudonymStore> CreateStoreAsync() => _schema.GetAsync<IPseudonymStore>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
+public sealed class PostgreSqlAuditStoreTests : AuditStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override async Task<(IAuditSink Sink, IAuditTrailReader Reader, ICheckpointSink Checkpoints)> CreateTrailAsync() =>
+        (await _schema.GetAsync<IAuditSink>(), await _schema.GetAsync<IAuditTrailReader>(), await _schema.GetAsync<ICheckpointSink>());
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Privacy.Enforcement.Testing;
+using Xunit.Abstractions;
+
+namespace Privacy.Enforcement.PostgreSql.Tests.Consents;
+
+/// <summary>
+/// Two application instances over one database: a change committed through one is announced to the other by
+/// LISTEN/NOTIFY. The bound the tests hold the feed to is <see cref="Bound"/>; the measured lag is printed.
+/// </summary>
+public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    /// <summary>The documented bound on the notification lag (commit acknowledged → other instance told).</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+
+    private readonly PostgresTestSchema _schema = new();
+
+    [StoreFact]
+    public async Task A_withdrawal_acknowledged_by_one_instance_is_announced_to_the_other_within_the_bound()
+    {
+        var writer = await _schema.NewInstanceAsync();
+        var reader = await _schema.NewInstanceAsync();
+        await using var listener = await FeedListener.StartAsync(reader.GetRequiredService<IPrivacyChangeFeed>());
+        var store = writer.GetRequiredService<IConsentStore>();
+        var lags = new List<double>();
+
+        for (var i = 0; i < 20; i++)
+        {
+            var subject = StoreTestData.NewSubject();
+            var consent = ConsentId.New();
+            await store.AppendAsync(StoreTestData.Grant(subject, consent), CancellationToken.None);
+            await listener.WaitForAsync(subject, Bound);
+
+            await store.AppendAsync(StoreTestData.Withdrawal(subject, consent), CancellationToken.None);
+            var acknowledged = Stopwatch.GetTimestamp();
+            await listener.WaitForAsync(subject, Bound);
+            lags.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
+
+            // What the other instance reads next is the withdrawal: its next decision denies.
+            var facts = await reader.GetRequiredService<IConsentStore>().GetFactsAsync(subject, CancellationToken.None).CollectAsync();
+            ConsentHistory.Evaluate(facts, consent, StoreTestData.Epoch.AddDays(1))!.Value.State.Should().Be(ConsentState.Withdrawn);
+        }
+
+        lags.Sort();
+        output.WriteLine($"notification lag over {lags.Count} withdrawals: median {lags[lags.Count / 2]:F2} ms, max {lags[^1]:F2} ms (bound {Bound.TotalMilliseconds} ms)");
+        lags[^1].Should().BeLessThan(Bound.TotalMilliseconds);
+    }
+
+    [StoreFact]
+    public async Task Every_subject_changing_write_is_announced_and_Publish_reaches_listeners()
+    {
+        var instance = await _schema.NewInstanceAsync();
+        await using var listener = await FeedListener.StartAsync(instance.GetRequiredService<IPrivacyChangeFeed>());
+        var subject = StoreTestData.NewSubject();
+
+        await instance.GetRequiredService<IConsentStore>().AppendManyAsync([StoreTestData.Grant(subject, ConsentId.New())], CancellationToken.None);
+        await listener.WaitForAsync(subject, Bound);
+        await instance.GetRequiredService<IAcceptanceStore>().AppendObjectionAsync(new(subject, new PurposeId("marketing.own"), ObjectionState.Raised, StoreTestData.Epoch), CancellationToken.None);
+        await listener.WaitForAsync(subject, Bound);
+        await instance.GetRequiredService<IConsentStore>().DeleteSubjectAsync(subject, CancellationToken.None);
+        await listener.WaitForAsync(subject, Bound);
+        var other = StoreTestData.NewSubject();
+        await instance.GetRequiredService<IPrivacyChangeFeed>().PublishAsync(other, CancellationToken.None);
+        await listener.WaitForAsync(other, Bound);
+    }
+
+    [StoreFact]
+    public async Task A_listener_whose_connection_dies_reconnects_and_says_changes_may_have_been_missed()
+    {
+        var instance = await _schema.NewInstanceAsync();
+        await using var listener = await FeedListener.StartAsync(instance.GetRequiredService<IPrivacyChangeFeed>());
+
+        // Kill the listening backend, as a failover or a network cut would.
+        await using (var admin = new NpgsqlConnection(_schema.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"pe_changes_" + _schema.Schema + "%'", admin);
+            (await kill.ExecuteScalarAsync()).Should().Be(true);
+        }
+
+        // The empty subject means "anything may have changed": caches drop everything.
+        await listener.WaitForAsync(default, Bound + Bound);
+        var subject = StoreTestData.NewSubject();
+        await instance.GetRequiredService<IConsentStore>().AppendAsync(StoreTestData.Grant(subject, ConsentId.New()), CancellationToken.None);
+        await listener.WaitForAsync(subject, Bound);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+
+    /// <summary>Reads a feed in the background and lets a test wait, boundedly, for a subject.</summary>
+    private sealed class FeedListener : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly System.Threading.Channels.Channel<SubjectId> _seen = System.Threading.Channels.Channel.CreateUnbounded<SubjectId>();
+        private Task _pump = Task.CompletedTask;
+
+        public static async Task<FeedListener> StartAsync(IPrivacyChangeFeed feed)
+        {
+            var listener = new FeedListener();
+            var enumerator = feed.ListenAsync(listener._stop.Token).GetAsyncEnumerator(listener._stop.Token);
+
+            // Announce a marker and wait for it, so the LISTEN is known to be in place before the test writes.
+            var marker = StoreTestData.NewSubject();
+            var first = enumerator.MoveNextAsync();
+            listener._pump = Task.Run(async () =>
+            {
+                try
+                {
+                    while (await first)
+                    {
+                        listener._seen.Writer.TryWrite(enumerator.Current);
+                        first = enumerator.MoveNextAsync();
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    await enumerator.DisposeAsync();
+                }
+            });
+            await Task.Delay(50);
+            await feed.PublishAsync(marker, CancellationToken.None);
+            await listener.WaitForAsync(marker, TimeSpan.FromSeconds(10));
+            return listener;
+        }
+
+        public async Task WaitForAsync(SubjectId subject, TimeSpan bound)
+        {
+            using var timeout = new CancellationTokenSource(bound);
+            try
+            {
+                while (await _seen.Reader.WaitToReadAsync(timeout.Token))
+                {
+                    while (_seen.Reader.TryRead(out var seen))
+                    {
+                        if (seen == subject)
+                        {
+                            return;
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+            }
+
+            throw new TimeoutException($"No change notification arrived within {bound.TotalMilliseconds} ms.");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _pump;
+            _stop.Dispose();
+        }
+    }
+}

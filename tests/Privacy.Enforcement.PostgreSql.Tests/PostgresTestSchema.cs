@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Privacy.Enforcement.PostgreSql.Tests;
+
+/// <summary>A new schema in the shared test database per test, registered through <c>UsePostgreSql</c>.</summary>
+public sealed class PostgresTestSchema : IAsyncDisposable
+{
+    private readonly List<ServiceProvider> _providers = [];
+    private PostgresServer? _server;
+
+    public string Schema { get; } = PostgresServer.NewSchema();
+
+    public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("Call NewInstanceAsync first.");
+
+    /// <summary>Builds a new service provider (an application instance, with its own pool) over the schema.</summary>
+    public async Task<ServiceProvider> NewInstanceAsync()
+    {
+        _server ??= await PostgresServer.GetAsync();
+        var services = new ServiceCollection();
+        services.AddPrivacyEnforcement().UsePostgreSql(_server.ConnectionString, o => o.Schema = Schema);
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        return provider;
+    }
+
+    public async Task<T> GetAsync<T>()
+        where T : notnull => (_providers.Count == 0 ? await NewInstanceAsync() : _providers[0]).GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+    }
+}

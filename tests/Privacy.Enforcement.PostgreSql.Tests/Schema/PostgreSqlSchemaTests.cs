@@ -1,0 +1,104 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Privacy.Enforcement.Testing;
+
+namespace Privacy.Enforcement.PostgreSql.Tests.Schema;
+
+public sealed class PostgreSqlSchemaTests : IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    [StoreFact]
+    public async Task Instances_starting_together_migrate_once_and_all_work()
+    {
+        var instances = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _schema.NewInstanceAsync()));
+
+        await Task.WhenAll(instances.Select(i => Task.Run(() => StartAsync(i))));
+        await Task.WhenAll(instances.Select(i => i.GetRequiredService<IConsentStore>().AppendAsync(StoreTestData.Grant(StoreTestData.NewSubject(), ConsentId.New()), CancellationToken.None).AsTask()));
+
+        (await ScalarAsync($"SELECT COUNT(*) FROM \"{_schema.Schema}\".pe_schema_migrations")).Should().Be(1L);
+        (await ScalarAsync($"SELECT COUNT(*) FROM \"{_schema.Schema}\".pe_consent_facts")).Should().Be(4L);
+    }
+
+    [StoreFact]
+    public async Task A_session_with_synchronous_commit_off_is_refused_at_start_up_naming_the_setting()
+    {
+        var server = await PostgresServer.GetAsync();
+        var services = new ServiceCollection();
+        services.AddPrivacyEnforcement().UsePostgreSql(server.ConnectionString + ";Options=-c synchronous_commit=off", o => o.Schema = _schema.Schema);
+        await using var provider = services.BuildServiceProvider();
+
+        var failure = await FluentActions.Awaiting(() => StartAsync(provider)).Should().ThrowAsync<PrivacyStoreException>();
+
+        failure.Which.Message.Should().Contain("synchronous_commit = off");
+    }
+
+    [StoreFact]
+    public async Task A_server_with_fsync_off_is_refused_at_start_up_naming_the_setting()
+    {
+        var server = await PostgresServer.StartPrivateAsync("fsync=off");
+        try
+        {
+            var services = new ServiceCollection();
+            services.AddPrivacyEnforcement().UsePostgreSql(server.ConnectionString);
+            await using var provider = services.BuildServiceProvider();
+
+            var failure = await FluentActions.Awaiting(() => StartAsync(provider)).Should().ThrowAsync<PrivacyStoreException>();
+            failure.Which.Message.Should().Contain("fsync = off");
+
+            // A store used without the hosted start-up refuses just the same, before writing anything.
+            var store = provider.GetRequiredService<IConsentStore>();
+            await FluentActions.Awaiting(async () => await store.AppendAsync(StoreTestData.Grant(StoreTestData.NewSubject(), ConsentId.New()), CancellationToken.None))
+                .Should().ThrowAsync<PrivacyStoreException>().WithMessage("*fsync = off*");
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [StoreFact]
+    public async Task A_bad_schema_name_is_rejected_at_registration()
+    {
+        var services = new ServiceCollection();
+
+        FluentActions.Invoking(() => services.AddPrivacyEnforcement().UsePostgreSql("Host=127.0.0.1", o => o.Schema = "x\"; DROP SCHEMA public; --"))
+            .Should().Throw<ArgumentException>().WithMessage("*Schema*");
+        await Task.CompletedTask;
+    }
+
+    [StoreFact]
+    public async Task An_unreachable_server_fails_with_a_store_exception_that_names_no_data()
+    {
+        var services = new ServiceCollection();
+        services.AddPrivacyEnforcement().UsePostgreSql("Host=127.0.0.1;Port=1;Timeout=2", o => o.Schema = _schema.Schema);
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<IConsentStore>();
+
+        var failure = await FluentActions.Awaiting(async () => await store.GetFactsAsync(new SubjectId("alice@example.com"), CancellationToken.None).CollectAsync())
+            .Should().ThrowAsync<PrivacyStoreException>();
+
+        failure.Which.Message.Should().Contain("PostgreSQL").And.NotContain("alice");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+
+    private static async Task StartAsync(IServiceProvider instance)
+    {
+        foreach (var service in instance.GetServices<IHostedService>())
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_schema.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}

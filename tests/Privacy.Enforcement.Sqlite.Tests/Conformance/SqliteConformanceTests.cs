@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Privacy.Enforcement.Testing;
+
+namespace Privacy.Enforcement.Sqlite.Tests.Conformance;
+
+public sealed class SqliteConsentStoreTests : ConsentStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IConsentStore> CreateStoreAsync() => Task.FromResult(_database.Get<IConsentStore>());
+
+    protected override Task<IConsentStore> OpenAnotherInstanceAsync(IConsentStore first) =>
+        Task.FromResult(_database.NewInstance().GetRequiredService<IConsentStore>());
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class SqliteAcceptanceStoreTests : AcceptanceStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IAcceptanceStore> CreateStoreAsync() => Task.FromResult(_database.Get<IAcceptanceStore>());
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class SqliteEngagementStoreTests : EngagementStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IEngagementStore> CreateStoreAsync() => Task.FromResult(_database.Get<IEngagementStore>());
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class SqliteViolationStoreTests : ViolationStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IViolationStore> CreateStoreAsync() => Task.FromResult(_database.Get<IViolationStore>());
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class SqlitePseudonymStoreTests : PseudonymStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IPseudonymStore> CreateStoreAsync() => Task.FromResult(_database.Get<IPseudonymStore>());
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class SqliteAuditStoreTests : AuditStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<(IAuditSink Sink, IAuditTrailReader Reader, ICheckpointSink Checkpoints)> CreateTrailAsync() =>
+        Task.FromResult((_database.Get<IAuditSink>(), _database.Get<IAuditTrailReader>(), _database.Get<ICheckpointSink>()));
+
+    public void Dispose() => _database.Dispose();
+}
