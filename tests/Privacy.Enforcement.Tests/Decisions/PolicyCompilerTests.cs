@@ -32,7 +32,7 @@ public sealed class PolicyCompilerTests
         var keywords = Standard.CategoryIndex[SearchKeywords];
         Standard.ExemptMask.Contains(keywords).Should().BeTrue();
         Standard.ClauseNames[Standard.ExemptionClause[keywords]].Should().Be(ClauseIds.CollectExemptSearchKeywords);
-        Standard.ClauseNames[Standard.ExemptionClause[Standard.CategoryIndex[Violations]]].Should().Be(ClauseIds.CollectExemptViolations);
+        Standard.ClauseNames[Standard.ExemptionClause[Standard.CategoryIndex[StandardDataCategories.Violations]]].Should().Be(ClauseIds.CollectExemptViolations);
         Standard.ExemptMask.Contains(Standard.CategoryIndex[Email]).Should().BeFalse();
     }
 
