@@ -677,7 +677,7 @@ internal static class DecisionEvaluator
     private static bool EngagementEnded(string provider, in EvaluationContext context, ref DecisionDraft draft)
     {
         var at = context.At.UtcTicks;
-        if (context.Subject.Engagements.Length == 0)
+        if (context.Subject.Engagements.Length == 0 || !context.Subject.MayHaveEndedEngagement(at))
         {
             return false;
         }

@@ -29,6 +29,13 @@ internal sealed class SubjectSnapshot
     /// engagement ends are found by comparing this to the clock, not by polling the store.</summary>
     public long NextEngagementEnd { get; init; } = Never;
 
+    /// <summary>Whether an engagement had already ended when the snapshot was built.</summary>
+    public bool HasEndedEngagement { get; init; }
+
+    /// <summary>Returns whether some engagement may have ended by <paramref name="at"/>: the precomputed next end is
+    /// compared to the clock, so no engagement is scanned (and no store polled) on the way.</summary>
+    public bool MayHaveEndedEngagement(long at) => HasEndedEngagement || at >= NextEngagementEnd;
+
     /// <summary>Whether nothing in the snapshot changes after it was built (no consent, objection or engagement
     /// boundary lies ahead): a decision about "now" then needs no clock reading.</summary>
     public bool TimeInvariant { get; init; }

@@ -214,7 +214,8 @@ internal static class SubjectSnapshotBuilder
 
         var engagementSpans = new EngagementSpan[engagements.Count];
         var nextEnd = SubjectSnapshot.Never;
-        var now = builtAt?.UtcTicks ?? long.MinValue;
+        var ended = false;
+        var now = builtAt?.UtcTicks ?? long.MaxValue;
         for (var i = 0; i < engagements.Count; i++)
         {
             var engagement = engagements[i];
@@ -230,6 +231,8 @@ internal static class SubjectSnapshotBuilder
             {
                 nextEnd = end;
             }
+
+            ended |= end != SubjectSnapshot.Never && end <= now;
         }
 
         var consents = ConsentSpans(policy, facts);
@@ -260,6 +263,7 @@ internal static class SubjectSnapshotBuilder
             Engagements = engagementSpans,
             TerminatedAt = terminatedAt,
             NextEngagementEnd = nextEnd,
+            HasEndedEngagement = ended,
         };
     }
 
