@@ -135,6 +135,9 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         if (writer is not null)
         {
             using var deadline = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), _abort, _options.ShutdownTimeout, Timeout.InfiniteTimeSpan);
+
+            // Also on the wall clock: a stopped (test) clock must not hang disposal behind a failing sink.
+            _abort.CancelAfter(_options.ShutdownTimeout);
             await writer.ConfigureAwait(false);
         }
 
