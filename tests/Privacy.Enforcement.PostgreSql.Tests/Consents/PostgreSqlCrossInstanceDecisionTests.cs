@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Privacy.Enforcement.Testing;
+using Xunit.Abstractions;
+
+namespace Privacy.Enforcement.PostgreSql.Tests.Consents;
+
+/// <summary>
+/// Two application instances (service providers, each with its own decision cache) over one database: a withdrawal
+/// acknowledged through one is honoured by the other's next decision once the change notification arrives.
+/// </summary>
+public sealed class PostgreSqlCrossInstanceDecisionTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+    private readonly PostgresTestSchema _schema = new();
+    private readonly List<ServiceProvider> _instances = [];
+
+    [StoreFact]
+    public async Task A_withdrawal_acknowledged_by_one_instance_denies_the_other_instances_next_decision()
+    {
+        var server = await PostgresServer.GetAsync();
+        var a = await StartInstanceAsync(server);
+        var b = await StartInstanceAsync(server);
+        var policy = a.GetRequiredService<IPolicyProvider>().Current.Version;
+        var lags = new List<double>();
+
+        for (var round = 0; round < 5; round++)
+        {
+            var subject = StoreTestData.NewSubject();
+            var now = TimeProvider.System.GetUtcNow();
+            await a.GetRequiredService<IAcceptanceStore>().AppendAcceptanceAsync(new PolicyAcceptance(subject, policy, AcceptanceKind.Explicit, now.AddMinutes(-10), "sign-in"), CancellationToken.None);
+            var consent = ConsentId.New();
+            await a.GetRequiredService<IConsentStore>().AppendAsync(new ConsentFact
+            {
+                FactId = Guid.NewGuid(),
+                ConsentId = consent,
+                Subject = subject,
+                State = ConsentState.Given,
+                RecordedAt = now.AddMinutes(-5),
+                Policy = policy,
+                Terms = new ConsentTerms
+                {
+                    Purposes = [new PurposeId(StandardPurposes.ServiceProvision)],
+                    Categories = [new DataCategory(StandardDataCategories.Phone)],
+                    Acts = [ProcessingAct.Collect],
+                },
+            }, CancellationToken.None);
+            var request = new CollectionRequest(subject, [new DataCategory(StandardDataCategories.Phone)], new PurposeId(StandardPurposes.ServiceProvision));
+
+            // B decides first, so its cache holds the permitting state.
+            (await b.GetRequiredService<IPrivacyEnforcer>().DecideAsync(request)).Outcome.Should().Be(DecisionOutcome.Permit);
+
+            await a.GetRequiredService<IConsentService>().WithdrawAsync(subject, consent, CancellationToken.None);
+            var acknowledged = Stopwatch.GetTimestamp();
+            (await a.GetRequiredService<IPrivacyEnforcer>().DecideAsync(request)).Outcome.Should().Be(DecisionOutcome.Deny);
+
+            // Bounded wait for B to hear of it; every decision it makes from then on denies.
+            DecisionOutcome outcome;
+            do
+            {
+                outcome = (await b.GetRequiredService<IPrivacyEnforcer>().DecideAsync(request)).Outcome;
+                if (outcome == DecisionOutcome.Deny)
+                {
+                    break;
+                }
+
+                await Task.Delay(2);
+            }
+            while (Stopwatch.GetElapsedTime(acknowledged) < Bound);
+
+            lags.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
+            outcome.Should().Be(DecisionOutcome.Deny, "B must honour the withdrawal within {0}", Bound);
+            (await b.GetRequiredService<IPrivacyEnforcer>().DecideAsync(request)).Outcome.Should().Be(DecisionOutcome.Deny);
+        }
+
+        lags.Sort();
+        output.WriteLine($"withdrawal on A -> first Deny on B over {lags.Count} rounds: median {lags[lags.Count / 2]:F1} ms, max {lags[^1]:F1} ms (bound {Bound.TotalMilliseconds} ms)");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var instance in _instances)
+        {
+            foreach (var hosted in instance.GetServices<IHostedService>())
+            {
+                await hosted.StopAsync(CancellationToken.None);
+            }
+
+            await instance.DisposeAsync();
+        }
+
+        await _schema.DisposeAsync();
+    }
+
+    private async Task<ServiceProvider> StartInstanceAsync(PostgresServer server)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+
+        // One audit writer per trail: only A records (consent events); decisions are not audited in this test.
+        services.AddPrivacyEnforcement()
+            .UsePostgreSql(server.ConnectionString, o => o.Schema = _schema.Schema)
+            .ConfigureDecisions(o => o.AuditDecisions = false);
+        var instance = services.BuildServiceProvider();
+        _instances.Add(instance);
+        foreach (var hosted in instance.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        return instance;
+    }
+}
