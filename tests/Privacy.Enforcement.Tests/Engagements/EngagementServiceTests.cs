@@ -416,6 +416,9 @@ public sealed class EngagementServiceTests
         {
             s.RemoveAll<IAuditTrail>();
             s.RemoveAll<ISubjectStateCache>();
+
+            // The subject-rights service needs the trail; this host exercises engagements alone.
+            s.RemoveAll<ISubjectRightsService>();
         });
 
         var engagement = await host.Engagements.EngageAsync(host.MailerForAlice(), None);
