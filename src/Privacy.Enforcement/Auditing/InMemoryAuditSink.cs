@@ -53,6 +53,18 @@ public sealed class InMemoryAuditSink : IAuditSink, IAuditTrailReader, IAuditTra
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            // Refuse a batch that would leave a gap whole, before anything of it is held.
+            var next = (long)_events.Count + 1;
+            foreach (var e in batch)
+            {
+                if (e.Sequence > next)
+                {
+                    throw new InvalidOperationException($"Audit event {e.Sequence} would leave a gap after {next - 1}.");
+                }
+
+                next = Math.Max(next, e.Sequence + 1);
+            }
+
             foreach (var e in batch)
             {
                 var expected = _events.Count + 1;
