@@ -48,6 +48,11 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IAudit
                         throw new PrivacyStoreException($"The audit batch starts at sequence {batch[0].Sequence} but the trail ends at {last}: writing it would leave a gap.");
                     }
 
+                    if (batch[0].Sequence <= last)
+                    {
+                        await RequireSameEventsAsync(connection, transaction, batch, last, cancellationToken).ConfigureAwait(false);
+                    }
+
                     using var insert = connection.CreateCommand(database.Sql.InsertEvent, transaction);
                     var sequence = insert.AddParameter("@sequence");
                     var payload = insert.AddParameter("@payload");
@@ -70,6 +75,32 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IAudit
         catch (Exception ex) when (RelationalDatabase.IsFault(ex))
         {
             throw database.Fault("write an audit batch", ex);
+        }
+    }
+
+    /// <summary>
+    /// A retried batch repeats events the trail holds; a different event under a held sequence number means a second
+    /// writer shares the trail, and skipping it would lose it silently.
+    /// </summary>
+    private async ValueTask RequireSameEventsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IReadOnlyList<AuditEvent> batch, long last, CancellationToken cancellationToken)
+    {
+        using var read = connection.CreateCommand(database.Sql.EventsRange, transaction);
+        read.AddParameter("@from", batch[0].Sequence);
+        read.AddParameter("@to", Math.Min(last, batch[^1].Sequence));
+        var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            var i = 0;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var held = StoreJson.Deserialize<AuditEvent>(reader.GetString(0));
+                if (!string.Equals(held.Hash, batch[i].Hash, StringComparison.Ordinal))
+                {
+                    throw new PrivacyStoreException($"The audit trail already holds a different event at sequence {held.Sequence}: a second writer shares the trail, so the batch is refused rather than lost.");
+                }
+
+                i++;
+            }
         }
     }
 

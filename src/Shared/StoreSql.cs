@@ -58,6 +58,7 @@ internal sealed class StoreSql
         var checkpoints = prefix + "pe_audit_checkpoints";
         LastSequence = $"SELECT COALESCE(MAX(sequence), 0) FROM {events}";
         InsertEvent = $"INSERT INTO {events} (sequence, payload) VALUES (@sequence, @payload) ON CONFLICT (sequence) DO NOTHING";
+        EventsRange = $"SELECT payload FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence";
         EventsPage = $"SELECT payload FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
         LastEvent = $"SELECT payload FROM {events} ORDER BY sequence DESC LIMIT 1";
         InsertCheckpoint = $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)";
@@ -129,6 +130,8 @@ internal sealed class StoreSql
     public string LastSequence { get; }
 
     public string InsertEvent { get; }
+
+    public string EventsRange { get; }
 
     public string EventsPage { get; }
 

@@ -17,6 +17,7 @@ public sealed class PostgresTestSchema : IAsyncDisposable
     {
         _server ??= await PostgresServer.GetAsync();
         var services = new ServiceCollection();
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
         services.AddPrivacyEnforcement().UsePostgreSql(_server.ConnectionString, o => o.Schema = Schema);
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);

@@ -26,6 +26,7 @@ public sealed class SqliteTestDatabase : IDisposable
     public ServiceProvider NewInstance()
     {
         var services = new ServiceCollection();
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
         services.AddPrivacyEnforcement().UseSqlite(ConnectionString);
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
@@ -39,7 +40,8 @@ public sealed class SqliteTestDatabase : IDisposable
     {
         foreach (var provider in _providers)
         {
-            provider.Dispose();
+            // The audit pipeline flushes asynchronously on disposal.
+            provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         SqliteConnection.ClearAllPools();

@@ -74,6 +74,28 @@ public abstract class AuditStoreConformanceTests
     }
 
     [StoreFact]
+    public async Task A_different_event_under_a_held_sequence_number_is_never_silently_dropped()
+    {
+        var (sink, reader, _) = await CreateTrailAsync();
+        await sink.WriteBatchAsync(AuditBatch(1, 3), None);
+        var impostor = AuditEvent(3) with { Hash = new string('f', 64), Action = "other-writer" };
+
+        try
+        {
+            // A store may refuse it (a second writer); it may not report success while keeping neither.
+            await sink.WriteBatchAsync([impostor, AuditEvent(4)], None);
+        }
+        catch (Exception ex) when (ex is PrivacyStoreException or InvalidOperationException)
+        {
+            ex.Message.Should().Contain("sequence 3");
+            (await reader.ReadLastAsync(None))!.Sequence.Should().Be(3);
+            return;
+        }
+
+        (await reader.ReadAsync(1, None).CollectAsync()).Should().Contain(e => e.Hash == impostor.Hash || e.Action == "other-writer");
+    }
+
+    [StoreFact]
     public async Task Hostile_texts_in_events_are_stored_exactly()
     {
         var (sink, reader, _) = await CreateTrailAsync();

@@ -53,16 +53,24 @@ public sealed class InMemoryAuditSink : IAuditSink, IAuditTrailReader, IAuditTra
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            // Refuse a batch that would leave a gap whole, before anything of it is held.
+            // Checked whole before anything is added: a refused batch leaves the trail as it was.
             var next = (long)_events.Count + 1;
             foreach (var e in batch)
             {
-                if (e.Sequence > next)
+                if (e.Sequence < next && e.Sequence >= 1 && !string.Equals(_events[(int)e.Sequence - 1].Hash, e.Hash, StringComparison.Ordinal))
                 {
-                    throw new InvalidOperationException($"Audit event {e.Sequence} would leave a gap after {next - 1}.");
+                    throw new InvalidOperationException($"The audit trail already holds a different event at sequence {e.Sequence}: a second writer shares the trail.");
                 }
 
-                next = Math.Max(next, e.Sequence + 1);
+                if (e.Sequence >= next)
+                {
+                    if (e.Sequence != next)
+                    {
+                        throw new InvalidOperationException($"Audit event {e.Sequence} would leave a gap after {next - 1}.");
+                    }
+
+                    next++;
+                }
             }
 
             foreach (var e in batch)

@@ -17,6 +17,8 @@ public sealed class PostgreSqlCrashDurabilityTests
             server.CrashAndRestart();
 
             var services = new ServiceCollection();
+
+            services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
             services.AddPrivacyEnforcement().UsePostgreSql(server.ConnectionString, o => o.Schema = "crash");
             await using var provider = services.BuildServiceProvider();
             var store = provider.GetRequiredService<IConsentStore>();

@@ -26,6 +26,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
     {
         var server = await PostgresServer.GetAsync();
         var services = new ServiceCollection();
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
         services.AddPrivacyEnforcement().UsePostgreSql(server.ConnectionString + ";Options=-c synchronous_commit=off", o => o.Schema = _schema.Schema);
         await using var provider = services.BuildServiceProvider();
 
@@ -41,6 +42,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
         try
         {
             var services = new ServiceCollection();
+            services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
             services.AddPrivacyEnforcement().UsePostgreSql(server.ConnectionString);
             await using var provider = services.BuildServiceProvider();
 
@@ -62,6 +64,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
     public async Task A_bad_schema_name_is_rejected_at_registration()
     {
         var services = new ServiceCollection();
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
 
         FluentActions.Invoking(() => services.AddPrivacyEnforcement().UsePostgreSql("Host=127.0.0.1", o => o.Schema = "x\"; DROP SCHEMA public; --"))
             .Should().Throw<ArgumentException>().WithMessage("*Schema*");
@@ -72,6 +75,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
     public async Task An_unreachable_server_fails_with_a_store_exception_that_names_no_data()
     {
         var services = new ServiceCollection();
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
         services.AddPrivacyEnforcement().UsePostgreSql("Host=127.0.0.1;Port=1;Timeout=2", o => o.Schema = _schema.Schema);
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<IConsentStore>();
