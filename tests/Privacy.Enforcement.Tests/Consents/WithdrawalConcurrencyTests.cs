@@ -21,7 +21,7 @@ public class WithdrawalConcurrencyTests
         }
 
         // One live consent per subject at a time: a withdrawer withdraws it, acknowledges, then grants the next one.
-        // "acknowledged" holds the number of withdrawals acknowledged per subject; "granted" the grants completed.
+        // "acknowledged" holds the number of withdrawals acknowledged per subject; "granted" the grants started.
         var acknowledged = new int[Subjects];
         var granted = new int[Subjects];
         var violations = 0;
@@ -36,8 +36,9 @@ public class WithdrawalConcurrencyTests
             {
                 for (var s = w; s < Subjects; s += 4)
                 {
-                    var consent = await host.Consents.GrantAsync(host.Collect(subjects[s], Email), default);
+                    // Counted before the call: a grant is durable, and may be decided on, before it is acknowledged.
                     Interlocked.Increment(ref granted[s]);
+                    var consent = await host.Consents.GrantAsync(host.Collect(subjects[s], Email), default);
 
                     // An acknowledged grant is in force for the next decision too, while the deciders keep reading.
                     if ((await host.DecideCollectAsync(subjects[s], Email)).Outcome == DecisionOutcome.Permit)
@@ -59,8 +60,8 @@ public class WithdrawalConcurrencyTests
             {
                 var s = random.Next(Subjects);
 
-                // A decision may Permit only if a grant completed after the last acknowledged withdrawal started it:
-                // with one consent at a time, that means more grants than acknowledged withdrawals before it began.
+                // A decision may Permit only through a consent whose withdrawal was not acknowledged when it began: with
+                // one consent at a time, that means a grant started after the last withdrawal acknowledged by then.
                 var acksBefore = Volatile.Read(ref acknowledged[s]);
                 var decision = await host.DecideCollectAsync(subjects[s], Email);
                 var grantsAfter = Volatile.Read(ref granted[s]);
