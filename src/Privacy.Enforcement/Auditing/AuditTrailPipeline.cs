@@ -149,9 +149,6 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         _abort.Dispose();
     }
 
-    /// <summary>Disposes synchronously (a container disposed with <c>Dispose</c>): flushes like <see cref="DisposeAsync"/>.</summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     private void EnsureStarted()
     {
         if (Volatile.Read(ref _writer) is not null)
