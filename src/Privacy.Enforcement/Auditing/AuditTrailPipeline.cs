@@ -117,6 +117,9 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
     }
 
+    /// <summary>Disposes synchronously (a container disposed with <c>Dispose</c>): flushes like <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
