@@ -124,10 +124,19 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
                     await enumerator.DisposeAsync();
                 }
             });
-            await Task.Delay(50);
-            await feed.PublishAsync(marker, CancellationToken.None);
-            await listener.WaitForAsync(marker, TimeSpan.FromSeconds(10));
-            return listener;
+            // LISTEN starts asynchronously: announce the marker until the listener hears it, so the test starts listening for real.
+            for (var attempt = 0; ; attempt++)
+            {
+                await feed.PublishAsync(marker, CancellationToken.None);
+                try
+                {
+                    await listener.WaitForAsync(marker, TimeSpan.FromMilliseconds(500));
+                    return listener;
+                }
+                catch (TimeoutException) when (attempt < 40)
+                {
+                }
+            }
         }
 
         public async Task WaitForAsync(SubjectId subject, TimeSpan bound)
