@@ -39,23 +39,8 @@ internal sealed class RelationalEngagementStore(RelationalDatabase database) : I
         }
     }
 
-    public async ValueTask<ServiceEngagement?> FindAsync(EngagementId id, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                var row = await VersionedRow.ReadAsync(connection, null, database.Sql.FindEngagement, id.ToString(), cancellationToken).ConfigureAwait(false);
-                return row is null ? null : StoreJson.Deserialize<ServiceEngagement>(row.Value.Payload);
-            }
-        }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
-        {
-            throw database.Fault("find an engagement", ex);
-        }
-    }
+    public ValueTask<ServiceEngagement?> FindAsync(EngagementId id, CancellationToken cancellationToken) =>
+        RecordRows.FindAsync<ServiceEngagement>(database, database.Sql.FindEngagement, id.ToString(), "find an engagement", cancellationToken);
 
     public async ValueTask<bool> TryUpdateAsync(ServiceEngagement expected, ServiceEngagement updated, CancellationToken cancellationToken)
     {
@@ -203,23 +188,8 @@ internal sealed class RelationalViolationStore(RelationalDatabase database) : IV
         }
     }
 
-    public async ValueTask<Violation?> FindAsync(ViolationId id, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                var row = await VersionedRow.ReadAsync(connection, null, database.Sql.FindViolation, id.ToString(), cancellationToken).ConfigureAwait(false);
-                return row is null ? null : StoreJson.Deserialize<Violation>(row.Value.Payload);
-            }
-        }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
-        {
-            throw database.Fault("find a violation", ex);
-        }
-    }
+    public ValueTask<Violation?> FindAsync(ViolationId id, CancellationToken cancellationToken) =>
+        RecordRows.FindAsync<Violation>(database, database.Sql.FindViolation, id.ToString(), "find a violation", cancellationToken);
 
     public async ValueTask<bool> TryUpdateAsync(Violation expected, Violation updated, CancellationToken cancellationToken)
     {
@@ -306,5 +276,28 @@ internal sealed class RelationalViolationStore(RelationalDatabase database) : IV
         command.AddParameter("@subject", violation.Violator.Value);
         command.AddParameter("@reported", StoreJson.Ticks(violation.ReportedAt));
         command.AddParameter("@payload", StoreJson.Serialize(violation));
+    }
+}
+
+/// <summary>Reads of records kept whole as JSON beside their query columns (engagements, violations).</summary>
+internal static class RecordRows
+{
+    public static async ValueTask<T?> FindAsync<T>(RelationalDatabase database, string sql, string id, string operation, CancellationToken cancellationToken)
+        where T : class
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var row = await VersionedRow.ReadAsync(connection, null, sql, id, cancellationToken).ConfigureAwait(false);
+                return row is null ? null : StoreJson.Deserialize<T>(row.Value.Payload);
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault(operation, ex);
+        }
     }
 }
