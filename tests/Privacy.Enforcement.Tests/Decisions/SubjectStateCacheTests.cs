@@ -43,6 +43,78 @@ public sealed class SubjectStateCacheTests
     }
 
     [Fact]
+    public async Task The_cache_keeps_at_most_the_configured_number_of_subjects_and_reloads_the_dropped_ones()
+    {
+        using var fixture = new EnforcerFixture(auditDecisions: false, configure: s => s.Configure<PrivacyDecisionOptions>(o => o.MaxCachedSubjects = 32));
+        var cache = fixture.Services.GetRequiredService<SubjectStateCache>();
+        var subjects = Enumerable.Range(0, 200).Select(i => new SubjectId("subject-" + i)).ToArray();
+        foreach (var subject in subjects)
+        {
+            await fixture.AcceptAsync(subject);
+            await fixture.ConsentAsync(subject, StandardPurposes.ServiceProvision, [Phone], [ProcessingAct.Collect]);
+            (await fixture.DecideAsync(new CollectionRequest(subject, [new DataCategory(Phone)], new PurposeId(StandardPurposes.ServiceProvision)))).Outcome
+                .Should().Be(DecisionOutcome.Permit);
+            cache.Count.Should().BeLessThanOrEqualTo(32);
+        }
+
+        // A dropped subject is read again from the stores, with the same answer.
+        foreach (var subject in subjects)
+        {
+            (await fixture.DecideAsync(new CollectionRequest(subject, [new DataCategory(Phone)], new PurposeId(StandardPurposes.ServiceProvision)))).Outcome
+                .Should().Be(DecisionOutcome.Permit);
+        }
+
+        cache.Count.Should().BeLessThanOrEqualTo(32);
+    }
+
+    [Fact]
+    public void Folded_open_ended_consents_answer_exactly_as_the_span_scan_does()
+    {
+        // Random spans (open and closed, refusals, acts, recipients, future starts): the folded groups may only
+        // shortcut the scan, never change its answer.
+        var random = new Random(7);
+        for (var round = 0; round < 2000; round++)
+        {
+            var spans = new ConsentSpan[random.Next(0, 9)];
+            for (var i = 0; i < spans.Length; i++)
+            {
+                spans[i] = new ConsentSpan
+                {
+                    Start = random.Next(0, 100),
+                    End = random.Next(3) == 0 ? random.Next(50, 150) : SubjectSnapshot.Never,
+                    Purposes = 1UL << random.Next(3),
+                    Categories = Bits128.Empty.With(random.Next(4)).With(random.Next(4)),
+                    Acts = random.Next(3) switch { 0 => 0, 1 => 1 << (int)ProcessingAct.Collect, _ => 1 << (int)ProcessingAct.Use },
+                    Recipient = random.Next(4) == 0 ? "partner-a" : null,
+                    Kind = -1,
+                    Refusal = random.Next(5) == 0,
+                };
+            }
+
+            var folded = new SubjectSnapshot { Policy = null!, Consents = spans };
+            var needed = Bits128.Empty.With(random.Next(4)).With(random.Next(4));
+            var purpose = random.Next(3);
+            var acts = random.Next(2) == 0 ? 1 << (int)ProcessingAct.Collect : 1 << (int)ProcessingAct.Use;
+            var at = random.Next(0, 200);
+            folded.Covered(needed, purpose, acts, RecipientFilter.Any, at).Should().Be(ScanCovered(spans, needed, purpose, acts, at), $"round {round}");
+        }
+    }
+
+    private static Bits128 ScanCovered(ConsentSpan[] spans, Bits128 needed, int purpose, int acts, long at)
+    {
+        var covered = Bits128.Empty;
+        foreach (var span in spans)
+        {
+            if (!span.Refusal && span.Start <= at && at < span.End && (span.Purposes & (1UL << purpose)) != 0 && (span.Acts == 0 || (span.Acts & acts) != 0))
+            {
+                covered |= span.Categories;
+            }
+        }
+
+        return covered & needed;
+    }
+
+    [Fact]
     public async Task A_load_that_began_before_an_invalidation_does_not_cache_its_stale_state()
     {
         var store = new FailClosedTests.HangingConsentStore();
