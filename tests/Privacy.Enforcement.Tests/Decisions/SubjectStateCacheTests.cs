@@ -188,6 +188,44 @@ public sealed class SubjectStateCacheTests
         fixture.Audit.Events.Should().HaveCount(3);
     }
 
+    [Fact]
+    public async Task Decide_many_puts_every_event_of_the_batch_to_the_trail_before_waiting_for_any()
+    {
+        var trail = new GatedAuditTrail(expected: 20);
+        using var fixture = new EnforcerFixture(configure: s => s.Replace(ServiceDescriptor.Singleton<IAuditTrail>(trail)));
+        await fixture.AcceptAsync(Alice);
+        await fixture.ConsentAsync(Alice, StandardPurposes.ServiceProvision, [Phone], [ProcessingAct.Collect]);
+        var requests = Enumerable.Range(0, 20).Select(_ => (PrivacyRequest)CollectPhone).ToArray();
+
+        var pending = fixture.Enforcer.DecideManyAsync(requests).AsTask();
+
+        // The trail holds every event back until all twenty are waiting: one at a time, this would never complete.
+        await trail.AllWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        pending.IsCompleted.Should().BeFalse("no decision returns before its event is durable");
+        trail.Release.SetResult();
+        var decisions = await pending;
+        decisions.Should().HaveCount(20).And.OnlyContain(d => d.Outcome == DecisionOutcome.Permit);
+    }
+
+    private sealed class GatedAuditTrail(int expected) : IAuditTrail
+    {
+        private int _waiting;
+
+        public TaskCompletionSource AllWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _waiting) == expected)
+            {
+                AllWaiting.SetResult();
+            }
+
+            await Release.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     private sealed class ChannelChangeFeed : IPrivacyChangeFeed
     {
         public Channel<SubjectId> Changes { get; } = Channel.CreateUnbounded<SubjectId>();
