@@ -10,6 +10,14 @@ public sealed class InMemoryLegalHoldStore : ILegalHoldStore
     public ValueTask PlaceAsync(LegalHold hold, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hold);
+        ArgumentNullException.ThrowIfNull(hold.Reference, "hold.Reference");
+        ArgumentNullException.ThrowIfNull(hold.Reason, "hold.Reason");
+        ArgumentNullException.ThrowIfNull(hold.Categories, "hold.Categories");
+        if (hold.Subject.IsEmpty)
+        {
+            throw new ArgumentException("LegalHold.Subject is required but was the default SubjectId.", nameof(hold));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -45,7 +53,7 @@ public sealed class InMemoryLegalHoldStore : ILegalHoldStore
         LegalHold[] copy;
         lock (_gate)
         {
-            copy = [.. _holds.Where(h => h.Subject == subject && h.ReleasedAt is null)];
+            copy = [.. _holds.Where(h => h.Subject == subject && h.ReleasedAt is null).OrderBy(h => h.PlacedAt)];
         }
 
         return InMemoryEnumerable.From(copy, cancellationToken);

@@ -36,3 +36,18 @@ public sealed class InMemoryAuditStoreTests : AuditStoreConformanceTests
         return Task.FromResult<(IAuditSink, IAuditTrailReader, ICheckpointSink)>((sink, sink, sink));
     }
 }
+
+public sealed class InMemorySubjectRightsRequestStoreConformanceTests : SubjectRightsRequestStoreConformanceTests
+{
+    protected override Task<ISubjectRightsRequestStore> CreateStoreAsync() => Task.FromResult<ISubjectRightsRequestStore>(new InMemorySubjectRightsRequestStore());
+}
+
+public sealed class InMemoryLegalHoldStoreTests : LegalHoldStoreConformanceTests
+{
+    protected override Task<ILegalHoldStore> CreateStoreAsync() => Task.FromResult<ILegalHoldStore>(new InMemoryLegalHoldStore());
+}
+
+public sealed class InMemorySubjectKeyStoreTests : SubjectKeyStoreConformanceTests
+{
+    protected override Task<ISubjectKeyStore> CreateStoreAsync() => Task.FromResult<ISubjectKeyStore>(new InMemorySubjectKeyStore());
+}
