@@ -185,7 +185,7 @@ public class ConsentStoreBenchmarks
         _store = _provider.GetRequiredService<IConsentStore>();
 
         // The store creates its schema on first use.
-        await foreach (var unused in _store.GetFactsAsync(GrantSubject, CancellationToken.None))
+        await foreach (var unused in _store.GetFactsAsync(new SubjectId("bench-nobody"), CancellationToken.None))
         {
         }
 
