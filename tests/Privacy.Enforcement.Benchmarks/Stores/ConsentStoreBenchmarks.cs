@@ -225,7 +225,8 @@ public class ConsentStoreBenchmarks
 
     private async Task SeedSqliteAsync()
     {
-        await using var connection = new SqliteConnection(_rawSqlite);
+        // Unpooled: the large page cache set for seeding must not stay on a connection the raw side then reads with.
+        await using var connection = new SqliteConnection(_rawSqlite + ";Pooling=False");
         await connection.OpenAsync();
         await using (var check = new SqliteCommand("PRAGMA synchronous", connection))
         {
