@@ -14,7 +14,8 @@ internal sealed class StoreSql
 
         var facts = prefix + "pe_consent_facts";
         InsertFact = $"INSERT INTO {facts} (fact_id, consent_id, subject_id, payload) VALUES (@fact, @consent, @subject, @payload) ON CONFLICT (fact_id) DO NOTHING";
-        InsertFactNotify = InsertFact + notify;
+        // One statement, not an insert then a notify: the notification rides on the inserted row (none for a repeat).
+        InsertFactNotify = notifySql is null ? InsertFact : $"WITH appended AS ({InsertFact} RETURNING 1) {notifySql} FROM appended";
         FactsBySubject = $"SELECT payload FROM {facts} WHERE subject_id = @subject ORDER BY seq";
         FactsByConsent = $"SELECT payload FROM {facts} WHERE consent_id = @consent ORDER BY seq";
         SubjectsPage = $"SELECT DISTINCT subject_id FROM {facts} WHERE subject_id > @after ORDER BY subject_id LIMIT @limit";

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.Sqlite;
@@ -15,7 +17,13 @@ internal sealed class SqliteDatabase : RelationalDatabase
 
     private const string SessionPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
 
+    private static readonly object Configured = new();
+
     private readonly string _connectionString;
+
+    // The native handles that already run with the session pragmas. A pooled connection keeps its handle, and the
+    // pragmas with it, so they are set once per physical connection instead of one extra statement per operation.
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = new();
 
     public SqliteDatabase(string connectionString)
         : base("SQLite", string.Empty, notifySql: null)
@@ -37,9 +45,18 @@ internal sealed class SqliteDatabase : RelationalDatabase
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-            // Durability is a per-connection setting in SQLite: a pooled connection is set again on every open.
-            using var pragmas = connection.CreateCommand(SessionPragmas);
-            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // Durability is a per-connection setting in SQLite: every physical connection is set before its first use.
+            var handle = connection.Handle;
+            if (handle is null || !_configured.TryGetValue(handle, out _))
+            {
+                using var pragmas = connection.CreateCommand(SessionPragmas);
+                await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (handle is not null)
+                {
+                    _configured.AddOrUpdate(handle, Configured);
+                }
+            }
+
             return connection;
         }
         catch

@@ -40,6 +40,26 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Pooled_and_new_physical_connections_both_carry_the_session_pragmas()
+    {
+        var database = _database.Get<Privacy.Enforcement.Storage.RelationalDatabase>();
+        await (await database.OpenAsync(CancellationToken.None)).DisposeAsync();
+
+        // The pragmas are set once per physical connection: a pooled one keeps them, a new one after a pool clear gets them.
+        await using (var pooled = (SqliteConnection)await database.OpenAsync(CancellationToken.None))
+        {
+            (await ScalarAsync(pooled, "PRAGMA busy_timeout")).Should().Be((long)SqliteDatabase.BusyTimeoutMilliseconds);
+            (await ScalarAsync(pooled, "PRAGMA foreign_keys")).Should().Be(1L);
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var fresh = (SqliteConnection)await database.OpenAsync(CancellationToken.None);
+        (await ScalarAsync(fresh, "PRAGMA busy_timeout")).Should().Be((long)SqliteDatabase.BusyTimeoutMilliseconds);
+        (await ScalarAsync(fresh, "PRAGMA foreign_keys")).Should().Be(1L);
+        (await ScalarAsync(fresh, "PRAGMA synchronous")).Should().Be(2L);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_database_fails_with_a_store_exception_that_names_no_data()
     {
         await File.WriteAllTextAsync(_database.FilePath, "this is not a database, subject alice@example.com");
