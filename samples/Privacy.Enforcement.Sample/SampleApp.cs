@@ -1,8 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Privacy.Enforcement.InMemory;
 
 namespace Privacy.Enforcement.Sample;
 
@@ -40,11 +38,6 @@ public static class SampleApp
                         .UseSqlite($"Data Source={databasePath}")
                         .AddPersonalDataSource(data.Profiles)
                         .AddPersonalDataSource(data.Orders);
-
-        // The SQLite package does not store subject-rights requests and legal holds yet; until it does they are kept
-        // in memory (TryAdd: a store package that registers them wins).
-        builder.Services.TryAddSingleton<ISubjectRightsRequestStore, InMemorySubjectRightsRequestStore>();
-        builder.Services.TryAddSingleton<ILegalHoldStore, InMemoryLegalHoldStore>();
 
         var log = new StoryLog(output);
         output.WriteLine("Privacy.Enforcement sample: one user's story under the standard policy, on SQLite");

@@ -103,6 +103,13 @@ internal sealed class RelationalEngagementStore(RelationalDatabase database) : I
     public IAsyncEnumerable<ServiceEngagement> GetEndedAsync(DateTimeOffset until, CancellationToken cancellationToken) =>
         ListAsync(database.Sql.EngagementsEnded, c => c.AddParameter("@until", StoreJson.Ticks(until)), cancellationToken);
 
+    // One range read on the partial index of pending ends, instead of the interface's scan (use.third-party.service-end).
+    public async ValueTask<DateTimeOffset?> GetNextEndAsync(DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        var ends = await database.QueryAsync(database.Sql.NextEngagementEnd, c => c.AddParameter("@after", StoreJson.Ticks(after)), static row => row.GetInt64(0), "find the next engagement end", cancellationToken).ConfigureAwait(false);
+        return ends.Count == 0 ? null : new DateTimeOffset(ends[0], TimeSpan.Zero);
+    }
+
     private async IAsyncEnumerable<ServiceEngagement> ListAsync(string sql, Action<DbCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var items = await database.ReadAllAsync<ServiceEngagement>(sql, bind, "list engagements", cancellationToken).ConfigureAwait(false);
@@ -137,6 +144,7 @@ internal sealed class RelationalEngagementStore(RelationalDatabase database) : I
         command.AddParameter("@starts", StoreJson.Ticks(engagement.StartsAt));
         command.AddParameter("@end", engagement.EffectiveEnd is { } end ? StoreJson.Ticks(end) : null);
         command.AddParameter("@confirmed", engagement.DeletionConfirmedAt is null ? 0L : 1L);
+        command.AddParameter("@emitted", engagement.ObligationEmittedAt is null ? 0L : 1L);
         command.AddParameter("@payload", StoreJson.Serialize(engagement));
     }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Privacy.Enforcement.Storage;
@@ -118,7 +119,11 @@ internal abstract class RelationalDatabase : IDisposable
     }
 
     /// <summary>Reads the JSON payload in the first column of every row into a list.</summary>
-    public async ValueTask<List<T>> ReadAllAsync<T>(string sql, Action<DbCommand> bind, string operation, CancellationToken cancellationToken)
+    public ValueTask<List<T>> ReadAllAsync<T>(string sql, Action<DbCommand> bind, string operation, CancellationToken cancellationToken) =>
+        QueryAsync(sql, bind, static row => StoreJson.Deserialize<T>(row.GetString(0)), operation, cancellationToken);
+
+    /// <summary>Reads every row into a list with <paramref name="read"/>; provider faults become <see cref="PrivacyStoreException"/>.</summary>
+    public async ValueTask<List<T>> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, string operation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -134,7 +139,7 @@ internal abstract class RelationalDatabase : IDisposable
                     var items = new List<T>();
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        items.Add(StoreJson.Deserialize<T>(reader.GetString(0)));
+                        items.Add(read(reader));
                     }
 
                     return items;
@@ -144,6 +149,21 @@ internal abstract class RelationalDatabase : IDisposable
         catch (Exception ex) when (IsFault(ex))
         {
             throw Fault(operation, ex);
+        }
+    }
+
+    /// <summary>Lists the payloads of every row.</summary>
+    public IAsyncEnumerable<T> EnumerateAsync<T>(string sql, Action<DbCommand> bind, string operation, CancellationToken cancellationToken) =>
+        EnumerateAsync(sql, bind, static row => StoreJson.Deserialize<T>(row.GetString(0)), operation, cancellationToken);
+
+    /// <summary>Lists every row read with <paramref name="read"/>; the rows are read whole first, so no connection stays open while the caller iterates.</summary>
+    public async IAsyncEnumerable<T> EnumerateAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, string operation, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = await QueryAsync(sql, bind, read, operation, cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
         }
     }
 

@@ -16,6 +16,9 @@ internal static class RelationalStoreRegistration
         services.Replace(ServiceDescriptor.Singleton<IEngagementStore>(sp => new RelationalEngagementStore(sp.GetRequiredService<RelationalDatabase>())));
         services.Replace(ServiceDescriptor.Singleton<IViolationStore>(sp => new RelationalViolationStore(sp.GetRequiredService<RelationalDatabase>())));
         services.Replace(ServiceDescriptor.Singleton<IPseudonymStore>(sp => new RelationalPseudonymStore(sp.GetRequiredService<RelationalDatabase>())));
+        services.Replace(ServiceDescriptor.Singleton<ISubjectRightsRequestStore>(sp => new RelationalSubjectRightsRequestStore(sp.GetRequiredService<RelationalDatabase>())));
+        services.Replace(ServiceDescriptor.Singleton<ILegalHoldStore>(sp => new RelationalLegalHoldStore(sp.GetRequiredService<RelationalDatabase>())));
+        services.Replace(ServiceDescriptor.Singleton<ISubjectKeyStore>(sp => new RelationalSubjectKeyStore(sp.GetRequiredService<RelationalDatabase>())));
 
         // One object is the trail's sink, reader and checkpoint sink.
         services.RemoveAll<RelationalAuditStore>();

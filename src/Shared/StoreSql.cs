@@ -33,14 +33,15 @@ internal sealed class StoreSql
 
         var engagements = prefix + "pe_engagements";
         var engagementSubjects = prefix + "pe_engagement_subjects";
-        InsertEngagement = $"INSERT INTO {engagements} (id, provider_id, all_subjects, starts_at, effective_end, deletion_confirmed, row_version, payload) VALUES (@id, @provider, @all, @starts, @end, @confirmed, 1, @payload) ON CONFLICT (id) DO NOTHING";
+        InsertEngagement = $"INSERT INTO {engagements} (id, provider_id, all_subjects, starts_at, effective_end, deletion_confirmed, obligation_emitted, row_version, payload) VALUES (@id, @provider, @all, @starts, @end, @confirmed, @emitted, 1, @payload) ON CONFLICT (id) DO NOTHING";
         InsertEngagementSubject = $"INSERT INTO {engagementSubjects} (engagement_id, subject_id) VALUES (@id, @subject) ON CONFLICT DO NOTHING";
         DeleteEngagementSubjects = $"DELETE FROM {engagementSubjects} WHERE engagement_id = @id";
         FindEngagement = $"SELECT row_version, payload FROM {engagements} WHERE id = @id";
-        UpdateEngagement = $"UPDATE {engagements} SET provider_id = @provider, all_subjects = @all, starts_at = @starts, effective_end = @end, deletion_confirmed = @confirmed, row_version = row_version + 1, payload = @payload WHERE id = @id AND row_version = @version";
+        UpdateEngagement = $"UPDATE {engagements} SET provider_id = @provider, all_subjects = @all, starts_at = @starts, effective_end = @end, deletion_confirmed = @confirmed, obligation_emitted = @emitted, row_version = row_version + 1, payload = @payload WHERE id = @id AND row_version = @version";
         EngagementsByProvider = $"SELECT payload FROM {engagements} WHERE provider_id = @provider ORDER BY starts_at, id";
         EngagementsBySubject = $"SELECT e.payload FROM {engagements} e WHERE e.all_subjects = 1 OR EXISTS (SELECT 1 FROM {engagementSubjects} s WHERE s.engagement_id = e.id AND s.subject_id = @subject) ORDER BY e.starts_at, e.id";
         EngagementsEnded = $"SELECT payload FROM {engagements} WHERE effective_end IS NOT NULL AND effective_end <= @until AND deletion_confirmed = 0 ORDER BY starts_at, id";
+        NextEngagementEnd = $"SELECT effective_end FROM {engagements} WHERE deletion_confirmed = 0 AND obligation_emitted = 0 AND effective_end > @after ORDER BY effective_end LIMIT 1";
 
         var violations = prefix + "pe_violations";
         var sanctions = prefix + "pe_sanctions";
@@ -55,6 +56,27 @@ internal sealed class StoreSql
         InsertPseudonym = $"INSERT INTO {pseudonyms} (subject_id, pseudonym) VALUES (@subject, @pseudonym) ON CONFLICT (subject_id) DO NOTHING";
         FindPseudonym = $"SELECT pseudonym FROM {pseudonyms} WHERE subject_id = @subject";
         DeletePseudonym = $"DELETE FROM {pseudonyms} WHERE subject_id = @subject";
+
+        var requests = prefix + "pe_subject_rights_requests";
+        InsertRequest = $"INSERT INTO {requests} (id, subject_id, kind, scope_key, is_open, received_at, deadline, row_version, payload) VALUES (@id, @subject, @kind, @scope, @open, @received, @deadline, @version, @payload) ON CONFLICT DO NOTHING";
+        OpenRequest = $"SELECT payload FROM {requests} WHERE subject_id = @subject AND kind = @kind AND scope_key = @scope AND is_open = 1";
+        FindRequest = $"SELECT payload FROM {requests} WHERE id = @id";
+        UpdateRequest = $"UPDATE {requests} SET subject_id = @subject, kind = @kind, scope_key = @scope, is_open = @open, received_at = @received, deadline = @deadline, row_version = @version, payload = @payload WHERE id = @id AND row_version = @expected";
+        RequestsBySubject = $"SELECT payload FROM {requests} WHERE subject_id = @subject ORDER BY received_at, id";
+        OpenRequests = $"SELECT payload FROM {requests} WHERE is_open = 1 ORDER BY deadline, id";
+
+        var holds = prefix + "pe_legal_holds";
+        InsertHold = $"INSERT INTO {holds} (id, subject_id, placed_at, released_at, payload) VALUES (@id, @subject, @placed, @released, @payload) ON CONFLICT (id) DO NOTHING";
+        ReleaseHold = $"UPDATE {holds} SET released_at = @released WHERE id = @id AND released_at IS NULL";
+        ActiveHolds = $"SELECT payload FROM {holds} WHERE subject_id = @subject AND released_at IS NULL ORDER BY placed_at, seq";
+
+        var keys = prefix + "pe_subject_keys";
+        const string keyColumns = "subject_id, kek_version, wrapped_key, created_at, created_offset";
+        InsertKey = $"INSERT INTO {keys} ({keyColumns}) VALUES (@subject, @kek, @key, @created, @offset) ON CONFLICT (subject_id) DO NOTHING";
+        FindKey = $"SELECT {keyColumns} FROM {keys} WHERE subject_id = @subject";
+        ReplaceKey = $"UPDATE {keys} SET kek_version = @kek, wrapped_key = @key, created_at = @created, created_offset = @offset WHERE subject_id = @subject AND kek_version = @expectedKek AND wrapped_key = @expectedKey";
+        KeysBelow = $"SELECT {keyColumns} FROM {keys} WHERE kek_version < @kek ORDER BY kek_version, subject_id";
+        DeleteKey = $"DELETE FROM {keys} WHERE subject_id = @subject";
 
         var events = prefix + "pe_audit_events";
         var checkpoints = prefix + "pe_audit_checkpoints";
@@ -118,6 +140,8 @@ internal sealed class StoreSql
 
     public string EngagementsEnded { get; }
 
+    public string NextEngagementEnd { get; }
+
     public string InsertViolation { get; }
 
     public string FindViolation { get; }
@@ -139,6 +163,36 @@ internal sealed class StoreSql
     public string AuditHead { get; }
 
     public string HeldHashes { get; }
+
+    public string InsertRequest { get; }
+
+    public string OpenRequest { get; }
+
+    public string FindRequest { get; }
+
+    public string UpdateRequest { get; }
+
+    public string RequestsBySubject { get; }
+
+    public string OpenRequests { get; }
+
+    public string InsertHold { get; }
+
+    public string ReleaseHold { get; }
+
+    public string ActiveHolds { get; }
+
+    public string InsertKey { get; }
+
+    public string FindKey { get; }
+
+    public string ReplaceKey { get; }
+
+    public string KeysBelow { get; }
+
+    public string DeleteKey { get; }
+
+    public string LastSequence { get; }
 
     public string InsertEvent { get; }
 

@@ -54,6 +54,43 @@ internal static class PostgreSqlMigrations
             CREATE TABLE {p}pe_audit_events (sequence bigint PRIMARY KEY, payload text NOT NULL);
             CREATE TABLE {p}pe_audit_checkpoints (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, size bigint NOT NULL, payload text NOT NULL);
             """),
+        new(2, "Subject-rights requests, legal holds and subject keys", $"""
+            CREATE TABLE {p}pe_subject_rights_requests (
+                id text COLLATE "C" PRIMARY KEY,
+                subject_id text COLLATE "C" NOT NULL,
+                kind bigint NOT NULL,
+                scope_key text COLLATE "C" NOT NULL,
+                is_open bigint NOT NULL,
+                received_at bigint NOT NULL,
+                deadline bigint NOT NULL,
+                row_version bigint NOT NULL,
+                payload text NOT NULL);
+            -- scope_key is a SHA-256 of the scope, so the index that makes duplicate open requests impossible stays small.
+            CREATE UNIQUE INDEX ux_pe_subject_rights_requests_open ON {p}pe_subject_rights_requests (subject_id, kind, scope_key) WHERE is_open = 1;
+            CREATE INDEX ix_pe_subject_rights_requests_subject ON {p}pe_subject_rights_requests (subject_id, received_at, id);
+            CREATE INDEX ix_pe_subject_rights_requests_deadline ON {p}pe_subject_rights_requests (deadline, id) WHERE is_open = 1;
+
+            CREATE TABLE {p}pe_legal_holds (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                subject_id text COLLATE "C" NOT NULL,
+                placed_at bigint NOT NULL,
+                released_at bigint NULL,
+                payload text NOT NULL);
+            CREATE INDEX ix_pe_legal_holds_active ON {p}pe_legal_holds (subject_id, placed_at, seq) WHERE released_at IS NULL;
+
+            CREATE TABLE {p}pe_subject_keys (
+                subject_id text COLLATE "C" PRIMARY KEY,
+                kek_version bigint NOT NULL,
+                wrapped_key bytea NOT NULL,
+                created_at bigint NOT NULL,
+                created_offset bigint NOT NULL);
+            CREATE INDEX ix_pe_subject_keys_kek ON {p}pe_subject_keys (kek_version);
+
+            ALTER TABLE {p}pe_engagements ADD COLUMN obligation_emitted bigint NOT NULL DEFAULT 0;
+            UPDATE {p}pe_engagements SET obligation_emitted = 1 WHERE (payload::jsonb ->> 'ObligationEmittedAt') IS NOT NULL;
+            CREATE INDEX ix_pe_engagements_next_end ON {p}pe_engagements (effective_end) WHERE deletion_confirmed = 0 AND obligation_emitted = 0;
+            """),
 
         // The audit trail's head hash (appends of several instances compare against it) and the columns audit queries
         // filter on, filled from each stored event's JSON; occurred_at is Unix milliseconds (UTC).

@@ -53,6 +53,43 @@ internal static class SqliteMigrations
             CREATE TABLE pe_audit_events (sequence INTEGER PRIMARY KEY, payload TEXT NOT NULL);
             CREATE TABLE pe_audit_checkpoints (seq INTEGER PRIMARY KEY AUTOINCREMENT, size INTEGER NOT NULL, payload TEXT NOT NULL);
             """),
+        new(2, "Subject-rights requests, legal holds and subject keys", """
+            CREATE TABLE pe_subject_rights_requests (
+                id TEXT PRIMARY KEY,
+                subject_id TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                scope_key TEXT NOT NULL,
+                is_open INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                deadline INTEGER NOT NULL,
+                row_version INTEGER NOT NULL,
+                payload TEXT NOT NULL);
+            -- scope_key is a SHA-256 of the scope, so the index that makes duplicate open requests impossible stays small.
+            CREATE UNIQUE INDEX ux_pe_subject_rights_requests_open ON pe_subject_rights_requests (subject_id, kind, scope_key) WHERE is_open = 1;
+            CREATE INDEX ix_pe_subject_rights_requests_subject ON pe_subject_rights_requests (subject_id, received_at, id);
+            CREATE INDEX ix_pe_subject_rights_requests_deadline ON pe_subject_rights_requests (deadline, id) WHERE is_open = 1;
+
+            CREATE TABLE pe_legal_holds (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                subject_id TEXT NOT NULL,
+                placed_at INTEGER NOT NULL,
+                released_at INTEGER NULL,
+                payload TEXT NOT NULL);
+            CREATE INDEX ix_pe_legal_holds_active ON pe_legal_holds (subject_id, placed_at, seq) WHERE released_at IS NULL;
+
+            CREATE TABLE pe_subject_keys (
+                subject_id TEXT PRIMARY KEY,
+                kek_version INTEGER NOT NULL,
+                wrapped_key BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                created_offset INTEGER NOT NULL);
+            CREATE INDEX ix_pe_subject_keys_kek ON pe_subject_keys (kek_version);
+
+            ALTER TABLE pe_engagements ADD COLUMN obligation_emitted INTEGER NOT NULL DEFAULT 0;
+            UPDATE pe_engagements SET obligation_emitted = 1 WHERE json_extract(payload, '$.ObligationEmittedAt') IS NOT NULL;
+            CREATE INDEX ix_pe_engagements_next_end ON pe_engagements (effective_end) WHERE deletion_confirmed = 0 AND obligation_emitted = 0;
+            """),
 
         // The audit trail's head hash (appends of several instances compare against it) and the columns audit queries
         // filter on, filled from each stored event's JSON; occurred_at is Unix milliseconds (UTC).

@@ -22,6 +22,8 @@ internal sealed class StoreRegistrationValidator(IServiceProviderIsService regis
         (typeof(IEngagementStore), "engagement store", StoreRemedy),
         (typeof(IViolationStore), "violation store", StoreRemedy),
         (typeof(IPseudonymStore), "pseudonym store", StoreRemedy),
+        (typeof(ISubjectRightsRequestStore), "subject-rights request store", StoreRemedy),
+        (typeof(ILegalHoldStore), "legal hold store", StoreRemedy),
         (typeof(IAuditSink), "audit sink", AuditRemedy),
     ];
 

@@ -45,7 +45,7 @@ public sealed class InMemoryLegalHoldStore : ILegalHoldStore
         LegalHold[] copy;
         lock (_gate)
         {
-            copy = [.. _holds.Where(h => h.Subject == subject && h.ReleasedAt is null)];
+            copy = [.. _holds.Where(h => h.Subject == subject && h.ReleasedAt is null).OrderBy(h => h.PlacedAt)];
         }
 
         return InMemoryEnumerable.From(copy, cancellationToken);

@@ -18,7 +18,7 @@ public sealed class SqliteSchemaTests : IDisposable
         await Task.WhenAll(instances.Select(i => i.GetRequiredService<IConsentStore>().AppendAsync(StoreTestData.Grant(StoreTestData.NewSubject(), ConsentId.New()), CancellationToken.None).AsTask()));
 
         await using var connection = await OpenAsync();
-        (await ScalarAsync(connection, "SELECT COUNT(*) FROM pe_schema_migrations")).Should().Be(1L);
+        (await ScalarAsync(connection, "SELECT COUNT(*) FROM pe_schema_migrations")).Should().Be((long)SqliteMigrations.All.Length, "each migration is applied exactly once");
         (await ScalarAsync(connection, "SELECT COUNT(*) FROM pe_consent_facts")).Should().Be(4L);
     }
 

@@ -53,10 +53,12 @@ public sealed class AddPrivacyEnforcementTests : IDisposable
             "No consent store is registered (IConsentStore); call AddPrivacyEnforcement().UseSqlite(...), .UsePostgreSql(...) or .UseInMemoryStores().");
         failures.Should().Contain(
             "No audit sink is registered (IAuditSink); call AddPrivacyEnforcement().UseSqlite(...), .UsePostgreSql(...), .UseInMemoryStores(), .UseJsonLinesAuditTrail(path) or .UseInMemoryAuditTrail().");
-        failures.Should().HaveCount(6).And.Contain(f => f.StartsWith("No acceptance store", StringComparison.Ordinal))
+        failures.Should().HaveCount(8).And.Contain(f => f.StartsWith("No acceptance store", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("No engagement store", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("No violation store", StringComparison.Ordinal))
-            .And.Contain(f => f.StartsWith("No pseudonym store", StringComparison.Ordinal));
+            .And.Contain(f => f.StartsWith("No pseudonym store", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith("No subject-rights request store", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith("No legal hold store", StringComparison.Ordinal));
     }
 
     [Fact]
