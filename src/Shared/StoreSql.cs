@@ -192,8 +192,6 @@ internal sealed class StoreSql
 
     public string DeleteKey { get; }
 
-    public string LastSequence { get; }
-
     public string InsertEvent { get; }
 
     public string EventsPage { get; }
