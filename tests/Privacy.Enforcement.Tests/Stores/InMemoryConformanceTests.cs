@@ -36,3 +36,21 @@ public sealed class InMemoryAuditStoreTests : AuditStoreConformanceTests
         return Task.FromResult<(IAuditSink, IAuditTrailReader, ICheckpointSink)>((sink, sink, sink));
     }
 }
+
+public sealed class InMemoryAuditQueryTests : AuditQueryConformanceTests
+{
+    protected override Task<(IAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync()
+    {
+        var sink = new InMemoryAuditSink();
+        return Task.FromResult<(IAuditSink, IAuditTrailReader)>((sink, sink));
+    }
+}
+
+public sealed class InMemorySharedAuditSinkTests : SharedAuditSinkConformanceTests
+{
+    protected override Task<(ISharedAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync()
+    {
+        var sink = new InMemoryAuditSink();
+        return Task.FromResult<(ISharedAuditSink, IAuditTrailReader)>((sink, sink));
+    }
+}
