@@ -144,7 +144,11 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             subject.Value = (object?)auditEvent.SubjectPseudonym ?? DBNull.Value;
             recipient.Value = (object?)auditEvent.Recipient ?? DBNull.Value;
             payload.Value = StoreJson.Serialize(auditEvent);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                // Only a writer bypassing the append lock gets here; rolling back beats reporting an event written that is not.
+                throw new PrivacyStoreException($"Audit event {auditEvent.Sequence} was taken by a concurrent writer during the append; the batch is rolled back.");
+            }
         }
     }
 
@@ -179,8 +183,8 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     }
 
     /// <summary>
-    /// One indexed statement per page: a subject's ledger walks <c>(subject_pseudonym, sequence)</c>, a recipient's
-    /// history <c>(recipient, sequence)</c>. Times are kept in milliseconds, so the range is widened by one and every row
+    /// One indexed statement per page: a subject's disclosure ledger (subject and kind) walks
+    /// <c>(subject_pseudonym, kind, sequence)</c>, a recipient's history <c>(recipient, kind, sequence)</c>. Times are kept in milliseconds, so the range is widened by one and every row
     /// is checked exactly against the query before it is returned.
     /// </summary>
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

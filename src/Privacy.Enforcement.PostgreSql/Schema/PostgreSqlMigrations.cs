@@ -109,8 +109,8 @@ internal static class PostgreSqlMigrations
                 recipient = j.doc ->> 'Recipient'
             FROM (SELECT sequence, payload::jsonb AS doc FROM {p}pe_audit_events) j
             WHERE j.sequence = e.sequence;
-            CREATE INDEX ix_pe_audit_events_subject ON {p}pe_audit_events (subject_pseudonym, sequence);
-            CREATE INDEX ix_pe_audit_events_recipient ON {p}pe_audit_events (recipient, sequence);
+            CREATE INDEX ix_pe_audit_events_subject ON {p}pe_audit_events (subject_pseudonym, kind, sequence);
+            CREATE INDEX ix_pe_audit_events_recipient ON {p}pe_audit_events (recipient, kind, sequence);
             CREATE INDEX ix_pe_audit_events_kind ON {p}pe_audit_events (kind, sequence);
             CREATE INDEX ix_pe_audit_events_time ON {p}pe_audit_events (occurred_at);
             """),

@@ -105,8 +105,8 @@ internal static class SqliteMigrations
                 occurred_at = CAST(round((julianday(json_extract(payload, '$.Timestamp')) - 2440587.5) * 86400000.0) AS INTEGER),
                 subject_pseudonym = json_extract(payload, '$.SubjectPseudonym'),
                 recipient = json_extract(payload, '$.Recipient');
-            CREATE INDEX ix_pe_audit_events_subject ON pe_audit_events (subject_pseudonym, sequence);
-            CREATE INDEX ix_pe_audit_events_recipient ON pe_audit_events (recipient, sequence);
+            CREATE INDEX ix_pe_audit_events_subject ON pe_audit_events (subject_pseudonym, kind, sequence);
+            CREATE INDEX ix_pe_audit_events_recipient ON pe_audit_events (recipient, kind, sequence);
             CREATE INDEX ix_pe_audit_events_kind ON pe_audit_events (kind, sequence);
             CREATE INDEX ix_pe_audit_events_time ON pe_audit_events (occurred_at);
             """),
