@@ -102,7 +102,7 @@ public sealed class PostgreSqlCrossInstanceDecisionTests(ITestOutputHelper outpu
         var services = new ServiceCollection();
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
 
-        // One audit writer per trail: only A records (consent events); decisions are not audited in this test.
+        // Decisions are not audited here, so the lag measured is the notification's alone (the shared trail: PostgreSqlSharedAuditTrailTests).
         services.AddPrivacyEnforcement()
             .UsePostgreSql(server.ConnectionString, o => o.Schema = _schema.Schema)
             .ConfigureDecisions(o => o.AuditDecisions = false);
