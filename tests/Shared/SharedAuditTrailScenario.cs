@@ -11,9 +11,7 @@ internal static class SharedAuditTrailScenario
 {
     public static async Task RunAsync(IReadOnlyList<IServiceProvider> instances, int callersPerInstance, int decisionsPerCaller)
     {
-        var subject = new SubjectId("subject-" + Guid.NewGuid().ToString("N"));
-        await GrantAsync(instances[0], subject);
-        var request = new CollectionRequest(subject, [new DataCategory(StandardDataCategories.Phone)], new PurposeId(StandardPurposes.ServiceProvision));
+        var (_, request) = await CollectionConsent.GrantAsync(instances[0], new SubjectId("subject-" + Guid.NewGuid().ToString("N")));
 
         var callers = instances.SelectMany((instance, i) => Enumerable.Range(0, callersPerInstance).Select(c => Task.Run(async () =>
         {
@@ -46,27 +44,5 @@ internal static class SharedAuditTrailScenario
         var verification = AuditTrailVerifier.Verify(events, [checkpoint!]);
         verification.IsValid.Should().BeTrue(verification.Message);
         verification.Count.Should().Be(events.Count);
-    }
-
-    private static async Task GrantAsync(IServiceProvider instance, SubjectId subject)
-    {
-        var policy = instance.GetRequiredService<IPolicyProvider>().Current.Version;
-        var now = TimeProvider.System.GetUtcNow();
-        await instance.GetRequiredService<IAcceptanceStore>().AppendAcceptanceAsync(new PolicyAcceptance(subject, policy, AcceptanceKind.Explicit, now.AddMinutes(-10), "sign-in"), CancellationToken.None);
-        await instance.GetRequiredService<IConsentStore>().AppendAsync(new ConsentFact
-        {
-            FactId = Guid.NewGuid(),
-            ConsentId = ConsentId.New(),
-            Subject = subject,
-            State = ConsentState.Given,
-            RecordedAt = now.AddMinutes(-5),
-            Policy = policy,
-            Terms = new ConsentTerms
-            {
-                Purposes = [new PurposeId(StandardPurposes.ServiceProvision)],
-                Categories = [new DataCategory(StandardDataCategories.Phone)],
-                Acts = [ProcessingAct.Collect],
-            },
-        }, CancellationToken.None);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Privacy.Enforcement.Storage;
 using Privacy.Enforcement.Testing;
+using Privacy.Enforcement.Tests.Shared;
 
 namespace Privacy.Enforcement.PostgreSql.Tests.Auditing;
 
@@ -15,7 +16,7 @@ public sealed class PostgreSqlAuditSchemaTests : IAsyncLifetime
     {
         var server = await PostgresServer.GetAsync();
         var prefix = $"\"{_schema.Schema}\".";
-        var events = Chain(5);
+        var events = AuditBackfill.Chain();
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
             // A schema left at version 2 by an older library, holding a trail.
@@ -33,19 +34,7 @@ public sealed class PostgreSqlAuditSchemaTests : IAsyncLifetime
             }
         }
 
-        var instance = await _schema.NewInstanceAsync();
-        var reader = instance.GetRequiredService<IAuditTrailReader>();
-        (await reader.QueryAsync(new AuditQuery { SubjectPseudonym = "p-1", Kind = AuditEventKind.Decision }, CancellationToken.None).CollectAsync())
-            .Select(e => e.Sequence).Should().Equal(1, 3, 5);
-        (await reader.QueryAsync(new AuditQuery { From = events[1].Timestamp, To = events[3].Timestamp }, CancellationToken.None).CollectAsync())
-            .Select(e => e.Sequence).Should().Equal(2, 3);
-
-        // The head hash was filled in: a stale writer is told the real head, a current one appends onto it.
-        var sink = (ISharedAuditSink)instance.GetRequiredService<IAuditSink>();
-        (await sink.AppendAsync([AuditHashChain.Seal(events[4] with { CorrelationId = "stale" }, 5, events[3].Hash)], CancellationToken.None))
-            .Should().Be(AuditAppendResult.HeadMoved(5, events[4].Hash, 0));
-        (await sink.AppendAsync([AuditHashChain.Seal(events[4] with { CorrelationId = "next" }, 6, events[4].Hash)], CancellationToken.None)).IsHeadMoved.Should().BeFalse();
-        AuditTrailVerifier.Verify(await reader.ReadAsync(1, CancellationToken.None).CollectAsync()).IsValid.Should().BeTrue();
+        await AuditBackfill.AssertFilledInAsync(await _schema.NewInstanceAsync(), events);
     }
 
     [StoreFact]
@@ -93,20 +82,6 @@ public sealed class PostgreSqlAuditSchemaTests : IAsyncLifetime
         }
 
         return string.Join(" | ", plan);
-    }
-
-    private static List<AuditEvent> Chain(int count)
-    {
-        var events = new List<AuditEvent>();
-        var head = AuditHashChain.GenesisHash;
-        for (var i = 1; i <= count; i++)
-        {
-            var e = AuditHashChain.Seal(StoreTestData.AuditEvent(i) with { SubjectPseudonym = "p-" + (i % 2), Recipient = "r-" + i, Timestamp = StoreTestData.Epoch.AddSeconds(i).AddTicks(4321) }, i, head);
-            head = e.Hash;
-            events.Add(e);
-        }
-
-        return events;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)

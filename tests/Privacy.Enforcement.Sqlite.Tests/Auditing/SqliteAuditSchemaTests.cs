@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Privacy.Enforcement.Storage;
 using Privacy.Enforcement.Testing;
+using Privacy.Enforcement.Tests.Shared;
 
 namespace Privacy.Enforcement.Sqlite.Tests.Auditing;
 
@@ -13,7 +14,7 @@ public sealed class SqliteAuditSchemaTests : IDisposable
     [Fact]
     public async Task Events_stored_before_migration_3_are_filled_in_and_queried_and_appended_to()
     {
-        var events = Chain(5);
+        var events = AuditBackfill.Chain();
         await using (var connection = await OpenAsync())
         {
             // A database left at version 2 by an older library, holding a trail.
@@ -30,19 +31,7 @@ public sealed class SqliteAuditSchemaTests : IDisposable
             }
         }
 
-        var instance = _database.NewInstance();
-        var reader = instance.GetRequiredService<IAuditTrailReader>();
-        (await reader.QueryAsync(new AuditQuery { SubjectPseudonym = "p-1", Kind = AuditEventKind.Decision }, CancellationToken.None).CollectAsync())
-            .Select(e => e.Sequence).Should().Equal(1, 3, 5);
-        (await reader.QueryAsync(new AuditQuery { From = events[1].Timestamp, To = events[3].Timestamp }, CancellationToken.None).CollectAsync())
-            .Select(e => e.Sequence).Should().Equal(2, 3);
-
-        // The head hash was filled in: a stale writer is told the real head, a current one appends onto it.
-        var sink = (ISharedAuditSink)instance.GetRequiredService<IAuditSink>();
-        (await sink.AppendAsync([AuditHashChain.Seal(events[4] with { CorrelationId = "stale" }, 5, events[3].Hash)], CancellationToken.None))
-            .Should().Be(AuditAppendResult.HeadMoved(5, events[4].Hash, 0));
-        (await sink.AppendAsync([AuditHashChain.Seal(events[4] with { CorrelationId = "next" }, 6, events[4].Hash)], CancellationToken.None)).IsHeadMoved.Should().BeFalse();
-        AuditTrailVerifier.Verify(await reader.ReadAsync(1, CancellationToken.None).CollectAsync()).IsValid.Should().BeTrue();
+        await AuditBackfill.AssertFilledInAsync(_database.NewInstance(), events);
 
         await using var check = await OpenAsync();
         using var columns = check.CreateCommand();
@@ -90,20 +79,6 @@ public sealed class SqliteAuditSchemaTests : IDisposable
     }
 
     public void Dispose() => _database.Dispose();
-
-    private static List<AuditEvent> Chain(int count)
-    {
-        var events = new List<AuditEvent>();
-        var head = AuditHashChain.GenesisHash;
-        for (var i = 1; i <= count; i++)
-        {
-            var e = AuditHashChain.Seal(StoreTestData.AuditEvent(i) with { SubjectPseudonym = "p-" + (i % 2), Recipient = "r-" + i, Timestamp = StoreTestData.Epoch.AddSeconds(i).AddTicks(4321) }, i, head);
-            head = e.Hash;
-            events.Add(e);
-        }
-
-        return events;
-    }
 
     private async Task<SqliteConnection> OpenAsync()
     {
