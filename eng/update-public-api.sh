@@ -10,7 +10,8 @@ for proj in src/*/*.csproj; do
   # Merges of parallel branches may leave duplicate lines: keep each symbol once.
   { head -n1 "$unshipped"; tail -n +2 "$unshipped" | grep -v '^$' | LC_ALL=C sort -u; } > "$unshipped.tmp" && mv "$unshipped.tmp" "$unshipped"
   for round in 1 2 3; do
-    out=$(dotnet build "$proj" -f net10.0 --no-incremental 2>&1 || true)
+    # Only this project's own diagnostics: a referenced project's missing symbols belong to its own file.
+    out=$(dotnet build "$proj" -f net10.0 --no-incremental 2>&1 | grep -F "[$PWD/$proj" || true)
     added=$(printf '%s\n' "$out" | grep -oP "error RS0016: Symbol '\K.*(?=' is not part of the declared public API)" | sort -u || true)
     removed=$(printf '%s\n' "$out" | grep -oP "error RS0017: Symbol '\K.*(?=' is part of the declared API, but is either not public or could not be found)" | sort -u || true)
     [ -z "$added$removed" ] && break

@@ -19,10 +19,9 @@ if (string.IsNullOrWhiteSpace(connectionString))
 // The "PrivacyEnforcement" section: the policy (PolicyFile / PolicyJson, the standard policy when absent) and, under
 // "Audit", the audit trail's mode and timeouts, which the library reads from configuration itself.
 var section = builder.Configuration.GetSection(PrivacyEnforcementOptions.SectionName);
+// The section binds every option group: Audit, Decisions, Engagements and SubjectRights.
 builder.Services.AddPrivacyEnforcement(section)
-                .UsePostgreSql(connectionString)
-                .ConfigureDecisions(options => section.GetSection("Decisions").Bind(options))
-                .ConfigureSubjectRights(options => section.GetSection("SubjectRights").Bind(options));
+                .UsePostgreSql(connectionString);
 
 builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection("Worker"));
 builder.Services.AddHostedService<MetricsPrinter>();

@@ -106,6 +106,32 @@ public abstract class EngagementStoreConformanceTests
     }
 
     [StoreFact]
+    public async Task GetNextEnd_is_the_earliest_later_end_still_owing_its_return_or_delete_obligation()
+    {
+        var store = await CreateStoreAsync();
+        (await store.GetNextEndAsync(Epoch, None)).Should().BeNull();
+
+        var endsIn30Days = Engagement("courier");
+        var terminatedDay5 = Engagement("payments") with { TerminatedAt = Epoch.AddDays(5) };
+        var emittedDay3 = Engagement("archive") with { TerminatedAt = Epoch.AddDays(3), ObligationEmittedAt = Epoch.AddDays(3) };
+        var confirmedDay2 = Engagement("mailer") with { TerminatedAt = Epoch.AddDays(2), DeletionConfirmedAt = Epoch.AddDays(2) };
+        var open = Engagement("hosting") with { EndsAt = null };
+        foreach (var e in new[] { endsIn30Days, terminatedDay5, emittedDay3, confirmedDay2, open })
+        {
+            await store.CreateAsync(e, None);
+        }
+
+        (await store.GetNextEndAsync(Epoch, None)).Should().Be(Epoch.AddDays(5));
+        (await store.GetNextEndAsync(Epoch.AddDays(5), None)).Should().Be(Epoch.AddDays(30), "the end is strictly after the instant");
+        (await store.GetNextEndAsync(Epoch.AddDays(30), None)).Should().BeNull();
+
+        // use.third-party.service-end: once the obligation is emitted the end no longer wakes the monitor.
+        var read = (await store.FindAsync(terminatedDay5.Id, None))!;
+        (await store.TryUpdateAsync(read, read with { ObligationEmittedAt = Epoch.AddDays(5), ReturnOrDeleteDueBy = Epoch.AddDays(35) }, None)).Should().BeTrue();
+        (await store.GetNextEndAsync(Epoch, None)).Should().Be(Epoch.AddDays(30));
+    }
+
+    [StoreFact]
     public async Task Hostile_ids_and_texts_are_stored_exactly()
     {
         var store = await CreateStoreAsync();

@@ -149,6 +149,69 @@ public static class StoreTestData
     public static AuditEvent[] AuditBatch(long from, int count) =>
         [.. Enumerable.Range(0, count).Select(i => AuditEvent(from + i))];
 
+    /// <summary>A new subject-rights request (version 1), received at <see cref="Epoch"/> plus <paramref name="at"/> minutes and due 30 days later.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="kind">What is asked.</param>
+    /// <param name="scope">What distinguishes it from other requests of the subject and kind.</param>
+    /// <param name="at">Minutes after <see cref="Epoch"/>.</param>
+    /// <returns>The request.</returns>
+    public static SubjectRightsRequest SubjectRightsRequest(SubjectId subject, SubjectRightsRequestKind kind = SubjectRightsRequestKind.Access, string scope = "", int at = 0) => new()
+    {
+        Id = SubjectRightsRequestId.New(),
+        Subject = subject,
+        Kind = kind,
+        Scope = scope,
+        Status = SubjectRightsRequestStatus.Received,
+        ReceivedAt = Epoch.AddMinutes(at),
+        Deadline = Epoch.AddMinutes(at).AddDays(30),
+    };
+
+    /// <summary>A request as a run left it: steps, kept records and obligations filled in, version incremented.</summary>
+    /// <param name="request">The request as read.</param>
+    /// <param name="status">Where it stands now.</param>
+    /// <returns>The next version.</returns>
+    public static SubjectRightsRequest Ran(SubjectRightsRequest request, SubjectRightsRequestStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var at = request.ReceivedAt.AddHours(1);
+        return request with
+        {
+            Status = status,
+            Version = request.Version + 1,
+            CompletedAt = status == SubjectRightsRequestStatus.Completed ? at : null,
+            Steps =
+            [
+                new("orders", SubjectRightsStepStatus.Succeeded, [new DataCategory("transactions")], at, null, 1),
+                new("$consents", status == SubjectRightsRequestStatus.Completed ? SubjectRightsStepStatus.Succeeded : SubjectRightsStepStatus.Failed, [], at, "TimeoutException", 2),
+            ],
+            Kept = [new("violation", ViolationId.New().ToString(), "collect.exempt.violations", "evidence of a violation", [new DataCategory("content")])],
+            Obligations = [new(EngagementId.New(), new RecipientId("courier"), [new DataCategory("contact.address")], at)],
+        };
+    }
+
+    /// <summary>An active legal hold placed at <see cref="Epoch"/> plus <paramref name="at"/> minutes.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="at">Minutes after <see cref="Epoch"/>.</param>
+    /// <param name="categories">The categories held; none holds every category.</param>
+    /// <returns>The hold.</returns>
+    public static LegalHold LegalHold(SubjectId subject, int at = 0, params DataCategory[] categories) => new()
+    {
+        Id = Guid.NewGuid(),
+        Subject = subject,
+        Reference = "matter-2026-17",
+        Reason = "litigation",
+        Categories = categories,
+        PlacedAt = Epoch.AddMinutes(at),
+    };
+
+    /// <summary>A wrapped subject key with random bytes.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="kekVersion">The key-encryption key version.</param>
+    /// <param name="length">How many bytes.</param>
+    /// <returns>The key.</returns>
+    public static WrappedSubjectKey WrappedKey(SubjectId subject, int kekVersion = 1, int length = 60) =>
+        new(subject, kekVersion, System.Security.Cryptography.RandomNumberGenerator.GetBytes(length), Epoch.AddMinutes(kekVersion));
+
     private static string OneMebibyte()
     {
         var builder = new StringBuilder(1 << 20);

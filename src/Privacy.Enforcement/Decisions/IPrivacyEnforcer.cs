@@ -13,7 +13,10 @@ public interface IPrivacyEnforcer
     /// <returns>The decision; synchronous when the subject's state is cached and audit is off or completes synchronously.</returns>
     ValueTask<PrivacyDecision> DecideAsync(PrivacyRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Decides many requests in one call (filtering records before an export, say); each is decided on its own.</summary>
+    /// <summary>
+    /// Decides many requests in one call (filtering records before an export, say); each is decided on its own. With
+    /// audit on, the decisions' events are written together (group commit) rather than one flush per request.
+    /// </summary>
     /// <param name="requests">The requests.</param>
     /// <param name="cancellationToken">Cancels the decisions; those not yet made are Deny (Indeterminate).</param>
     /// <returns>One decision per request, in order.</returns>

@@ -13,6 +13,13 @@ public sealed class PrivacyDecisionOptions
 
     /// <summary>Gets or sets the time a provider has after its engagement ends to return or delete what it holds (<c>use.third-party.service-end</c>; default 30 days).</summary>
     public TimeSpan ReturnOrDeletePeriod { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Gets or sets how many subjects' compiled state the decision cache keeps (default 100,000; about 1 KB each with
+    /// ten consents). Past it, a random sixteenth of the cached subjects is dropped and read again from the stores on
+    /// their next decision.
+    /// </summary>
+    public int MaxCachedSubjects { get; set; } = 100_000;
 }
 
 /// <summary>Validates <see cref="PrivacyDecisionOptions"/> at start-up.</summary>
@@ -23,6 +30,11 @@ internal sealed class PrivacyDecisionOptionsValidator : IValidateOptions<Privacy
         if (options.StateLoadTimeout <= TimeSpan.Zero)
         {
             return ValidateOptionsResult.Fail($"{nameof(PrivacyDecisionOptions)}.{nameof(PrivacyDecisionOptions.StateLoadTimeout)} must be positive.");
+        }
+
+        if (options.MaxCachedSubjects < 1)
+        {
+            return ValidateOptionsResult.Fail($"{nameof(PrivacyDecisionOptions)}.{nameof(PrivacyDecisionOptions.MaxCachedSubjects)} must be at least 1.");
         }
 
         return options.ReturnOrDeletePeriod < TimeSpan.Zero

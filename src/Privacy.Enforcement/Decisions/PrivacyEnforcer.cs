@@ -52,6 +52,9 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
     }
 
     /// <summary>Gets the compiled version in force, compiling it when the provider published a new one (<c>changes.replace</c>).</summary>
+    /// <summary>How many decisions of a batch are in flight at once (bounds the store reads a batch starts together).</summary>
+    private const int ManyWindow = 256;
+
     internal CompiledPolicy CurrentPolicy
     {
         get
@@ -113,11 +116,40 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
     public async ValueTask<PrivacyDecision[]> DecideManyAsync(IReadOnlyList<PrivacyRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var decisions = new PrivacyDecision[requests.Count];
-        for (var i = 0; i < decisions.Length; i++)
+        for (var i = 0; i < requests.Count; i++)
         {
             ArgumentNullException.ThrowIfNull(requests[i], $"{nameof(requests)}[{i}]");
-            decisions[i] = await DecideAsync(requests[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        var decisions = new PrivacyDecision[requests.Count];
+        if (_audit is null)
+        {
+            for (var i = 0; i < decisions.Length; i++)
+            {
+                decisions[i] = await DecideAsync(requests[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            return decisions;
+        }
+
+        // With audit on, a window of decisions is started before any is awaited, so their events reach the trail
+        // together and share group commits: one flush for the window instead of one per record. Each decision still
+        // returns only once its own event is durable.
+        var window = new ValueTask<PrivacyDecision>[Math.Min(decisions.Length, ManyWindow)];
+        for (var start = 0; start < decisions.Length; start += window.Length)
+        {
+            var count = Math.Min(window.Length, decisions.Length - start);
+            for (var j = 0; j < count; j++)
+            {
+#pragma warning disable CA2012 // Each ValueTask is stored once and awaited exactly once just below.
+                window[j] = DecideAsync(requests[start + j], cancellationToken);
+#pragma warning restore CA2012
+            }
+
+            for (var j = 0; j < count; j++)
+            {
+                decisions[start + j] = await window[j].ConfigureAwait(false);
+            }
         }
 
         return decisions;

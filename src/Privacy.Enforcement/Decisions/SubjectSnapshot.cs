@@ -16,7 +16,19 @@ internal sealed class SubjectSnapshot
     /// <summary>Whether the subject accepted an older version of the policy only (<c>changes.replace</c>).</summary>
     public bool AcceptedOlderOnly { get; init; }
 
-    public ConsentSpan[] Consents { get; init; } = [];
+    private readonly ConsentSpan[] _consents = [];
+    private readonly LiveConsentGroups _live;
+    private readonly int _liveCount;
+
+    public ConsentSpan[] Consents
+    {
+        get => _consents;
+        init
+        {
+            _consents = value;
+            _liveCount = LiveConsentGroups.Fold(value, ref _live);
+        }
+    }
 
     public ObjectionSpan[] Objections { get; init; } = [];
 
@@ -43,9 +55,28 @@ internal sealed class SubjectSnapshot
     /// <summary>Returns the categories among <paramref name="needed"/> covered by a live consent at <paramref name="at"/>.</summary>
     public Bits128 Covered(Bits128 needed, int purpose, int acts, in RecipientFilter recipient, long at, ConsentId? only = null)
     {
-        var covered = Bits128.Empty;
         var purposeBit = 1UL << purpose;
-        foreach (ref readonly var span in Consents.AsSpan())
+        if (only is null && recipient.IsAny && _liveCount > 0)
+        {
+            // Most decisions are answered by the folded open-ended consents, which sit in this object: no span scan.
+            var live = Bits128.Empty;
+            for (var i = 0; i < _liveCount; i++)
+            {
+                ref readonly var group = ref _live[i];
+                if (group.Since <= at && (group.Purposes & purposeBit) != 0 && (group.Acts == 0 || (group.Acts & acts) != 0))
+                {
+                    live |= group.Categories;
+                }
+            }
+
+            if (needed.IsSubsetOf(live))
+            {
+                return needed;
+            }
+        }
+
+        var covered = Bits128.Empty;
+        foreach (ref readonly var span in _consents.AsSpan())
         {
             if (!span.Refusal && span.Start <= at && at < span.End && (span.Purposes & purposeBit) != 0 &&
                 (span.Acts == 0 || (span.Acts & acts) != 0) && recipient.Matches(span) &&
@@ -157,6 +188,9 @@ internal readonly struct RecipientFilter
 
     public static RecipientFilter Any => default;
 
+    /// <summary>Gets whether the filter lets every consent through (no recipient named).</summary>
+    public bool IsAny => _recipient is null;
+
     public bool Matches(in ConsentSpan span) =>
         _recipient is null ||
         (span.Recipient is not null ? string.Equals(span.Recipient, _recipient, StringComparison.Ordinal) : span.Kind == (int)_kind);
@@ -177,6 +211,64 @@ internal struct ConsentSpan
     public int Kind;
     public ConsentState EndState;
     public bool Refusal;
+}
+
+/// <summary>
+/// Granted consents that never end, folded by purposes and acts: a consent live from <see cref="Since"/> on for good
+/// needs no time check per span, so the common decision reads a few words instead of scanning every span.
+/// </summary>
+internal struct LiveConsentGroup
+{
+    public ulong Purposes;
+    public Bits128 Categories;
+    public long Since;
+    public int Acts;
+}
+
+/// <summary>Up to four <see cref="LiveConsentGroup"/>s kept inside the snapshot; consents beyond them are found by the scan.</summary>
+[System.Runtime.CompilerServices.InlineArray(Capacity)]
+internal struct LiveConsentGroups
+{
+    public const int Capacity = 4;
+
+    private LiveConsentGroup _first;
+
+    /// <summary>Folds the open-ended grants of <paramref name="spans"/> into <paramref name="groups"/>.</summary>
+    /// <returns>The number of groups used.</returns>
+    public static int Fold(ConsentSpan[] spans, ref LiveConsentGroups groups)
+    {
+        var count = 0;
+        foreach (ref readonly var span in spans.AsSpan())
+        {
+            if (span.Refusal || span.End != SubjectSnapshot.Never)
+            {
+                continue;
+            }
+
+            var i = 0;
+            while (i < count && (groups[i].Purposes != span.Purposes || groups[i].Acts != span.Acts))
+            {
+                i++;
+            }
+
+            if (i == count)
+            {
+                if (count == Capacity)
+                {
+                    continue;
+                }
+
+                groups[i] = new LiveConsentGroup { Purposes = span.Purposes, Acts = span.Acts, Since = span.Start };
+                count++;
+            }
+
+            // A group is live once its latest consent is: the fold may only under-report, never over-report.
+            groups[i].Categories |= span.Categories;
+            groups[i].Since = Math.Max(groups[i].Since, span.Start);
+        }
+
+        return count;
+    }
 }
 
 internal readonly record struct ObjectionSpan(int Purpose, long Start, long End);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Privacy.Enforcement;
 
@@ -12,7 +13,8 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 {
     private const int Stripes = 4096;
 
-    private readonly ConcurrentDictionary<SubjectId, SubjectSnapshot> _snapshots = new();
+    // Keyed by the id's text with the ordinal comparer, so lookups use the runtime's fast non-randomized string hashing.
+    private readonly ConcurrentDictionary<string, SubjectSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SubjectId, string> _pseudonyms = new();
     private readonly long[] _generations = new long[Stripes];
     private readonly IServiceProvider _services;
@@ -23,10 +25,14 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     private IEngagementStore? _engagements;
     private IViolationStore? _violations;
 
-    public SubjectStateCache(IServiceProvider services, TimeProvider time)
+    private readonly int _capacity;
+    private int _stores;
+
+    public SubjectStateCache(IServiceProvider services, TimeProvider time, IOptions<PrivacyDecisionOptions> options)
     {
         _services = services;
         _time = time;
+        _capacity = options.Value.MaxCachedSubjects;
     }
 
     private SubjectStateChangeListener? _listener;
@@ -54,7 +60,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     public void Invalidate(SubjectId subject)
     {
         Interlocked.Increment(ref _generations[Stripe(subject)]);
-        _snapshots.TryRemove(subject, out _);
+        _snapshots.TryRemove(subject.Value, out _);
         _pseudonyms.TryRemove(subject, out _);
     }
 
@@ -66,7 +72,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 
     public bool TryGet(SubjectId subject, CompiledPolicy policy, out SubjectSnapshot snapshot)
     {
-        if (_snapshots.TryGetValue(subject, out snapshot!) && ReferenceEquals(snapshot.Policy, policy))
+        if (!subject.IsEmpty && _snapshots.TryGetValue(subject.Value, out snapshot!) && ReferenceEquals(snapshot.Policy, policy))
         {
             return true;
         }
@@ -76,7 +82,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     }
 
     /// <summary>Puts a snapshot built elsewhere (benchmarks, warm-up) into the cache.</summary>
-    public void Prime(SubjectId subject, SubjectSnapshot snapshot) => _snapshots[subject] = snapshot;
+    public void Prime(SubjectId subject, SubjectSnapshot snapshot) => Store(subject, snapshot);
 
     public bool TryGetPseudonym(SubjectId subject, out string pseudonym) => _pseudonyms.TryGetValue(subject, out pseudonym!);
 
@@ -122,13 +128,49 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         var snapshot = SubjectSnapshotBuilder.Build(policy, facts, acceptances, objections, engagements, sanctions, _time.GetUtcNow());
 
         // A decision that began loading before an invalidation must not put its (possibly stale) state back.
-        _snapshots[subject] = snapshot;
+        Store(subject, snapshot);
         if (Volatile.Read(ref _generations[stripe]) != generation || Volatile.Read(ref _globalGeneration) != global)
         {
-            _snapshots.TryRemove(new KeyValuePair<SubjectId, SubjectSnapshot>(subject, snapshot));
+            _snapshots.TryRemove(new KeyValuePair<string, SubjectSnapshot>(subject.Value, snapshot));
         }
 
         return snapshot;
+    }
+
+    private void Store(SubjectId subject, SubjectSnapshot snapshot)
+    {
+        _snapshots[subject.Value] = snapshot;
+
+        // Counting a ConcurrentDictionary takes all its locks: look only every 256 stores, or at once when the bound is small.
+        if ((Interlocked.Increment(ref _stores) & 255) == 0 || _capacity < 4096)
+        {
+            Trim();
+        }
+    }
+
+    /// <summary>Drops a sixteenth of the cached subjects once past the bound; enumeration order follows the hashes, so the choice is as good as random.</summary>
+    private void Trim()
+    {
+        var count = _snapshots.Count;
+        if (count <= _capacity)
+        {
+            return;
+        }
+
+        var drop = count - _capacity + Math.Max(1, _capacity / 16);
+        foreach (var entry in _snapshots)
+        {
+            if (drop-- <= 0)
+            {
+                break;
+            }
+
+            // Only this entry: a snapshot stored meanwhile for the subject is newer and stays.
+            if (_snapshots.TryRemove(entry))
+            {
+                _pseudonyms.TryRemove(new SubjectId(entry.Key), out _);
+            }
+        }
     }
 
     internal IViolationStore Violations => _violations ??= Require<IViolationStore>("violation store");

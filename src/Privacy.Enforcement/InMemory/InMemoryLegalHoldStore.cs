@@ -10,6 +10,14 @@ public sealed class InMemoryLegalHoldStore : ILegalHoldStore
     public ValueTask PlaceAsync(LegalHold hold, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hold);
+        ArgumentNullException.ThrowIfNull(hold.Reference, "hold.Reference");
+        ArgumentNullException.ThrowIfNull(hold.Reason, "hold.Reason");
+        ArgumentNullException.ThrowIfNull(hold.Categories, "hold.Categories");
+        if (hold.Subject.IsEmpty)
+        {
+            throw new ArgumentException("LegalHold.Subject is required but was the default SubjectId.", nameof(hold));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {

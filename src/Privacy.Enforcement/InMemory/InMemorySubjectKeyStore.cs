@@ -20,6 +20,11 @@ public sealed class InMemorySubjectKeyStore : ISubjectKeyStore
     public ValueTask<WrappedSubjectKey> GetOrAddAsync(WrappedSubjectKey candidate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
+        if (candidate.Subject.IsEmpty)
+        {
+            throw new ArgumentException("WrappedSubjectKey.Subject is required but was the default SubjectId.", nameof(candidate));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {

@@ -10,6 +10,12 @@ public sealed class InMemorySubjectRightsRequestStore : ISubjectRightsRequestSto
     public ValueTask<SubjectRightsRequest> AddOrGetOpenAsync(SubjectRightsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Scope, "request.Scope");
+        if (request.Subject.IsEmpty)
+        {
+            throw new ArgumentException("SubjectRightsRequest.Subject is required but was the default SubjectId.", nameof(request));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {

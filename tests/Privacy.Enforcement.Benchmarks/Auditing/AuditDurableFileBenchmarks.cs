@@ -9,15 +9,16 @@ namespace Privacy.Enforcement.Benchmarks.Auditing;
 
 /// <summary>
 /// Decisions per second with durable, group-committed audit to the JSON Lines file sink, for 1, 8 and 64 concurrent
-/// callers (each records <see cref="PerCaller"/> events one after another, awaiting each), against the baseline of
-/// writing the same lines with a plain <see cref="FileStream"/> and one flush-to-disk per batch of <c>Callers</c> lines
-/// (the best batching the callers allow). The Events/s column is <c>Callers × PerCaller / Mean</c>.
+/// callers, each recording <see cref="PerCaller"/> events <see cref="Batch"/> at a time (1: one decision awaited after
+/// another; 50: how <see cref="IPrivacyEnforcer.DecideManyAsync"/> records a batch, every event started before any is
+/// awaited). The baseline writes the same lines with a plain <see cref="FileStream"/> and one flush-to-disk per batch
+/// of <c>Callers × Batch</c> lines (the best batching the callers allow). Events/s is <c>Callers × PerCaller / Mean</c>.
 /// </summary>
 [Config(typeof(ThroughputConfig))]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 6, invocationCount: 1)]
 public class AuditDurableFileBenchmarks
 {
-    public const int PerCaller = 150;
+    public const int PerCaller = 200;
 
     private AuditEvent[] _events = [];
     private byte[][] _batches = [];
@@ -29,13 +30,16 @@ public class AuditDurableFileBenchmarks
     [Params(1, 8, 64)]
     public int Callers { get; set; }
 
+    [Params(1, 50)]
+    public int Batch { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var total = Callers * PerCaller;
         _events = Enumerable.Range(0, total).Select(AuditBenchmarkData.Decision).ToArray();
 
-        // The baseline writes exactly the lines the sink writes, in batches of Callers lines.
+        // The baseline writes exactly the lines the sink writes, in batches of Callers x Batch lines.
         var head = AuditHashChain.GenesisHash;
         var batches = new List<byte[]>();
         var buffer = new ArrayBufferWriter<byte>();
@@ -44,7 +48,7 @@ public class AuditDurableFileBenchmarks
             var sealedEvent = AuditHashChain.Seal(_events[i], i + 1, head);
             head = sealedEvent.Hash;
             AuditHashChain.WriteLine(buffer, sealedEvent);
-            if ((i + 1) % Callers == 0)
+            if ((i + 1) % (Callers * Batch) == 0 || i == total - 1)
             {
                 batches.Add(buffer.WrittenSpan.ToArray());
                 buffer.ResetWrittenCount();
@@ -57,7 +61,7 @@ public class AuditDurableFileBenchmarks
     [IterationSetup(Target = nameof(DurableFileTrail))]
     public void SetupTrail()
     {
-        _path = AuditBenchmarkData.TempFile("trail-" + Callers + ".jsonl");
+        _path = AuditBenchmarkData.TempFile("trail-" + Callers + "-" + Batch + ".jsonl");
         File.Delete(_path);
         _sink = new JsonLinesAuditSink(_path);
         _trail = new AuditTrailPipeline(_sink, null, null, null, new AuditTrailOptions(), TimeProvider.System);
@@ -76,7 +80,7 @@ public class AuditDurableFileBenchmarks
     [IterationSetup(Target = nameof(PlainFileStreamBaseline))]
     public void SetupBaseline()
     {
-        _path = AuditBenchmarkData.TempFile("baseline-" + Callers + ".jsonl");
+        _path = AuditBenchmarkData.TempFile("baseline-" + Callers + "-" + Batch + ".jsonl");
         _baseline = new FileStream(_path, FileMode.Create, FileAccess.Write, FileShare.Read, 1);
     }
 
@@ -103,11 +107,18 @@ public class AuditDurableFileBenchmarks
         var trail = _trail!;
         var events = _events;
         var callers = Callers;
+        var batch = Batch;
         return Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
-            for (var i = caller; i < events.Length; i += callers)
+            var pending = new Task[batch];
+            for (var first = caller * PerCaller; first < (caller + 1) * PerCaller; first += batch)
             {
-                await trail.RecordAsync(events[i], CancellationToken.None).ConfigureAwait(false);
+                for (var j = 0; j < batch; j++)
+                {
+                    pending[j] = trail.RecordAsync(events[first + j], CancellationToken.None).AsTask();
+                }
+
+                await Task.WhenAll(pending).ConfigureAwait(false);
             }
         })));
     }

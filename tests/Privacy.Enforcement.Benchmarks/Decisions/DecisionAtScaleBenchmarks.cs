@@ -59,7 +59,11 @@ public class DecisionAtScaleBenchmarks
 
         var services = new ServiceCollection();
         services.AddSingleton<IPolicyProvider>(new PolicyCatalog(StandardPolicy.Published));
-        services.AddPrivacyEnforcement().UseInMemoryStores().ConfigureDecisions(o => o.AuditDecisions = false);
+        services.AddPrivacyEnforcement().UseInMemoryStores().ConfigureDecisions(o =>
+        {
+            o.AuditDecisions = false;
+            o.MaxCachedSubjects = Subjects;
+        });
         _provider = services.BuildServiceProvider();
         var enforcer = (PrivacyEnforcer)_provider.GetRequiredService<IPrivacyEnforcer>();
         _enforcer = enforcer;

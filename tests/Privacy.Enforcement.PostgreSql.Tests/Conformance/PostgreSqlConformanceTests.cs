@@ -74,6 +74,45 @@ public sealed class PostgreSqlAuditStoreTests : AuditStoreConformanceTests, IAsy
     public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
 }
 
+public sealed class PostgreSqlSubjectRightsRequestStoreTests : SubjectRightsRequestStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override Task<ISubjectRightsRequestStore> CreateStoreAsync() => _schema.GetAsync<ISubjectRightsRequestStore>();
+
+    protected override async Task<ISubjectRightsRequestStore> OpenAnotherInstanceAsync(ISubjectRightsRequestStore first) =>
+        (await _schema.NewInstanceAsync()).GetRequiredService<ISubjectRightsRequestStore>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
+public sealed class PostgreSqlLegalHoldStoreTests : LegalHoldStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override Task<ILegalHoldStore> CreateStoreAsync() => _schema.GetAsync<ILegalHoldStore>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
+public sealed class PostgreSqlSubjectKeyStoreTests : SubjectKeyStoreConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override Task<ISubjectKeyStore> CreateStoreAsync() => _schema.GetAsync<ISubjectKeyStore>();
+
+    protected override async Task<ISubjectKeyStore> OpenAnotherInstanceAsync(ISubjectKeyStore first) =>
+        (await _schema.NewInstanceAsync()).GetRequiredService<ISubjectKeyStore>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
 public sealed class PostgreSqlAuditQueryTests : AuditQueryConformanceTests, IAsyncLifetime
 {
     private readonly PostgresTestSchema _schema = new();

@@ -98,6 +98,42 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
         }
     }
 
+    [StoreFact]
+    public async Task A_version_1_schema_is_upgraded_in_place_and_its_emitted_engagement_ends_stay_quiet()
+    {
+        // use.third-party.service-end: an obligation emitted before the upgrade must not wake the end monitor again.
+        var emitted = StoreTestData.Engagement("archive") with { TerminatedAt = StoreTestData.Epoch.AddDays(3), ObligationEmittedAt = StoreTestData.Epoch.AddDays(3) };
+        var pending = StoreTestData.Engagement("courier") with { TerminatedAt = StoreTestData.Epoch.AddDays(5) };
+        var instance = await _schema.NewInstanceAsync();
+        var prefix = $"\"{_schema.Schema}\".";
+        await using (var connection = new NpgsqlConnection(_schema.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var setup = new NpgsqlCommand(
+                $"CREATE SCHEMA \"{_schema.Schema}\"; CREATE TABLE {prefix}pe_schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); "
+                + PostgreSqlMigrations.For(prefix)[0].Sql
+                + $"; INSERT INTO {prefix}pe_schema_migrations (version, description) VALUES (1, 'Initial schema')",
+                connection);
+            await setup.ExecuteNonQueryAsync();
+            foreach (var engagement in new[] { emitted, pending })
+            {
+                await using var insert = new NpgsqlCommand(
+                    $"INSERT INTO {prefix}pe_engagements (id, provider_id, all_subjects, starts_at, effective_end, deletion_confirmed, row_version, payload) VALUES (@id, 'p', 1, 0, @end, 0, 1, @payload)",
+                    connection);
+                insert.Parameters.AddWithValue("id", engagement.Id.ToString());
+                insert.Parameters.AddWithValue("end", engagement.EffectiveEnd!.Value.UtcTicks);
+                insert.Parameters.AddWithValue("payload", Privacy.Enforcement.Storage.StoreJson.Serialize(engagement));
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        var store = instance.GetRequiredService<IEngagementStore>();
+
+        (await store.GetNextEndAsync(StoreTestData.Epoch, CancellationToken.None)).Should().Be(pending.EffectiveEnd);
+        (await store.FindAsync(emitted.Id, CancellationToken.None)).Should().BeEquivalentTo(emitted);
+        (await ScalarAsync($"SELECT MAX(version) FROM {prefix}pe_schema_migrations")).Should().Be(PostgreSqlMigrations.For(string.Empty)[^1].Version);
+    }
+
     private async Task<object?> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_schema.ConnectionString);

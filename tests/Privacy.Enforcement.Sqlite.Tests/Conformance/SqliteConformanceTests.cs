@@ -61,6 +61,39 @@ public sealed class SqliteAuditStoreTests : AuditStoreConformanceTests, IDisposa
     public void Dispose() => _database.Dispose();
 }
 
+public sealed class SqliteSubjectRightsRequestStoreTests : SubjectRightsRequestStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<ISubjectRightsRequestStore> CreateStoreAsync() => Task.FromResult(_database.Get<ISubjectRightsRequestStore>());
+
+    protected override Task<ISubjectRightsRequestStore> OpenAnotherInstanceAsync(ISubjectRightsRequestStore first) =>
+        Task.FromResult(_database.NewInstance().GetRequiredService<ISubjectRightsRequestStore>());
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class SqliteLegalHoldStoreTests : LegalHoldStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<ILegalHoldStore> CreateStoreAsync() => Task.FromResult(_database.Get<ILegalHoldStore>());
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class SqliteSubjectKeyStoreTests : SubjectKeyStoreConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<ISubjectKeyStore> CreateStoreAsync() => Task.FromResult(_database.Get<ISubjectKeyStore>());
+
+    protected override Task<ISubjectKeyStore> OpenAnotherInstanceAsync(ISubjectKeyStore first) =>
+        Task.FromResult(_database.NewInstance().GetRequiredService<ISubjectKeyStore>());
+
+    public void Dispose() => _database.Dispose();
+}
+
 public sealed class SqliteAuditQueryTests : AuditQueryConformanceTests, IDisposable
 {
     private readonly SqliteTestDatabase _database = new();

@@ -68,6 +68,38 @@ public sealed class SqliteSchemaTests : IDisposable
         failure.Which.Message.Should().Contain("99");
     }
 
+    [Fact]
+    public async Task A_version_1_database_is_upgraded_in_place_and_its_emitted_engagement_ends_stay_quiet()
+    {
+        // use.third-party.service-end: an obligation emitted before the upgrade must not wake the end monitor again.
+        var emitted = StoreTestData.Engagement("archive") with { TerminatedAt = StoreTestData.Epoch.AddDays(3), ObligationEmittedAt = StoreTestData.Epoch.AddDays(3) };
+        var pending = StoreTestData.Engagement("courier") with { TerminatedAt = StoreTestData.Epoch.AddDays(5) };
+        await using (var connection = await OpenAsync())
+        {
+            await ExecuteAsync(connection, "CREATE TABLE pe_schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            await ExecuteAsync(connection, SqliteMigrations.All[0].Sql);
+            await ExecuteAsync(connection, "INSERT INTO pe_schema_migrations VALUES (1, 'Initial schema', 'x')");
+            foreach (var engagement in new[] { emitted, pending })
+            {
+                await ExecuteAsync(
+                    connection,
+                    "INSERT INTO pe_engagements (id, provider_id, all_subjects, starts_at, effective_end, deletion_confirmed, row_version, payload) VALUES ($id, 'p', 1, 0, $end, 0, 1, $payload)",
+                    ("$id", engagement.Id.ToString()),
+                    ("$end", engagement.EffectiveEnd!.Value.UtcTicks),
+                    ("$payload", Privacy.Enforcement.Storage.StoreJson.Serialize(engagement)));
+            }
+        }
+
+        var store = _database.Get<IEngagementStore>();
+
+        (await store.GetNextEndAsync(StoreTestData.Epoch, CancellationToken.None)).Should().Be(pending.EffectiveEnd);
+        (await store.FindAsync(emitted.Id, CancellationToken.None)).Should().BeEquivalentTo(emitted);
+        await using (var connection = await OpenAsync())
+        {
+            (await ScalarAsync(connection, "SELECT MAX(version) FROM pe_schema_migrations")).Should().Be((long)SqliteMigrations.All[^1].Version);
+        }
+    }
+
     public void Dispose() => _database.Dispose();
 
     private static async Task StartAsync(IServiceProvider instance)
@@ -83,6 +115,18 @@ public sealed class SqliteSchemaTests : IDisposable
         var connection = new SqliteConnection(_database.ConnectionString);
         await connection.OpenAsync();
         return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)

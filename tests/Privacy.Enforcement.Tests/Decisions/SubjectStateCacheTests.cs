@@ -43,6 +43,78 @@ public sealed class SubjectStateCacheTests
     }
 
     [Fact]
+    public async Task The_cache_keeps_at_most_the_configured_number_of_subjects_and_reloads_the_dropped_ones()
+    {
+        using var fixture = new EnforcerFixture(auditDecisions: false, configure: s => s.Configure<PrivacyDecisionOptions>(o => o.MaxCachedSubjects = 32));
+        var cache = fixture.Services.GetRequiredService<SubjectStateCache>();
+        var subjects = Enumerable.Range(0, 200).Select(i => new SubjectId("subject-" + i)).ToArray();
+        foreach (var subject in subjects)
+        {
+            await fixture.AcceptAsync(subject);
+            await fixture.ConsentAsync(subject, StandardPurposes.ServiceProvision, [Phone], [ProcessingAct.Collect]);
+            (await fixture.DecideAsync(new CollectionRequest(subject, [new DataCategory(Phone)], new PurposeId(StandardPurposes.ServiceProvision)))).Outcome
+                .Should().Be(DecisionOutcome.Permit);
+            cache.Count.Should().BeLessThanOrEqualTo(32);
+        }
+
+        // A dropped subject is read again from the stores, with the same answer.
+        foreach (var subject in subjects)
+        {
+            (await fixture.DecideAsync(new CollectionRequest(subject, [new DataCategory(Phone)], new PurposeId(StandardPurposes.ServiceProvision)))).Outcome
+                .Should().Be(DecisionOutcome.Permit);
+        }
+
+        cache.Count.Should().BeLessThanOrEqualTo(32);
+    }
+
+    [Fact]
+    public void Folded_open_ended_consents_answer_exactly_as_the_span_scan_does()
+    {
+        // Random spans (open and closed, refusals, acts, recipients, future starts): the folded groups may only
+        // shortcut the scan, never change its answer.
+        var random = new Random(7);
+        for (var round = 0; round < 2000; round++)
+        {
+            var spans = new ConsentSpan[random.Next(0, 9)];
+            for (var i = 0; i < spans.Length; i++)
+            {
+                spans[i] = new ConsentSpan
+                {
+                    Start = random.Next(0, 100),
+                    End = random.Next(3) == 0 ? random.Next(50, 150) : SubjectSnapshot.Never,
+                    Purposes = 1UL << random.Next(3),
+                    Categories = Bits128.Empty.With(random.Next(4)).With(random.Next(4)),
+                    Acts = random.Next(3) switch { 0 => 0, 1 => 1 << (int)ProcessingAct.Collect, _ => 1 << (int)ProcessingAct.Use },
+                    Recipient = random.Next(4) == 0 ? "partner-a" : null,
+                    Kind = -1,
+                    Refusal = random.Next(5) == 0,
+                };
+            }
+
+            var folded = new SubjectSnapshot { Policy = null!, Consents = spans };
+            var needed = Bits128.Empty.With(random.Next(4)).With(random.Next(4));
+            var purpose = random.Next(3);
+            var acts = random.Next(2) == 0 ? 1 << (int)ProcessingAct.Collect : 1 << (int)ProcessingAct.Use;
+            var at = random.Next(0, 200);
+            folded.Covered(needed, purpose, acts, RecipientFilter.Any, at).Should().Be(ScanCovered(spans, needed, purpose, acts, at), $"round {round}");
+        }
+    }
+
+    private static Bits128 ScanCovered(ConsentSpan[] spans, Bits128 needed, int purpose, int acts, long at)
+    {
+        var covered = Bits128.Empty;
+        foreach (var span in spans)
+        {
+            if (!span.Refusal && span.Start <= at && at < span.End && (span.Purposes & (1UL << purpose)) != 0 && (span.Acts == 0 || (span.Acts & acts) != 0))
+            {
+                covered |= span.Categories;
+            }
+        }
+
+        return covered & needed;
+    }
+
+    [Fact]
     public async Task A_load_that_began_before_an_invalidation_does_not_cache_its_stale_state()
     {
         var store = new FailClosedTests.HangingConsentStore();
@@ -114,6 +186,44 @@ public sealed class SubjectStateCacheTests
 
         decisions.Select(d => d.Outcome).Should().Equal(DecisionOutcome.Permit, DecisionOutcome.Deny, DecisionOutcome.NotApplicable);
         fixture.Audit.Events.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task Decide_many_puts_every_event_of_the_batch_to_the_trail_before_waiting_for_any()
+    {
+        var trail = new GatedAuditTrail(expected: 20);
+        using var fixture = new EnforcerFixture(configure: s => s.Replace(ServiceDescriptor.Singleton<IAuditTrail>(trail)));
+        await fixture.AcceptAsync(Alice);
+        await fixture.ConsentAsync(Alice, StandardPurposes.ServiceProvision, [Phone], [ProcessingAct.Collect]);
+        var requests = Enumerable.Range(0, 20).Select(_ => (PrivacyRequest)CollectPhone).ToArray();
+
+        var pending = fixture.Enforcer.DecideManyAsync(requests).AsTask();
+
+        // The trail holds every event back until all twenty are waiting: one at a time, this would never complete.
+        await trail.AllWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        pending.IsCompleted.Should().BeFalse("no decision returns before its event is durable");
+        trail.Release.SetResult();
+        var decisions = await pending;
+        decisions.Should().HaveCount(20).And.OnlyContain(d => d.Outcome == DecisionOutcome.Permit);
+    }
+
+    private sealed class GatedAuditTrail(int expected) : IAuditTrail
+    {
+        private int _waiting;
+
+        public TaskCompletionSource AllWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _waiting) == expected)
+            {
+                AllWaiting.SetResult();
+            }
+
+            await Release.Task.WaitAsync(cancellationToken);
+        }
     }
 
     private sealed class ChannelChangeFeed : IPrivacyChangeFeed

@@ -104,6 +104,36 @@ public sealed class AddPrivacyEnforcementTests : IDisposable
     }
 
     [Fact]
+    public void Every_option_group_binds_from_its_subsection()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Privacy:Decisions:StateLoadTimeout"] = "00:00:02",
+                ["Privacy:Decisions:MaxCachedSubjects"] = "5000",
+                ["Privacy:Audit:Mode"] = "Asynchronous",
+                ["Privacy:Audit:MaxBatchSize"] = "128",
+                ["Privacy:Engagements:MonitorRescanInterval"] = "00:10:00",
+                ["Privacy:SubjectRights:ResponsePeriod"] = "10.00:00:00",
+                ["Privacy:SubjectRights:Affiliates:0"] = "sister-co",
+            })
+            .Build();
+
+        using var provider = Start(s => s.AddPrivacyEnforcement(configuration.GetSection("Privacy")).UseInMemoryStores());
+
+        var decisions = provider.GetRequiredService<IOptions<PrivacyDecisionOptions>>().Value;
+        decisions.StateLoadTimeout.Should().Be(TimeSpan.FromSeconds(2));
+        decisions.MaxCachedSubjects.Should().Be(5000);
+        var audit = provider.GetRequiredService<IOptions<AuditTrailOptions>>().Value;
+        audit.Mode.Should().Be(AuditTrailMode.Asynchronous);
+        audit.MaxBatchSize.Should().Be(128);
+        provider.GetRequiredService<IOptions<EngagementOptions>>().Value.MonitorRescanInterval.Should().Be(TimeSpan.FromMinutes(10));
+        var rights = provider.GetRequiredService<IOptions<SubjectRightsOptions>>().Value;
+        rights.ResponsePeriod.Should().Be(TimeSpan.FromDays(10));
+        rights.Affiliates.Should().Equal("sister-co");
+    }
+
+    [Fact]
     public void An_invalid_policy_fails_at_start_up_with_the_json_path()
     {
         var path = WritePolicy(PolicyJson.With(d => d["version"] = "one"));

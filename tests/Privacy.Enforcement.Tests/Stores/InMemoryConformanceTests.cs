@@ -37,6 +37,21 @@ public sealed class InMemoryAuditStoreTests : AuditStoreConformanceTests
     }
 }
 
+public sealed class InMemorySubjectRightsRequestStoreConformanceTests : SubjectRightsRequestStoreConformanceTests
+{
+    protected override Task<ISubjectRightsRequestStore> CreateStoreAsync() => Task.FromResult<ISubjectRightsRequestStore>(new InMemorySubjectRightsRequestStore());
+}
+
+public sealed class InMemoryLegalHoldStoreTests : LegalHoldStoreConformanceTests
+{
+    protected override Task<ILegalHoldStore> CreateStoreAsync() => Task.FromResult<ILegalHoldStore>(new InMemoryLegalHoldStore());
+}
+
+public sealed class InMemorySubjectKeyStoreTests : SubjectKeyStoreConformanceTests
+{
+    protected override Task<ISubjectKeyStore> CreateStoreAsync() => Task.FromResult<ISubjectKeyStore>(new InMemorySubjectKeyStore());
+}
+
 public sealed class InMemoryAuditQueryTests : AuditQueryConformanceTests
 {
     protected override Task<(IAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync()
