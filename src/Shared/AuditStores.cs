@@ -1,17 +1,32 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Privacy.Enforcement.InMemory;
 
 namespace Privacy.Enforcement.Storage;
 
 /// <summary>
-/// The audit trail and its checkpoints. The sink keeps the trail gap-free: events it already holds are skipped (a
-/// retried batch), and a batch that would leave a hole is refused whole.
+/// The audit trail and its checkpoints, shared by every instance over the database. Each append reads the head and
+/// inserts in one write transaction serialized across processes (PostgreSQL: an advisory lock; SQLite: <c>BEGIN
+/// IMMEDIATE</c>), so the trail stays one gap-free chain: events it already holds are skipped (a retried batch), a batch
+/// that would leave a hole is refused whole, and a batch sealed onto a head another instance has since moved is
+/// answered with that head for the writer to re-chain onto. Beside the JSON payload each row keeps the columns queries
+/// filter on (subject pseudonym, recipient, kind, time), indexed.
 /// </summary>
-internal sealed class RelationalAuditStore(RelationalDatabase database) : IAuditSink, IAuditTrailReader, ICheckpointSink
+internal sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink
 {
     private const int PageSize = 500;
 
     public async ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
+    {
+        var result = await AppendAsync(batch, cancellationToken).ConfigureAwait(false);
+        if (result.IsHeadMoved)
+        {
+            // Skipping it would lose it silently; only a writer that can re-chain (AppendAsync) may share the trail.
+            throw new PrivacyStoreException($"The audit trail already holds a different event at sequence {batch[result.WrittenCount].Sequence}: a second writer shares the trail, so the batch is refused rather than lost.");
+        }
+    }
+
+    public async ValueTask<AuditAppendResult> AppendAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         for (var i = 0; i < batch.Count; i++)
@@ -26,7 +41,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IAudit
         cancellationToken.ThrowIfCancellationRequested();
         if (batch.Count == 0)
         {
-            return;
+            return AuditAppendResult.Appended;
         }
 
         try
@@ -34,15 +49,10 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IAudit
             var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var transaction = await database.BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
-                    long last;
-                    using (var max = connection.CreateCommand(database.Sql.LastSequence, transaction))
-                    {
-                        last = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-                    }
-
+                    var (last, lastHash) = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                     if (batch[0].Sequence > last + 1)
                     {
                         throw new PrivacyStoreException($"The audit batch starts at sequence {batch[0].Sequence} but the trail ends at {last}: writing it would leave a gap.");
@@ -50,25 +60,17 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IAudit
 
                     if (batch[0].Sequence <= last)
                     {
-                        await RequireSameEventsAsync(connection, transaction, batch, last, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    using var insert = connection.CreateCommand(database.Sql.InsertEvent, transaction);
-                    var sequence = insert.AddParameter("@sequence");
-                    var payload = insert.AddParameter("@payload");
-                    foreach (var auditEvent in batch)
-                    {
-                        if (auditEvent.Sequence <= last)
+                        var held = (int)Math.Min(batch.Count, last - batch[0].Sequence + 1);
+                        var same = await CountSameAsync(connection, transaction, batch, held, cancellationToken).ConfigureAwait(false);
+                        if (same < held)
                         {
-                            continue;
+                            return AuditAppendResult.HeadMoved(last, lastHash, same); // rolled back: nothing written
                         }
-
-                        sequence.Value = auditEvent.Sequence;
-                        payload.Value = StoreJson.Serialize(auditEvent);
-                        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
+                    await InsertAsync(connection, transaction, batch, last, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return AuditAppendResult.Appended;
                 }
             }
         }
@@ -78,28 +80,74 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IAudit
         }
     }
 
-    /// <summary>
-    /// A retried batch repeats events the trail holds; a different event under a held sequence number means a second
-    /// writer shares the trail, and skipping it would lose it silently.
-    /// </summary>
-    private async ValueTask RequireSameEventsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IReadOnlyList<AuditEvent> batch, long last, CancellationToken cancellationToken)
+    private async ValueTask<(long Sequence, string Hash)> ReadHeadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        using var read = connection.CreateCommand(database.Sql.EventsRange, transaction);
+        using var head = connection.CreateCommand(database.Sql.AuditHead, transaction);
+        var reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            // The lock statement (if any) yields the first result set; the head is in the last.
+            do
+            {
+                if (reader.FieldCount == 2 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return (reader.GetInt64(0), reader.GetString(1));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return (0, AuditHashChain.GenesisHash);
+    }
+
+    /// <summary>Counts the leading events of the batch the trail holds with the same hash (a retried batch).</summary>
+    private async ValueTask<int> CountSameAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEvent> batch, int held, CancellationToken cancellationToken)
+    {
+        using var read = connection.CreateCommand(database.Sql.HeldHashes, transaction);
         read.AddParameter("@from", batch[0].Sequence);
-        read.AddParameter("@to", Math.Min(last, batch[^1].Sequence));
+        read.AddParameter("@to", batch[held - 1].Sequence);
         var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            var i = 0;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var same = 0;
+            while (same < held && await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                && string.Equals(reader.GetString(0), batch[same].Hash, StringComparison.Ordinal))
             {
-                var held = StoreJson.Deserialize<AuditEvent>(reader.GetString(0));
-                if (!string.Equals(held.Hash, batch[i].Hash, StringComparison.Ordinal))
-                {
-                    throw new PrivacyStoreException($"The audit trail already holds a different event at sequence {held.Sequence}: a second writer shares the trail, so the batch is refused rather than lost.");
-                }
+                same++;
+            }
 
-                i++;
+            return same;
+        }
+    }
+
+    private async ValueTask InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEvent> batch, long last, CancellationToken cancellationToken)
+    {
+        using var insert = connection.CreateCommand(database.Sql.InsertEvent, transaction);
+        var sequence = insert.AddParameter("@sequence");
+        var hash = insert.AddParameter("@hash");
+        var kind = insert.AddParameter("@kind");
+        var occurred = insert.AddParameter("@occurred");
+        var subject = insert.AddParameter("@subject");
+        var recipient = insert.AddParameter("@recipient");
+        var payload = insert.AddParameter("@payload");
+        foreach (var auditEvent in batch)
+        {
+            if (auditEvent.Sequence <= last)
+            {
+                continue;
+            }
+
+            sequence.Value = auditEvent.Sequence;
+            hash.Value = auditEvent.Hash;
+            kind.Value = auditEvent.Kind.ToString();
+            occurred.Value = auditEvent.Timestamp.ToUnixTimeMilliseconds();
+            subject.Value = (object?)auditEvent.SubjectPseudonym ?? DBNull.Value;
+            recipient.Value = (object?)auditEvent.Recipient ?? DBNull.Value;
+            payload.Value = StoreJson.Serialize(auditEvent);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                // Only a writer bypassing the append lock gets here; rolling back beats reporting an event written that is not.
+                throw new PrivacyStoreException($"Audit event {auditEvent.Sequence} was taken by a concurrent writer during the append; the batch is rolled back.");
             }
         }
     }
@@ -131,6 +179,80 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IAudit
             }
 
             next = page[^1].Sequence + 1;
+        }
+    }
+
+    /// <summary>
+    /// One indexed statement per page: a subject's disclosure ledger (subject and kind) walks
+    /// <c>(subject_pseudonym, kind, sequence)</c>, a recipient's history <c>(recipient, kind, sequence)</c>. Times are kept in milliseconds, so the range is widened by one and every row
+    /// is checked exactly against the query before it is returned.
+    /// </summary>
+    public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var criteria = (query.SubjectPseudonym is null ? AuditCriteria.None : AuditCriteria.Subject)
+            | (query.Recipient is null ? AuditCriteria.None : AuditCriteria.Recipient)
+            | (query.Kind is null ? AuditCriteria.None : AuditCriteria.Kind)
+            | (query.From is null ? AuditCriteria.None : AuditCriteria.From)
+            | (query.To is null ? AuditCriteria.None : AuditCriteria.To);
+        var sql = database.Sql.AuditQuery(criteria);
+        var after = 0L;
+        while (true)
+        {
+            var from = after;
+            var page = await database.ReadAllAsync<AuditEvent>(
+                sql,
+                c =>
+                {
+                    c.AddParameter("@after", from);
+                    c.AddParameter("@limit", (long)PageSize);
+                    Bind(c, query);
+                },
+                "query the audit trail",
+                cancellationToken).ConfigureAwait(false);
+            foreach (var auditEvent in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (query.Matches(auditEvent))
+                {
+                    yield return auditEvent;
+                }
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Sequence;
+        }
+
+        static void Bind(DbCommand command, AuditQuery query)
+        {
+            if (query.SubjectPseudonym is not null)
+            {
+                command.AddParameter("@subject", query.SubjectPseudonym);
+            }
+
+            if (query.Recipient is not null)
+            {
+                command.AddParameter("@recipient", query.Recipient);
+            }
+
+            if (query.Kind is { } kind)
+            {
+                command.AddParameter("@kind", kind.ToString());
+            }
+
+            if (query.From is { } start)
+            {
+                command.AddParameter("@from", start.ToUnixTimeMilliseconds() - 1);
+            }
+
+            if (query.To is { } end)
+            {
+                command.AddParameter("@to", end.ToUnixTimeMilliseconds() + 1);
+            }
         }
     }
 

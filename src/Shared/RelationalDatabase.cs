@@ -14,10 +14,15 @@ internal abstract class RelationalDatabase : IDisposable
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private volatile bool _initialized;
 
-    protected RelationalDatabase(string providerName, string tablePrefix, string? notifySql)
+    /// <param name="providerName">The provider's name for error messages.</param>
+    /// <param name="tablePrefix">The validated schema prefix of every table.</param>
+    /// <param name="notifySql">The statement announcing a subject's change to other instances, if the provider has one.</param>
+    /// <param name="auditLockSql">A statement taking a transaction-scoped lock that serializes audit appends across
+    /// processes, when the write transaction itself does not (SQLite's <c>BEGIN IMMEDIATE</c> does).</param>
+    protected RelationalDatabase(string providerName, string tablePrefix, string? notifySql, string? auditLockSql = null)
     {
         ProviderName = providerName;
-        Sql = new StoreSql(tablePrefix, notifySql);
+        Sql = new StoreSql(tablePrefix, notifySql, auditLockSql);
     }
 
     /// <summary>Gets the provider's name for error messages (SQLite, PostgreSQL).</summary>
@@ -82,6 +87,10 @@ internal abstract class RelationalDatabase : IDisposable
             _initGate.Dispose();
         }
     }
+
+    /// <summary>Begins a transaction that writes; SQLite takes the database's write lock at once, so a read inside it is current.</summary>
+    public virtual async ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Opens a raw connection with the provider's session settings.</summary>
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);

@@ -6,7 +6,9 @@ namespace Privacy.Enforcement.Storage;
 /// </summary>
 internal sealed class StoreSql
 {
-    public StoreSql(string prefix, string? notifySql)
+    private readonly string[] _auditQueries = new string[1 << 5];
+
+    public StoreSql(string prefix, string? notifySql, string? auditLockSql = null)
     {
         var notify = notifySql is null ? string.Empty : "; " + notifySql;
         HasNotify = notifySql is not null;
@@ -79,11 +81,18 @@ internal sealed class StoreSql
 
         var events = prefix + "pe_audit_events";
         var checkpoints = prefix + "pe_audit_checkpoints";
-        LastSequence = $"SELECT COALESCE(MAX(sequence), 0) FROM {events}";
-        InsertEvent = $"INSERT INTO {events} (sequence, payload) VALUES (@sequence, @payload) ON CONFLICT (sequence) DO NOTHING";
-        EventsRange = $"SELECT payload FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence";
+
+        // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
+        AuditHead = (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1";
+        HeldHashes = $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence";
+        InsertEvent = $"INSERT INTO {events} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@sequence, @hash, @kind, @occurred, @subject, @recipient, @payload) ON CONFLICT (sequence) DO NOTHING";
         EventsPage = $"SELECT payload FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
         LastEvent = $"SELECT payload FROM {events} ORDER BY sequence DESC LIMIT 1";
+        for (var criteria = 0; criteria < _auditQueries.Length; criteria++)
+        {
+            _auditQueries[criteria] = BuildAuditQuery(events, (AuditCriteria)criteria);
+        }
+
         InsertCheckpoint = $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)";
         LatestCheckpoint = $"SELECT payload FROM {checkpoints} ORDER BY seq DESC LIMIT 1";
     }
@@ -152,6 +161,10 @@ internal sealed class StoreSql
 
     public string DeletePseudonym { get; }
 
+    public string AuditHead { get; }
+
+    public string HeldHashes { get; }
+
     public string InsertRequest { get; }
 
     public string OpenRequest { get; }
@@ -180,11 +193,7 @@ internal sealed class StoreSql
 
     public string DeleteKey { get; }
 
-    public string LastSequence { get; }
-
     public string InsertEvent { get; }
-
-    public string EventsRange { get; }
 
     public string EventsPage { get; }
 
@@ -193,4 +202,50 @@ internal sealed class StoreSql
     public string InsertCheckpoint { get; }
 
     public string LatestCheckpoint { get; }
+
+    /// <summary>The page of events matching the given criteria, after <c>@after</c> in sequence order.</summary>
+    public string AuditQuery(AuditCriteria criteria) => _auditQueries[(int)criteria];
+
+    private static string BuildAuditQuery(string events, AuditCriteria criteria)
+    {
+        var where = new System.Text.StringBuilder("sequence > @after");
+        if (criteria.HasFlag(AuditCriteria.Subject))
+        {
+            where.Append(" AND subject_pseudonym = @subject");
+        }
+
+        if (criteria.HasFlag(AuditCriteria.Recipient))
+        {
+            where.Append(" AND recipient = @recipient");
+        }
+
+        if (criteria.HasFlag(AuditCriteria.Kind))
+        {
+            where.Append(" AND kind = @kind");
+        }
+
+        if (criteria.HasFlag(AuditCriteria.From))
+        {
+            where.Append(" AND occurred_at >= @from");
+        }
+
+        if (criteria.HasFlag(AuditCriteria.To))
+        {
+            where.Append(" AND occurred_at <= @to");
+        }
+
+        return $"SELECT payload FROM {events} WHERE {where} ORDER BY sequence LIMIT @limit";
+    }
+}
+
+/// <summary>The criteria an audit query filters on in SQL, one statement per combination.</summary>
+[Flags]
+internal enum AuditCriteria
+{
+    None = 0,
+    Subject = 1,
+    Recipient = 2,
+    Kind = 4,
+    From = 8,
+    To = 16,
 }

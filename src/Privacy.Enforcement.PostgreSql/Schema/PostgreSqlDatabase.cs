@@ -17,7 +17,12 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
     private readonly bool _ownsDataSource;
 
     public PostgreSqlDatabase(NpgsqlDataSource dataSource, string schema, bool ownsDataSource)
-        : base("PostgreSQL", "\"" + ValidateSchema(schema) + "\".", $"SELECT pg_notify('{ChannelFor(schema)}', @subject)")
+        : base(
+            "PostgreSQL",
+            "\"" + ValidateSchema(schema) + "\".",
+            $"SELECT pg_notify('{ChannelFor(schema)}', @subject)",
+            // Held until commit: the appends of every instance to this schema's audit trail take turns.
+            $"SELECT pg_advisory_xact_lock({LockKey("audit", schema) & long.MaxValue})")
     {
         DataSource = dataSource;
         Schema = schema;
@@ -49,7 +54,7 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
                 // Held until commit: a second instance starting now waits here, then finds the schema current.
                 using (var gate = connection.CreateCommand("SELECT pg_advisory_xact_lock(@key)", transaction))
                 {
-                    gate.AddParameter("@key", LockKey(Schema));
+                    gate.AddParameter("@key", LockKey("migrations", Schema));
                     await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -119,11 +124,11 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
         base.Dispose(disposing);
     }
 
-    private static long LockKey(string schema)
+    private static long LockKey(string purpose, string schema)
     {
         // A stable FNV-1a hash: every instance of every version computes the same key for the same schema.
         var hash = 14695981039346656037UL;
-        foreach (var c in "Privacy.Enforcement.migrations:" + schema)
+        foreach (var c in "Privacy.Enforcement." + purpose + ":" + schema)
         {
             hash = (hash ^ c) * 1099511628211UL;
         }

@@ -91,5 +91,28 @@ internal static class PostgreSqlMigrations
             UPDATE {p}pe_engagements SET obligation_emitted = 1 WHERE (payload::jsonb ->> 'ObligationEmittedAt') IS NOT NULL;
             CREATE INDEX ix_pe_engagements_next_end ON {p}pe_engagements (effective_end) WHERE deletion_confirmed = 0 AND obligation_emitted = 0;
             """),
+
+        // The audit trail's head hash (appends of several instances compare against it) and the columns audit queries
+        // filter on, filled from each stored event's JSON; occurred_at is Unix milliseconds (UTC).
+        new(3, "Audit head hash and indexed query columns", $"""
+            ALTER TABLE {p}pe_audit_events
+                ADD COLUMN hash text NOT NULL DEFAULT '',
+                ADD COLUMN kind text COLLATE "C" NOT NULL DEFAULT '',
+                ADD COLUMN occurred_at bigint NOT NULL DEFAULT 0,
+                ADD COLUMN subject_pseudonym text COLLATE "C" NULL,
+                ADD COLUMN recipient text COLLATE "C" NULL;
+            UPDATE {p}pe_audit_events e SET
+                hash = COALESCE(j.doc ->> 'Hash', ''),
+                kind = COALESCE(j.doc ->> 'Kind', ''),
+                occurred_at = floor(extract(epoch FROM (j.doc ->> 'Timestamp')::timestamptz) * 1000)::bigint,
+                subject_pseudonym = j.doc ->> 'SubjectPseudonym',
+                recipient = j.doc ->> 'Recipient'
+            FROM (SELECT sequence, payload::jsonb AS doc FROM {p}pe_audit_events) j
+            WHERE j.sequence = e.sequence;
+            CREATE INDEX ix_pe_audit_events_subject ON {p}pe_audit_events (subject_pseudonym, kind, sequence);
+            CREATE INDEX ix_pe_audit_events_recipient ON {p}pe_audit_events (recipient, kind, sequence);
+            CREATE INDEX ix_pe_audit_events_kind ON {p}pe_audit_events (kind, sequence);
+            CREATE INDEX ix_pe_audit_events_time ON {p}pe_audit_events (occurred_at);
+            """),
     ];
 }

@@ -66,6 +66,16 @@ internal sealed class SqliteDatabase : RelationalDatabase
         }
     }
 
+    /// <summary>
+    /// <c>BEGIN IMMEDIATE</c>, stated rather than left to the default: the write lock is taken before the first read, so
+    /// an audit append's head read and insert are one step against every other connection and process on the file.
+    /// </summary>
+    public override ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    }
+
     protected override async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

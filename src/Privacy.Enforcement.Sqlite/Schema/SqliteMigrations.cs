@@ -90,5 +90,25 @@ internal static class SqliteMigrations
             UPDATE pe_engagements SET obligation_emitted = 1 WHERE json_extract(payload, '$.ObligationEmittedAt') IS NOT NULL;
             CREATE INDEX ix_pe_engagements_next_end ON pe_engagements (effective_end) WHERE deletion_confirmed = 0 AND obligation_emitted = 0;
             """),
+
+        // The audit trail's head hash (appends of several instances compare against it) and the columns audit queries
+        // filter on, filled from each stored event's JSON; occurred_at is Unix milliseconds (UTC).
+        new(3, "Audit head hash and indexed query columns", """
+            ALTER TABLE pe_audit_events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+            ALTER TABLE pe_audit_events ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+            ALTER TABLE pe_audit_events ADD COLUMN occurred_at INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE pe_audit_events ADD COLUMN subject_pseudonym TEXT NULL;
+            ALTER TABLE pe_audit_events ADD COLUMN recipient TEXT NULL;
+            UPDATE pe_audit_events SET
+                hash = COALESCE(json_extract(payload, '$.Hash'), ''),
+                kind = COALESCE(json_extract(payload, '$.Kind'), ''),
+                occurred_at = CAST(round((julianday(json_extract(payload, '$.Timestamp')) - 2440587.5) * 86400000.0) AS INTEGER),
+                subject_pseudonym = json_extract(payload, '$.SubjectPseudonym'),
+                recipient = json_extract(payload, '$.Recipient');
+            CREATE INDEX ix_pe_audit_events_subject ON pe_audit_events (subject_pseudonym, kind, sequence);
+            CREATE INDEX ix_pe_audit_events_recipient ON pe_audit_events (recipient, kind, sequence);
+            CREATE INDEX ix_pe_audit_events_kind ON pe_audit_events (kind, sequence);
+            CREATE INDEX ix_pe_audit_events_time ON pe_audit_events (occurred_at);
+            """),
     ];
 }

@@ -20,6 +20,8 @@ internal static class AuditTelemetry
 
     public static readonly Counter<long> WriteFailures = Meter.CreateCounter<long>("privacy.audit.write.failures", "{failure}", "Failed batch writes (retried).");
 
+    public static readonly Counter<long> Rechained = Meter.CreateCounter<long>("privacy.audit.events.rechained", "{event}", "Audit events re-sealed onto a head another instance moved (a shared trail; not a failure).");
+
     public static readonly Counter<long> Recorded = Meter.CreateCounter<long>("privacy.audit.events.written", "{event}", "Audit events written durably.");
 
     public static readonly Counter<long> Unavailable = Meter.CreateCounter<long>("privacy.audit.unavailable", "{event}", "Recordings refused because the trail was unavailable (the decision was denied).");

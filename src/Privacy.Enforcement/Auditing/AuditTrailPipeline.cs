@@ -13,14 +13,22 @@ namespace Privacy.Enforcement;
 /// <see cref="AuditUnavailableException"/> and must deny.
 /// </summary>
 /// <remarks>
+/// <para>
 /// An event whose caller gave up before the writer sealed it is skipped; one sealed before the caller gave up is still
 /// written (a trail may therefore hold the event of a decision that was denied for want of audit, never the reverse).
+/// </para>
+/// <para>
+/// Over an <see cref="ISharedAuditSink"/> several instances write one trail: when the sink reports that another writer
+/// moved the head, the events not yet written are re-sealed onto the real head and appended again at once (not a
+/// failure, no back-off). The sequence and head the pipeline keeps are therefore those of its own last durable event.
+/// </para>
 /// </remarks>
 internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
 {
     private static readonly Entry Tick = new(null!, durable: false);
 
     private readonly IAuditSink _sink;
+    private readonly ISharedAuditSink? _sharedSink;
     private readonly IAuditTrailReader? _reader;
     private readonly ICheckpointSink? _checkpointSink;
     private readonly IAuditCheckpointSigner? _signer;
@@ -57,6 +65,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         _sink = sink;
+        _sharedSink = sink as ISharedAuditSink;
         _reader = reader ?? sink as IAuditTrailReader;
         _checkpointSink = checkpointSink;
         _signer = signer;
@@ -283,6 +292,9 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
                         return;
                     }
 
+                    // A shared trail may have re-chained the batch: its last event is this writer's head now.
+                    Interlocked.Exchange(ref _sequence, batch[^1].Sequence);
+                    _head = batch[^1].Hash;
                     foreach (var written in entries)
                     {
                         written.Completion?.TrySetResult();
@@ -323,10 +335,11 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         {
             try
             {
+                // Checkpoint first: on a shared trail another writer may checkpoint events appended after a head read.
+                var checkpoint = _checkpointSink is null ? null : await _checkpointSink.ReadLatestAsync(_abort.Token).ConfigureAwait(false);
                 var last = _reader is null ? null : await _reader.ReadLastAsync(_abort.Token).ConfigureAwait(false);
                 var sequence = last?.Sequence ?? 0;
                 var head = last?.Hash ?? AuditHashChain.GenesisHash;
-                var checkpoint = _checkpointSink is null ? null : await _checkpointSink.ReadLatestAsync(_abort.Token).ConfigureAwait(false);
                 if (checkpoint is not null && _reader is not null)
                 {
                     await CheckAgainstCheckpointAsync(checkpoint, sequence).ConfigureAwait(false);
@@ -381,14 +394,27 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private async Task<bool> WriteAsync(List<AuditEvent> batch)
     {
         AuditTelemetry.BatchSize.Record(batch.Count);
-        for (var attempt = 0; ; attempt++)
+        var count = batch.Count;
+        for (var attempt = 0; ;)
         {
             var started = _time.GetTimestamp();
             try
             {
-                await _sink.WriteBatchAsync(batch, _abort.Token).ConfigureAwait(false);
+                if (_sharedSink is null)
+                {
+                    await _sink.WriteBatchAsync(batch, _abort.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    var result = await _sharedSink.AppendAsync(batch, _abort.Token).ConfigureAwait(false);
+                    if (result.IsHeadMoved && Rechain(batch, result))
+                    {
+                        continue; // another instance appended first: straight back onto the real head
+                    }
+                }
+
                 AuditTelemetry.WriteDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
-                AuditTelemetry.Recorded.Add(batch.Count);
+                AuditTelemetry.Recorded.Add(count);
                 return true;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -398,14 +424,46 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             catch (Exception ex)
             {
                 AuditTelemetry.WriteFailures.Add(1);
-                var delay = Backoff(attempt);
-                LogWriteFailed(_logger, ex, batch[0].Sequence, batch.Count, attempt + 1, delay);
+                var delay = Backoff(attempt++);
+                LogWriteFailed(_logger, ex, batch[0].Sequence, batch.Count, attempt, delay);
                 if (!await DelayAsync(delay).ConfigureAwait(false))
                 {
                     return false;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Re-seals the events of <paramref name="batch"/> not yet written onto the head another writer moved to, dropping
+    /// the leading events the trail already holds. Returns <see langword="false"/> when nothing is left to write.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The sink reported a head that does not cover the conflicting event (a faulty
+    /// sink): treated as a failed write, retried with back-off, so a broken sink cannot spin the writer.</exception>
+    private bool Rechain(List<AuditEvent> batch, AuditAppendResult moved)
+    {
+        var written = Math.Min(moved.WrittenCount, batch.Count);
+        if (written == batch.Count)
+        {
+            return false;
+        }
+
+        if (moved.HeadSequence < batch[written].Sequence)
+        {
+            throw new InvalidDataException($"The audit sink reported that the head moved, but to sequence {moved.HeadSequence}, before the batch's unwritten event {batch[written].Sequence}.");
+        }
+
+        batch.RemoveRange(0, written);
+        var head = moved.HeadHash!;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i] = AuditHashChain.Seal(batch[i], moved.HeadSequence + 1 + i, head);
+            head = batch[i].Hash;
+        }
+
+        AuditTelemetry.Rechained.Add(batch.Count);
+        LogRechained(_logger, batch.Count, moved.HeadSequence);
+        return true;
     }
 
     private async Task CheckpointAsync()
@@ -511,6 +569,9 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
 
     [LoggerMessage(7, LogLevel.Error, "{Count} audit events enqueued in asynchronous mode were not written before shutdown.")]
     private static partial void LogEventsNotWritten(ILogger logger, long count);
+
+    [LoggerMessage(8, LogLevel.Debug, "Another writer appended to the shared audit trail first; {Count} events re-chained after sequence {HeadSequence}.")]
+    private static partial void LogRechained(ILogger logger, int count, long headSequence);
 
     private sealed class Entry(AuditEvent auditEvent, bool durable)
     {

@@ -4,6 +4,10 @@ namespace Privacy.Enforcement;
 /// A durable destination of audit events. The audit pipeline calls it from one writer with batches in sequence
 /// order; buffering, retry with back-off and flushing belong to the pipeline, not to the sink.
 /// </summary>
+/// <remarks>
+/// A sink serves one writer: a second pipeline writing the same trail collides on sequence numbers. A sink that several
+/// application instances share (a database) also implements <see cref="ISharedAuditSink"/>.
+/// </remarks>
 public interface IAuditSink
 {
     /// <summary>Writes a batch. When the task completes successfully every event of the batch is durable.</summary>

@@ -4,9 +4,10 @@ namespace Privacy.Enforcement.InMemory;
 
 /// <summary>
 /// An in-process audit trail and checkpoint store, indexed by subject pseudonym and recipient. Nothing survives a
-/// restart: for tests, demos and hosts that mirror the trail elsewhere.
+/// restart: for tests, demos and hosts that mirror the trail elsewhere. Several pipelines of one process may share it
+/// (<see cref="ISharedAuditSink"/>).
 /// </summary>
-public sealed class InMemoryAuditSink : IAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink
+public sealed class InMemoryAuditSink : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink
 {
     private readonly object _gate = new();
     private readonly List<AuditEvent> _events = [];
@@ -47,7 +48,25 @@ public sealed class InMemoryAuditSink : IAuditSink, IAuditTrailReader, IAuditTra
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The batch would leave a gap, or the trail holds a different event under
+    /// one of its sequence numbers (another writer); nothing of the batch is written.</exception>
     public ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
+    {
+        var result = Append(batch, cancellationToken);
+        if (result.IsHeadMoved)
+        {
+            throw new InvalidOperationException($"The audit trail already holds a different event at sequence {batch[result.WrittenCount].Sequence}: a second writer shares the trail.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The batch would leave a gap; nothing of it is written.</exception>
+    public ValueTask<AuditAppendResult> AppendAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Append(batch, cancellationToken));
+
+    private AuditAppendResult Append(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         cancellationToken.ThrowIfCancellationRequested();
@@ -55,11 +74,12 @@ public sealed class InMemoryAuditSink : IAuditSink, IAuditTrailReader, IAuditTra
         {
             // Checked whole before anything is added: a refused batch leaves the trail as it was.
             var next = (long)_events.Count + 1;
-            foreach (var e in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
+                var e = batch[i];
                 if (e.Sequence < next && e.Sequence >= 1 && !string.Equals(_events[(int)e.Sequence - 1].Hash, e.Hash, StringComparison.Ordinal))
                 {
-                    throw new InvalidOperationException($"The audit trail already holds a different event at sequence {e.Sequence}: a second writer shares the trail.");
+                    return AuditAppendResult.HeadMoved(_events.Count, _events[^1].Hash, i);
                 }
 
                 if (e.Sequence >= next)
@@ -75,15 +95,9 @@ public sealed class InMemoryAuditSink : IAuditSink, IAuditTrailReader, IAuditTra
 
             foreach (var e in batch)
             {
-                var expected = _events.Count + 1;
-                if (e.Sequence < expected)
+                if (e.Sequence <= _events.Count)
                 {
                     continue; // already held: a retried batch
-                }
-
-                if (e.Sequence != expected)
-                {
-                    throw new InvalidOperationException($"Audit event {e.Sequence} would leave a gap after {expected - 1}.");
                 }
 
                 var index = _events.Count;
@@ -93,7 +107,7 @@ public sealed class InMemoryAuditSink : IAuditSink, IAuditTrailReader, IAuditTra
             }
         }
 
-        return ValueTask.CompletedTask;
+        return AuditAppendResult.Appended;
     }
 
     /// <inheritdoc />

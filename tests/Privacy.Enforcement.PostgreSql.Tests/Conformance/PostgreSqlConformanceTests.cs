@@ -112,3 +112,31 @@ public sealed class PostgreSqlSubjectKeyStoreTests : SubjectKeyStoreConformanceT
 
     public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
 }
+
+public sealed class PostgreSqlAuditQueryTests : AuditQueryConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override async Task<(IAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync() =>
+        (await _schema.GetAsync<IAuditSink>(), await _schema.GetAsync<IAuditTrailReader>());
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}
+
+public sealed class PostgreSqlSharedAuditSinkTests : SharedAuditSinkConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    protected override async Task<(ISharedAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync() =>
+        ((ISharedAuditSink)await _schema.GetAsync<IAuditSink>(), await _schema.GetAsync<IAuditTrailReader>());
+
+    // Another instance: its own service provider and connection pool over the same schema.
+    protected override async Task<ISharedAuditSink> OpenAnotherInstanceAsync(ISharedAuditSink first) =>
+        (ISharedAuditSink)(await _schema.NewInstanceAsync()).GetRequiredService<IAuditSink>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+}

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Privacy.Enforcement.Testing;
+using Privacy.Enforcement.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Privacy.Enforcement.PostgreSql.Tests.Consents;
@@ -24,31 +25,12 @@ public sealed class PostgreSqlCrossInstanceDecisionTests(ITestOutputHelper outpu
         var server = await PostgresServer.GetAsync();
         var a = await StartInstanceAsync(server);
         var b = await StartInstanceAsync(server);
-        var policy = a.GetRequiredService<IPolicyProvider>().Current.Version;
         var lags = new List<double>();
 
         for (var round = 0; round < 5; round++)
         {
             var subject = StoreTestData.NewSubject();
-            var now = TimeProvider.System.GetUtcNow();
-            await a.GetRequiredService<IAcceptanceStore>().AppendAcceptanceAsync(new PolicyAcceptance(subject, policy, AcceptanceKind.Explicit, now.AddMinutes(-10), "sign-in"), CancellationToken.None);
-            var consent = ConsentId.New();
-            await a.GetRequiredService<IConsentStore>().AppendAsync(new ConsentFact
-            {
-                FactId = Guid.NewGuid(),
-                ConsentId = consent,
-                Subject = subject,
-                State = ConsentState.Given,
-                RecordedAt = now.AddMinutes(-5),
-                Policy = policy,
-                Terms = new ConsentTerms
-                {
-                    Purposes = [new PurposeId(StandardPurposes.ServiceProvision)],
-                    Categories = [new DataCategory(StandardDataCategories.Phone)],
-                    Acts = [ProcessingAct.Collect],
-                },
-            }, CancellationToken.None);
-            var request = new CollectionRequest(subject, [new DataCategory(StandardDataCategories.Phone)], new PurposeId(StandardPurposes.ServiceProvision));
+            var (consent, request) = await CollectionConsent.GrantAsync(a, subject);
 
             // B decides first, so its cache holds the permitting state.
             (await b.GetRequiredService<IPrivacyEnforcer>().DecideAsync(request)).Outcome.Should().Be(DecisionOutcome.Permit);
@@ -102,7 +84,7 @@ public sealed class PostgreSqlCrossInstanceDecisionTests(ITestOutputHelper outpu
         var services = new ServiceCollection();
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
 
-        // One audit writer per trail: only A records (consent events); decisions are not audited in this test.
+        // Decisions are not audited here, so the lag measured is the notification's alone (the shared trail: PostgreSqlSharedAuditTrailTests).
         services.AddPrivacyEnforcement()
             .UsePostgreSql(server.ConnectionString, o => o.Schema = _schema.Schema)
             .ConfigureDecisions(o => o.AuditDecisions = false);

@@ -93,3 +93,27 @@ public sealed class SqliteSubjectKeyStoreTests : SubjectKeyStoreConformanceTests
 
     public void Dispose() => _database.Dispose();
 }
+
+public sealed class SqliteAuditQueryTests : AuditQueryConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<(IAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync() =>
+        Task.FromResult((_database.Get<IAuditSink>(), _database.Get<IAuditTrailReader>()));
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class SqliteSharedAuditSinkTests : SharedAuditSinkConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<(ISharedAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync() =>
+        Task.FromResult(((ISharedAuditSink)_database.Get<IAuditSink>(), _database.Get<IAuditTrailReader>()));
+
+    // Another instance: its own service provider and connections over the same file.
+    protected override Task<ISharedAuditSink> OpenAnotherInstanceAsync(ISharedAuditSink first) =>
+        Task.FromResult((ISharedAuditSink)_database.NewInstance().GetRequiredService<IAuditSink>());
+
+    public void Dispose() => _database.Dispose();
+}

@@ -51,3 +51,21 @@ public sealed class InMemorySubjectKeyStoreTests : SubjectKeyStoreConformanceTes
 {
     protected override Task<ISubjectKeyStore> CreateStoreAsync() => Task.FromResult<ISubjectKeyStore>(new InMemorySubjectKeyStore());
 }
+
+public sealed class InMemoryAuditQueryTests : AuditQueryConformanceTests
+{
+    protected override Task<(IAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync()
+    {
+        var sink = new InMemoryAuditSink();
+        return Task.FromResult<(IAuditSink, IAuditTrailReader)>((sink, sink));
+    }
+}
+
+public sealed class InMemorySharedAuditSinkTests : SharedAuditSinkConformanceTests
+{
+    protected override Task<(ISharedAuditSink Sink, IAuditTrailReader Reader)> CreateTrailAsync()
+    {
+        var sink = new InMemoryAuditSink();
+        return Task.FromResult<(ISharedAuditSink, IAuditTrailReader)>((sink, sink));
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Testing;
+using Privacy.Enforcement.Tests.Shared;
+
+namespace Privacy.Enforcement.PostgreSql.Tests.Auditing;
+
+/// <summary>Migration 3: the audit trail's head hash and indexed query columns, filled for events stored before it.</summary>
+public sealed class PostgreSqlAuditSchemaTests : IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+
+    [StoreFact]
+    public async Task Events_stored_before_migration_3_are_filled_in_and_queried_and_appended_to()
+    {
+        var server = await PostgresServer.GetAsync();
+        var prefix = $"\"{_schema.Schema}\".";
+        var events = AuditBackfill.Chain();
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            // A schema left at version 2 by an older library, holding a trail.
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, $"CREATE SCHEMA \"{_schema.Schema}\"; CREATE TABLE {prefix}pe_schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            foreach (var migration in PostgreSqlMigrations.For(prefix).Where(m => m.Version < 3))
+            {
+                await ExecuteAsync(connection, migration.Sql);
+                await ExecuteAsync(connection, $"INSERT INTO {prefix}pe_schema_migrations (version, description) VALUES ({migration.Version}, 'old')");
+            }
+
+            foreach (var e in events)
+            {
+                await ExecuteAsync(connection, $"INSERT INTO {prefix}pe_audit_events (sequence, payload) VALUES (@s, @p)", ("s", e.Sequence), ("p", StoreJson.Serialize(e)));
+            }
+        }
+
+        await AuditBackfill.AssertFilledInAsync(await _schema.NewInstanceAsync(), events);
+    }
+
+    [StoreFact]
+    public async Task A_ledger_a_recipients_history_a_rare_kind_and_a_time_range_are_each_read_through_an_index()
+    {
+        // A trail shaped like a real one: many subjects and recipients, mostly decisions, times in order; then analysed.
+        var sink = await _schema.GetAsync<IAuditSink>();
+        var events = StoreTestData.AuditBatch(1, 4000).Select(e => e with
+        {
+            SubjectPseudonym = "p-" + (e.Sequence % 400),
+            Recipient = "r-" + (e.Sequence % 50),
+            Kind = e.Sequence % 500 == 0 ? AuditEventKind.PolicyPublished : AuditEventKind.Decision,
+        }).ToArray();
+        await sink.WriteBatchAsync(events, CancellationToken.None);
+        var database = await _schema.GetAsync<RelationalDatabase>();
+        await using var connection = (NpgsqlConnection)await database.OpenAsync(CancellationToken.None);
+        await ExecuteAsync(connection, $"ANALYZE \"{_schema.Schema}\".pe_audit_events");
+
+        (await PlanAsync(connection, database.Sql.AuditQuery(AuditCriteria.Subject | AuditCriteria.Kind))).Should().Contain("ix_pe_audit_events_subject");
+        (await PlanAsync(connection, database.Sql.AuditQuery(AuditCriteria.Recipient))).Should().Contain("ix_pe_audit_events_recipient");
+        (await PlanAsync(connection, database.Sql.AuditQuery(AuditCriteria.Kind), kind: nameof(AuditEventKind.PolicyPublished))).Should().Contain("ix_pe_audit_events_kind");
+        var from = events[1000].Timestamp.ToUnixTimeMilliseconds();
+        (await PlanAsync(connection, database.Sql.AuditQuery(AuditCriteria.From | AuditCriteria.To), from: from, to: from + 5000)).Should().Contain("ix_pe_audit_events_time");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+
+    private static async Task<string> PlanAsync(NpgsqlConnection connection, string sql, string kind = nameof(AuditEventKind.Decision), long from = 0, long to = 0)
+    {
+        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        explain.Parameters.AddWithValue("after", 0L);
+        explain.Parameters.AddWithValue("limit", 500L);
+        explain.Parameters.AddWithValue("subject", "p-7");
+        explain.Parameters.AddWithValue("recipient", "r-7");
+        explain.Parameters.AddWithValue("kind", kind);
+        explain.Parameters.AddWithValue("from", from);
+        explain.Parameters.AddWithValue("to", to);
+        var plan = new List<string>();
+        await using var rows = await explain.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            plan.Add(rows.GetString(0));
+        }
+
+        return string.Join(" | ", plan);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+}
