@@ -98,26 +98,44 @@ public class AuditTrailPipelineTests
     [Fact]
     public async Task A_failing_sink_is_retried_with_exponential_back_off_on_the_time_provider()
     {
-        var time = new FakeTimeProvider(AuditTestData.Start);
+        var time = new TimerWatchingTimeProvider(AuditTestData.Start);
         var sink = new FaultySink(call => call <= 3);
         await using var trail = Create(sink, new AuditTrailOptions { RetryInitialDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(3), Timeout = TimeSpan.FromHours(1) }, time);
 
         var record = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
-        await WaitForAsync(() => sink.Calls == 1);
+
+        // Each step waits for the writer's back-off timer to exist before moving the clock, so the clock never
+        // runs ahead of a timer that is about to be armed.
+        await WaitForAsync(() => sink.Calls == 1 && time.Armed(TimeSpan.FromSeconds(1)) == 1);
         time.Advance(TimeSpan.FromMilliseconds(999));
         await Task.Delay(20);
         sink.Calls.Should().Be(1);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitForAsync(() => sink.Calls == 2);
+        await WaitForAsync(() => sink.Calls == 2 && time.Armed(TimeSpan.FromSeconds(2)) == 1);
         time.Advance(TimeSpan.FromMilliseconds(1999));
         await Task.Delay(20);
         sink.Calls.Should().Be(2, "the second delay is twice the first");
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitForAsync(() => sink.Calls == 3);
+        await WaitForAsync(() => sink.Calls == 3 && time.Armed(TimeSpan.FromSeconds(3)) == 1);
         time.Advance(TimeSpan.FromSeconds(3)); // capped at RetryMaxDelay
         await record.WaitAsync(TimeSpan.FromSeconds(10));
 
         sink.Inner.Snapshot().Should().ContainSingle().Which.Sequence.Should().Be(1);
+    }
+
+    /// <summary>A fake clock that counts the timers armed for each due time.</summary>
+    private sealed class TimerWatchingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, int> _armed = new();
+
+        public int Armed(TimeSpan dueTime) => _armed.TryGetValue(dueTime, out var count) ? count : 0;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _armed.AddOrUpdate(dueTime, 1, (_, count) => count + 1);
+            return timer;
+        }
     }
 
     [Fact]
