@@ -9,53 +9,62 @@ namespace Privacy.Enforcement;
 /// </summary>
 public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
 {
+    // Kept small (about 80 bytes) because a decision is copied on its way out of every call; what few decisions carry
+    // (a second reason, further reasons, an obligation deadline) lives in a details object made only when needed.
     private readonly CompiledPolicy? _policy;
+    private readonly DecisionDetails? _details;
     private readonly Bits128 _permitted;
     private readonly Bits128 _withheld;
     private readonly Bits128 _clauses;
-    private readonly Bits128 _secondaryCategories;
-    private readonly DecisionReasonGroup[]? _moreReasons;
-    private readonly ObligationSet _obligations;
     private readonly int _reasonClause;
-    private readonly int _secondaryClause;
-    private readonly DecisionOutcome _outcome;
-    private readonly DecisionReason _reason;
-    private readonly DecisionReason _secondaryReason;
-    private readonly ProcessingAct _act;
-    private readonly DisclosureGround _ground;
+    private readonly ObligationFlags _obligations;
+    private readonly byte _outcome;
+    private readonly byte _reason;
+    private readonly byte _act;
+    private readonly byte _ground;
 
     internal PrivacyDecision(in DecisionDraft draft, CompiledPolicy? policy, DecisionOutcome outcome)
     {
         _policy = policy;
-        _outcome = outcome;
-        _act = draft.Act;
-        _ground = draft.Ground;
+        _outcome = (byte)outcome;
+        _act = (byte)draft.Act;
+        _ground = (byte)draft.Ground;
         _permitted = outcome == DecisionOutcome.Deny ? Bits128.Empty : draft.Permitted;
         _withheld = outcome == DecisionOutcome.Deny ? draft.Requested.Except(draft.Exempt) | draft.Withheld : draft.Withheld;
         _clauses = draft.Clauses;
-        _reason = draft.Reason0;
+        _reason = (byte)draft.Reason0;
         _reasonClause = draft.Clause0;
-        _secondaryReason = draft.Reason1;
-        _secondaryClause = draft.Clause1;
-        _secondaryCategories = draft.Categories1;
-        _moreReasons = draft.More?.ToArray();
-        _obligations = new ObligationSet(draft.Obligations, draft.Deadline, draft.Engagement);
+        _obligations = draft.Obligations;
+        if (draft.Reason1 != DecisionReason.None || draft.More is not null || draft.Deadline != default || draft.Engagement != default)
+        {
+            _details = new DecisionDetails(draft.Reason1, draft.Clause1, draft.Categories1, draft.More?.ToArray(), draft.Deadline, draft.Engagement);
+        }
     }
 
+    private DecisionOutcome OutcomeValue => (DecisionOutcome)_outcome;
+
+    private DecisionReason ReasonValue => (DecisionReason)_reason;
+
+    private DecisionReason SecondaryReason => _details?.Reason ?? DecisionReason.None;
+
+    private Bits128 SecondaryCategories => _details?.Categories ?? Bits128.Empty;
+
+    private DecisionReasonGroup[]? MoreReasons => _details?.More;
+
     /// <summary>Gets the outcome.</summary>
-    public DecisionOutcome Outcome => _outcome;
+    public DecisionOutcome Outcome => OutcomeValue;
 
     /// <summary>Gets a value indicating whether the act may go ahead for <see cref="PermittedCategories"/> (Permit or NotApplicable).</summary>
-    public bool IsPermitted => _outcome != DecisionOutcome.Deny;
+    public bool IsPermitted => OutcomeValue != DecisionOutcome.Deny;
 
     /// <summary>Gets a value indicating whether every category asked for is permitted.</summary>
-    public bool IsFullyPermitted => _outcome != DecisionOutcome.Deny && _withheld.IsEmpty;
+    public bool IsFullyPermitted => OutcomeValue != DecisionOutcome.Deny && _withheld.IsEmpty;
 
     /// <summary>Gets the act decided on.</summary>
-    public ProcessingAct Act => _act;
+    public ProcessingAct Act => (ProcessingAct)_act;
 
     /// <summary>Gets the disclosure ground relied on, for disclosures that named one.</summary>
-    public DisclosureGround? Ground => _ground == 0 ? null : _ground;
+    public DisclosureGround? Ground => _ground == 0 ? null : (DisclosureGround)_ground;
 
     /// <summary>Gets the policy version the decision was made under (<c>changes.replace</c>); <see langword="null"/> only when no policy could be read.</summary>
     public PolicyVersion? PolicyVersion => _policy?.Version;
@@ -70,10 +79,10 @@ public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
     public ClauseSet Clauses => new(_policy, _clauses);
 
     /// <summary>Gets the obligations the host must carry out.</summary>
-    public ObligationSet Obligations => _obligations;
+    public ObligationSet Obligations => new(_obligations, _details?.Deadline ?? default, _details?.Engagement ?? default);
 
     /// <summary>Gets the main reason for what was denied or withheld; <see cref="DecisionReason.None"/> when nothing was.</summary>
-    public DecisionReason Reason => _reason;
+    public DecisionReason Reason => ReasonValue;
 
     /// <summary>Gets the clause behind <see cref="Reason"/>.</summary>
     public string? ReasonClause => ClauseName(_reasonClause);
@@ -83,30 +92,31 @@ public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
     {
         get
         {
-            if (_reason == DecisionReason.None)
+            if (ReasonValue == DecisionReason.None)
             {
                 return [];
             }
 
-            var others = _secondaryCategories;
-            var list = new List<DecisionReasonEntry>(2 + (_moreReasons?.Length ?? 0));
-            if (_moreReasons is not null)
+            var others = SecondaryCategories;
+            var moreReasons = MoreReasons;
+            var list = new List<DecisionReasonEntry>(2 + (moreReasons?.Length ?? 0));
+            if (moreReasons is not null)
             {
-                foreach (var group in _moreReasons)
+                foreach (var group in moreReasons)
                 {
                     others |= group.Categories;
                 }
             }
 
-            list.Add(new DecisionReasonEntry(_reason, ClauseName(_reasonClause), new CategorySet(_policy, _withheld.Except(others))));
-            if (_secondaryReason != DecisionReason.None)
+            list.Add(new DecisionReasonEntry(ReasonValue, ClauseName(_reasonClause), new CategorySet(_policy, _withheld.Except(others))));
+            if (_details is { Reason: not DecisionReason.None } details)
             {
-                list.Add(new DecisionReasonEntry(_secondaryReason, ClauseName(_secondaryClause), new CategorySet(_policy, _secondaryCategories & _withheld)));
+                list.Add(new DecisionReasonEntry(details.Reason, ClauseName(details.Clause), new CategorySet(_policy, details.Categories & _withheld)));
             }
 
-            if (_moreReasons is not null)
+            if (moreReasons is not null)
             {
-                foreach (var group in _moreReasons)
+                foreach (var group in moreReasons)
                 {
                     list.Add(new DecisionReasonEntry(group.Reason, ClauseName(group.Clause), new CategorySet(_policy, group.Categories & _withheld)));
                 }
@@ -123,17 +133,17 @@ public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
     {
         if (_policy is null || !_policy.CategoryIndex.TryGetValue(category.Value, out var index) || !_withheld.Contains(index))
         {
-            return _policy is null && _outcome == DecisionOutcome.Deny ? _reason : DecisionReason.None;
+            return _policy is null && OutcomeValue == DecisionOutcome.Deny ? ReasonValue : DecisionReason.None;
         }
 
-        if (_secondaryCategories.Contains(index))
+        if (SecondaryCategories.Contains(index))
         {
-            return _secondaryReason;
+            return SecondaryReason;
         }
 
-        if (_moreReasons is not null)
+        if (MoreReasons is { } moreReasons)
         {
-            foreach (var group in _moreReasons)
+            foreach (var group in moreReasons)
             {
                 if (group.Categories.Contains(index))
                 {
@@ -142,7 +152,7 @@ public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
             }
         }
 
-        return _reason;
+        return ReasonValue;
     }
 
     internal CompiledPolicy? Policy => _policy;
@@ -154,7 +164,7 @@ public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
     /// <inheritdoc />
     public bool Equals(PrivacyDecision other) =>
         _outcome == other._outcome && _act == other._act && _permitted == other._permitted && _withheld == other._withheld &&
-        _clauses == other._clauses && _reason == other._reason && _obligations == other._obligations && ReferenceEquals(_policy, other._policy);
+        _clauses == other._clauses && _reason == other._reason && Obligations == other.Obligations && ReferenceEquals(_policy, other._policy);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is PrivacyDecision other && Equals(other);
@@ -179,10 +189,10 @@ public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(_outcome).Append(' ').Append(_act);
+        text.Append(OutcomeValue).Append(' ').Append(Act);
         if (_ground != 0)
         {
-            text.Append(" (ground ").Append(_ground).Append(')');
+            text.Append(" (ground ").Append((DisclosureGround)_ground).Append(')');
         }
 
         text.Append(" under ").Append(PolicyVersion?.ToString() ?? "no policy");
@@ -201,9 +211,9 @@ public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
             text.Append("; clauses [").Append(Clauses.ToString()).Append(']');
         }
 
-        if (!_obligations.IsEmpty)
+        if (_obligations != 0)
         {
-            text.Append("; obligations [").Append(_obligations.ToString()).Append(']');
+            text.Append("; obligations [").Append(Obligations.ToString()).Append(']');
         }
 
         return text.ToString();
@@ -211,6 +221,9 @@ public readonly struct PrivacyDecision : IEquatable<PrivacyDecision>
 
     private string? ClauseName(int index) => _policy is not null && index >= 0 ? _policy.ClauseNames[index] : null;
 }
+
+/// <summary>The parts of a decision few decisions have: a second reason, further reasons, an obligation's deadline and engagement.</summary>
+internal sealed record DecisionDetails(DecisionReason Reason, int Clause, Bits128 Categories, DecisionReasonGroup[]? More, DateTimeOffset Deadline, EngagementId Engagement);
 
 /// <summary>A reason beyond the two a decision holds inline (rare: more than two distinct reasons in one decision).</summary>
 internal readonly record struct DecisionReasonGroup(DecisionReason Reason, int Clause, Bits128 Categories);
