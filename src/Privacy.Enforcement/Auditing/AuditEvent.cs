@@ -98,6 +98,14 @@ public sealed record AuditEvent
     /// <summary>Gets the host's correlation id.</summary>
     public string? CorrelationId { get; init; }
 
+    // The stored line the pipeline produced while sealing this very instance, so the file sink need not serialise it
+    // again. A copy made with 'with' does not inherit it (it names its owner), and equality ignores it.
+    private SealedLine _sealedLine;
+
+    internal byte[]? SealedLineBytes => _sealedLine.For(this);
+
+    internal void KeepSealedLine(byte[] line) => _sealedLine = new SealedLine(line, this);
+
     /// <summary>Gets the previous event's hash (lower-case hex; 64 zeros before the first event).</summary>
     public string PreviousHash { get; init; } = string.Empty;
 
@@ -112,3 +120,24 @@ public sealed record AuditEvent
 /// <param name="KeyId">The id of the signing key, if signed.</param>
 /// <param name="Signature">The signature over size, head hash and time, if signed (base64).</param>
 public sealed record AuditCheckpoint(long Size, string HeadHash, DateTimeOffset CreatedAt, string? KeyId = null, string? Signature = null);
+
+/// <summary>A cache of an event's stored line, valid only for the instance it names; never part of the event's value.</summary>
+internal readonly struct SealedLine : IEquatable<SealedLine>
+{
+    private readonly byte[]? _line;
+    private readonly AuditEvent? _owner;
+
+    public SealedLine(byte[] line, AuditEvent owner)
+    {
+        _line = line;
+        _owner = owner;
+    }
+
+    public byte[]? For(AuditEvent auditEvent) => ReferenceEquals(_owner, auditEvent) ? _line : null;
+
+    public bool Equals(SealedLine other) => true;
+
+    public override bool Equals(object? obj) => obj is SealedLine;
+
+    public override int GetHashCode() => 0;
+}

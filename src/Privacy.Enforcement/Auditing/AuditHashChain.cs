@@ -27,6 +27,8 @@ public static class AuditHashChain
 
     internal const int HashHexLength = 64;
 
+    private static ReadOnlySpan<byte> HashMember => ",\"hash\":\""u8;
+
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     private static readonly JsonWriterOptions WriterOptions = new()
@@ -72,8 +74,28 @@ public static class AuditHashChain
         ArgumentNullException.ThrowIfNull(auditEvent);
         ArgumentNullException.ThrowIfNull(previousHash);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
-        var hash = ComputeHash(previousHash, auditEvent, sequence, previousHash);
-        return auditEvent with { Sequence = sequence, PreviousHash = previousHash, Hash = hash };
+        var scratch = Scratch.Rent();
+        Span<byte> digest = stackalloc byte[32];
+        HashInto(scratch, previousHash, auditEvent, sequence, previousHash, digest);
+        var hash = ToLowerHex(digest);
+
+        // The stored line is the hashed JSON with the hash as its last member: "...}" becomes "...,"hash":"<hex>"}".
+        var canonical = scratch.Buffer.WrittenSpan[32..];
+        var line = new byte[canonical.Length - 1 + HashMember.Length + HashHexLength + 2];
+        canonical[..^1].CopyTo(line);
+        var at = canonical.Length - 1;
+        HashMember.CopyTo(line.AsSpan(at));
+        at += HashMember.Length;
+        for (var i = 0; i < HashHexLength; i++)
+        {
+            line[at + i] = (byte)hash[i];
+        }
+
+        line[^2] = (byte)'"';
+        line[^1] = (byte)'}';
+        var sealedEvent = auditEvent with { Sequence = sequence, PreviousHash = previousHash, Hash = hash };
+        sealedEvent.KeepSealedLine(line);
+        return sealedEvent;
     }
 
     /// <summary>Returns the bytes a checkpoint signature covers: the canonical JSON of size, head hash, time and key id.</summary>
@@ -102,12 +124,19 @@ public static class AuditHashChain
     /// <summary>Hashes the previous hash's 32 bytes followed by the canonical JSON, in one buffer and one pass.</summary>
     private static string ComputeHash(string previousHash, AuditEvent e, long sequence, string eventPreviousHash)
     {
+        Span<byte> digest = stackalloc byte[32];
+        HashInto(Scratch.Rent(), previousHash, e, sequence, eventPreviousHash, digest);
+        return ToLowerHex(digest);
+    }
+
+    /// <summary>Leaves the previous hash's bytes and the canonical JSON in <paramref name="scratch"/> and their SHA-256 in <paramref name="digest"/>.</summary>
+    private static void HashInto(Scratch scratch, string previousHash, AuditEvent e, long sequence, string eventPreviousHash, Span<byte> digest)
+    {
         if (previousHash.Length != HashHexLength)
         {
             throw new FormatException("A previous hash must be 64 hex digits.");
         }
 
-        var scratch = Scratch.Rent();
         var previous = scratch.Buffer.GetSpan(32);
         for (var i = 0; i < 32; i++)
         {
@@ -123,17 +152,28 @@ public static class AuditHashChain
 
         scratch.Buffer.Advance(32);
         WriteCanonical(scratch.Writer, e, sequence, eventPreviousHash, hash: null);
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(scratch.Buffer.WrittenSpan, digest);
-        return ToLowerHex(digest);
+
+        // One hash object per thread, reset after each use: cheaper than a one-shot hash's set-up per event.
+        var sha256 = scratch.Sha256;
+        sha256.AppendData(scratch.Buffer.WrittenSpan);
+        sha256.GetHashAndReset(digest);
     }
 
     /// <summary>Writes one stored line (canonical JSON with the hash appended, then <c>\n</c>).</summary>
     internal static void WriteLine(IBufferWriter<byte> output, AuditEvent auditEvent)
     {
-        var scratch = Scratch.Rent();
-        WriteCanonical(scratch.Writer, auditEvent, includeHash: true);
-        var line = scratch.Buffer.WrittenSpan;
+        ReadOnlySpan<byte> line;
+        if (auditEvent.SealedLineBytes is { } sealedLine)
+        {
+            line = sealedLine; // written while sealing: the same bytes, no second serialisation
+        }
+        else
+        {
+            var scratch = Scratch.Rent();
+            WriteCanonical(scratch.Writer, auditEvent, includeHash: true);
+            line = scratch.Buffer.WrittenSpan;
+        }
+
         var span = output.GetSpan(line.Length + 1);
         line.CopyTo(span);
         span[line.Length] = (byte)'\n';
@@ -286,6 +326,8 @@ public static class AuditHashChain
         public ArrayBufferWriter<byte> Buffer { get; }
 
         public Utf8JsonWriter Writer { get; }
+
+        public IncrementalHash Sha256 { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
         public static Scratch Rent()
         {

@@ -18,7 +18,7 @@ namespace Privacy.Enforcement.Benchmarks.Auditing;
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 6, invocationCount: 1)]
 public class AuditDurableFileBenchmarks
 {
-    public const int PerCaller = 200;
+    public const int PerCaller = 1000;
 
     private AuditEvent[] _events = [];
     private byte[][] _batches = [];

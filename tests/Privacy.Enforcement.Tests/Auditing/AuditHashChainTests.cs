@@ -73,4 +73,30 @@ public class AuditHashChainTests
 
         act.Should().Throw<FormatException>().WithMessage("*64 hex digits*");
     }
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("quote \" and backslash \\ and newline \n")]
+    [InlineData("中文 émoji 🙂 <script>&amp;")]
+    [InlineData("")]
+    public void The_line_kept_while_sealing_is_byte_for_byte_the_line_written_afresh(string text)
+    {
+        var sealedEvent = AuditHashChain.Seal(
+            AuditTestData.Event(3) with { Actor = text, EvidenceReferences = [text, "ref-2"], CorrelationId = null },
+            42,
+            AuditHashChain.GenesisHash);
+        var copy = sealedEvent with { };
+
+        var kept = new System.Buffers.ArrayBufferWriter<byte>();
+        AuditHashChain.WriteLine(kept, sealedEvent);
+        var fresh = new System.Buffers.ArrayBufferWriter<byte>();
+        AuditHashChain.WriteLine(fresh, copy);
+
+        sealedEvent.SealedLineBytes.Should().NotBeNull();
+        copy.SealedLineBytes.Should().BeNull("a copy made with 'with' does not inherit the kept line");
+        copy.Should().Be(sealedEvent, "the kept line is not part of the event's value");
+        kept.WrittenSpan.ToArray().Should().Equal(fresh.WrittenSpan.ToArray());
+        kept.WrittenSpan.ToArray().Should().Equal([.. AuditHashChain.GetLine(copy), (byte)'\n']);
+        AuditHashChain.ComputeHash(AuditHashChain.GenesisHash, AuditEventJson.ParseEvent(AuditHashChain.GetLine(copy))).Should().Be(sealedEvent.Hash);
+    }
 }
