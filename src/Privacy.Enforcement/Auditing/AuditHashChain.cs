@@ -29,6 +29,10 @@ public static class AuditHashChain
 
     private static ReadOnlySpan<byte> HashMember => ",\"hash\":\""u8;
 
+    private static ReadOnlySpan<byte> SequenceMember => "{\"sequence\":"u8;
+
+    private static ReadOnlySpan<byte> PreviousHashMember => ",\"previousHash\":\""u8;
+
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     private static readonly JsonWriterOptions WriterOptions = new()
@@ -69,18 +73,47 @@ public static class AuditHashChain
     /// <param name="sequence">Its sequence number (from 1).</param>
     /// <param name="previousHash">The previous event's hash.</param>
     /// <returns>The sealed copy.</returns>
-    public static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash)
+    public static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash) => Seal(auditEvent, sequence, previousHash, body: null);
+
+    /// <summary>Seals an event whose canonical body (<see cref="GetBody"/>) may already be prepared.</summary>
+    internal static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash, byte[]? body)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         ArgumentNullException.ThrowIfNull(previousHash);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        body ??= GetBody(auditEvent);
+
+        // The hashed bytes: the previous hash's 32 bytes, then {"sequence":n<body>,"previousHash":"<hex>"}: exactly
+        // what WriteCanonical writes, assembled without serialising the event again.
         var scratch = Scratch.Rent();
+        var output = scratch.Buffer;
+        WritePreviousHashBytes(scratch, previousHash);
+        Append(output, SequenceMember);
+        var digits = output.GetSpan(20);
+        if (!System.Buffers.Text.Utf8Formatter.TryFormat(sequence, digits, out var written))
+        {
+            throw new FormatException("The sequence number could not be written.");
+        }
+
+        output.Advance(written);
+        Append(output, body);
+        Append(output, PreviousHashMember);
+        var hex = output.GetSpan(HashHexLength);
+        for (var i = 0; i < HashHexLength; i++)
+        {
+            hex[i] = (byte)previousHash[i];
+        }
+
+        output.Advance(HashHexLength);
+        Append(output, "\"}"u8);
         Span<byte> digest = stackalloc byte[32];
-        HashInto(scratch, previousHash, auditEvent, sequence, previousHash, digest);
+        var sha256 = scratch.Sha256;
+        sha256.AppendData(output.WrittenSpan);
+        sha256.GetHashAndReset(digest);
         var hash = ToLowerHex(digest);
 
         // The stored line is the hashed JSON with the hash as its last member: "...}" becomes "...,"hash":"<hex>"}".
-        var canonical = scratch.Buffer.WrittenSpan[32..];
+        var canonical = output.WrittenSpan[32..];
         var line = new byte[canonical.Length - 1 + HashMember.Length + HashHexLength + 2];
         canonical[..^1].CopyTo(line);
         var at = canonical.Length - 1;
@@ -96,6 +129,12 @@ public static class AuditHashChain
         var sealedEvent = auditEvent with { Sequence = sequence, PreviousHash = previousHash, Hash = hash };
         sealedEvent.KeepSealedLine(line);
         return sealedEvent;
+    }
+
+    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
     }
 
     /// <summary>Returns the bytes a checkpoint signature covers: the canonical JSON of size, head hash, time and key id.</summary>
@@ -132,6 +171,18 @@ public static class AuditHashChain
     /// <summary>Leaves the previous hash's bytes and the canonical JSON in <paramref name="scratch"/> and their SHA-256 in <paramref name="digest"/>.</summary>
     private static void HashInto(Scratch scratch, string previousHash, AuditEvent e, long sequence, string eventPreviousHash, Span<byte> digest)
     {
+        WritePreviousHashBytes(scratch, previousHash);
+        WriteCanonical(scratch.Writer, e, sequence, eventPreviousHash, hash: null);
+
+        // One hash object per thread, reset after each use: cheaper than a one-shot hash's set-up per event.
+        var sha256 = scratch.Sha256;
+        sha256.AppendData(scratch.Buffer.WrittenSpan);
+        sha256.GetHashAndReset(digest);
+    }
+
+    /// <summary>Writes the previous hash's 32 bytes at the start of <paramref name="scratch"/>, checking it is 64 lower-case hex digits.</summary>
+    private static void WritePreviousHashBytes(Scratch scratch, string previousHash)
+    {
         if (previousHash.Length != HashHexLength)
         {
             throw new FormatException("A previous hash must be 64 hex digits.");
@@ -151,12 +202,6 @@ public static class AuditHashChain
         }
 
         scratch.Buffer.Advance(32);
-        WriteCanonical(scratch.Writer, e, sequence, eventPreviousHash, hash: null);
-
-        // One hash object per thread, reset after each use: cheaper than a one-shot hash's set-up per event.
-        var sha256 = scratch.Sha256;
-        sha256.AppendData(scratch.Buffer.WrittenSpan);
-        sha256.GetHashAndReset(digest);
     }
 
     /// <summary>Writes one stored line (canonical JSON with the hash appended, then <c>\n</c>).</summary>
@@ -202,6 +247,20 @@ public static class AuditHashChain
     {
         writer.WriteStartObject();
         writer.WriteNumber("sequence"u8, sequence);
+        WriteBodyMembers(writer, e);
+        writer.WriteString("previousHash"u8, previousHash);
+        if (hash is not null)
+        {
+            writer.WriteString("hash"u8, hash);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>The members between <c>sequence</c> and <c>previousHash</c>: everything the writer does not assign.</summary>
+    private static void WriteBodyMembers(Utf8JsonWriter writer, AuditEvent e)
+    {
         WriteTime(writer, "timestamp"u8, e.Timestamp);
         writer.WriteString("kind"u8, e.Kind.ToString());
         WriteNullable(writer, "action"u8, e.Action);
@@ -221,14 +280,24 @@ public static class AuditHashChain
         WriteNullable(writer, "policyVersion"u8, e.PolicyVersion);
         WriteNullable(writer, "recordId"u8, e.RecordId);
         WriteNullable(writer, "correlationId"u8, e.CorrelationId);
-        writer.WriteString("previousHash"u8, previousHash);
-        if (hash is not null)
-        {
-            writer.WriteString("hash"u8, hash);
-        }
+    }
 
-        writer.WriteEndObject();
+    /// <summary>
+    /// Returns an event's canonical body: the JSON between <c>{"sequence":n</c> and <c>,"previousHash":…</c>, which
+    /// does not depend on the event's place in the chain. Callers prepare it on their own threads so the single writer
+    /// only chains.
+    /// </summary>
+    internal static byte[] GetBody(AuditEvent auditEvent)
+    {
+        var scratch = Scratch.Rent();
+        var writer = scratch.Writer;
+        writer.WriteStartObject();
+        writer.WriteNumber("sequence"u8, 0);
         writer.Flush();
+        var start = scratch.Buffer.WrittenCount;
+        WriteBodyMembers(writer, auditEvent);
+        writer.Flush();
+        return scratch.Buffer.WrittenSpan[start..].ToArray();
     }
 
     internal static void WriteCheckpoint(Utf8JsonWriter writer, AuditCheckpoint c, bool includeSignature)

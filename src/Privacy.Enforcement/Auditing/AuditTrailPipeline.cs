@@ -93,7 +93,11 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         EnsureStarted();
-        var entry = new Entry(auditEvent, _options.Mode == AuditTrailMode.Durable);
+        var durable = _options.Mode == AuditTrailMode.Durable;
+
+        // A durable caller waits for the disk anyway: it serialises its event's body on its own thread, so the single
+        // writer only chains. An asynchronous caller returns at once and leaves that to the writer.
+        var entry = new Entry(auditEvent, durable) { Body = durable ? PrepareBody(auditEvent) : null };
         if (_channel.Writer.TryWrite(entry))
         {
             AuditTelemetry.QueueDepth.Add(1);
@@ -101,6 +105,19 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         return EnqueueSlowAsync(entry, cancellationToken);
+    }
+
+    /// <summary>The event's canonical body, or <see langword="null"/> to let the writer try (and report what is wrong).</summary>
+    private static byte[]? PrepareBody(AuditEvent auditEvent)
+    {
+        try
+        {
+            return AuditHashChain.GetBody(auditEvent);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Starts the writer (it also starts on the first event).</summary>
@@ -270,7 +287,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
                     AuditEvent sealedEvent;
                     try
                     {
-                        sealedEvent = AuditHashChain.Seal(entry.Event, _sequence + 1, _head);
+                        sealedEvent = AuditHashChain.Seal(entry.Event, _sequence + 1, _head, entry.Body);
                     }
                     catch (Exception ex) when (ex is FormatException or ArgumentException)
                     {
@@ -578,6 +595,9 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         private int _state; // 0 queued, 1 sealed, 2 abandoned by its caller
 
         public AuditEvent Event { get; } = auditEvent;
+
+        /// <summary>The event's canonical body, prepared by the caller (durable mode).</summary>
+        public byte[]? Body { get; init; }
 
         public TaskCompletionSource? Completion { get; } = durable ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
 

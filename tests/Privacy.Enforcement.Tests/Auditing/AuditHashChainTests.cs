@@ -98,5 +98,8 @@ public class AuditHashChainTests
         kept.WrittenSpan.ToArray().Should().Equal(fresh.WrittenSpan.ToArray());
         kept.WrittenSpan.ToArray().Should().Equal([.. AuditHashChain.GetLine(copy), (byte)'\n']);
         AuditHashChain.ComputeHash(AuditHashChain.GenesisHash, AuditEventJson.ParseEvent(AuditHashChain.GetLine(copy))).Should().Be(sealedEvent.Hash);
+        var prepared = AuditHashChain.Seal(copy, 42, AuditHashChain.GenesisHash, AuditHashChain.GetBody(copy));
+        prepared.Hash.Should().Be(sealedEvent.Hash, "a body prepared by the caller seals to the same hash");
+        prepared.SealedLineBytes.Should().Equal(sealedEvent.SealedLineBytes);
     }
 }
