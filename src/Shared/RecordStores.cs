@@ -51,47 +51,26 @@ internal sealed class RelationalEngagementStore(RelationalDatabase database) : I
             throw new ArgumentException("The updated engagement must keep the id of the expected one.", nameof(updated));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+        return await RecordRows.TryReplaceAsync(
+            database,
+            database.Sql.FindEngagement,
+            database.Sql.UpdateEngagement,
+            expected.Id.ToString(),
+            StoreJson.Serialize(expected),
+            update => BindColumns(update, updated),
+            async (connection, transaction, ct) =>
             {
-                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                // The subject rows follow the record: rewritten in the same transaction.
+                using (var clear = connection.CreateCommand(database.Sql.DeleteEngagementSubjects, transaction))
                 {
-                    var row = await VersionedRow.ReadAsync(connection, transaction, database.Sql.FindEngagement, expected.Id.ToString(), cancellationToken).ConfigureAwait(false);
-                    if (row is not { } current || current.Payload != StoreJson.Serialize(expected))
-                    {
-                        return false;
-                    }
-
-                    using var update = connection.CreateCommand(database.Sql.UpdateEngagement, transaction);
-                    BindColumns(update, updated);
-                    update.AddParameter("@version", current.Version);
-
-                    // The version guard makes the swap atomic even when another instance read the same row.
-                    if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-                    {
-                        return false;
-                    }
-
-                    using (var clear = connection.CreateCommand(database.Sql.DeleteEngagementSubjects, transaction))
-                    {
-                        clear.AddParameter("@id", updated.Id.ToString());
-                        await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await WriteSubjectsAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return true;
+                    clear.AddParameter("@id", updated.Id.ToString());
+                    await clear.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
-            }
-        }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
-        {
-            throw database.Fault("update an engagement", ex);
-        }
+
+                await WriteSubjectsAsync(connection, transaction, updated, ct).ConfigureAwait(false);
+            },
+            "update an engagement",
+            cancellationToken).ConfigureAwait(false);
     }
 
     public IAsyncEnumerable<ServiceEngagement> GetByProviderAsync(RecipientId provider, CancellationToken cancellationToken) =>
@@ -208,38 +187,16 @@ internal sealed class RelationalViolationStore(RelationalDatabase database) : IV
             throw new ArgumentException("The updated violation must keep the id of the expected one.", nameof(updated));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    var row = await VersionedRow.ReadAsync(connection, transaction, database.Sql.FindViolation, expected.Id.ToString(), cancellationToken).ConfigureAwait(false);
-                    if (row is not { } current || current.Payload != StoreJson.Serialize(expected))
-                    {
-                        return false;
-                    }
-
-                    using var update = connection.CreateCommand(database.Sql.UpdateViolation, transaction);
-                    BindColumns(update, updated);
-                    update.AddParameter("@version", current.Version);
-                    if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-                    {
-                        return false;
-                    }
-
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return true;
-                }
-            }
-        }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
-        {
-            throw database.Fault("update a violation", ex);
-        }
+        return await RecordRows.TryReplaceAsync(
+            database,
+            database.Sql.FindViolation,
+            database.Sql.UpdateViolation,
+            expected.Id.ToString(),
+            StoreJson.Serialize(expected),
+            update => BindColumns(update, updated),
+            afterUpdate: null,
+            "update a violation",
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<Violation> GetByViolatorAsync(SubjectId violator, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -287,9 +244,65 @@ internal sealed class RelationalViolationStore(RelationalDatabase database) : IV
     }
 }
 
-/// <summary>Reads of records kept whole as JSON beside their query columns (engagements, violations).</summary>
+/// <summary>Reads and swaps of records kept whole as JSON beside their query columns (engagements, violations).</summary>
 internal static class RecordRows
 {
+    /// <summary>
+    /// Replaces a record if it still reads as <paramref name="expectedPayload"/>: read, compare and update in one
+    /// transaction, the update guarded by the row version so another instance's swap in between makes this one fail.
+    /// </summary>
+    public static async ValueTask<bool> TryReplaceAsync(
+        RelationalDatabase database,
+        string findSql,
+        string updateSql,
+        string id,
+        string expectedPayload,
+        Action<DbCommand> bind,
+        Func<DbConnection, DbTransaction, CancellationToken, ValueTask>? afterUpdate,
+        string operation,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var row = await VersionedRow.ReadAsync(connection, transaction, findSql, id, cancellationToken).ConfigureAwait(false);
+                    if (row is not { } current || current.Payload != expectedPayload)
+                    {
+                        return false;
+                    }
+
+                    using (var update = connection.CreateCommand(updateSql, transaction))
+                    {
+                        bind(update);
+                        update.AddParameter("@version", current.Version);
+                        if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+                        {
+                            return false;
+                        }
+                    }
+
+                    if (afterUpdate is not null)
+                    {
+                        await afterUpdate(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault(operation, ex);
+        }
+    }
+
     public static async ValueTask<T?> FindAsync<T>(RelationalDatabase database, string sql, string id, string operation, CancellationToken cancellationToken)
         where T : class
     {

@@ -15,7 +15,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 
     // Keyed by the id's text with the ordinal comparer, so lookups use the runtime's fast non-randomized string hashing.
     private readonly ConcurrentDictionary<string, SubjectSnapshot> _snapshots = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<SubjectId, string> _pseudonyms = new();
+    private readonly ConcurrentDictionary<string, string> _pseudonyms = new(StringComparer.Ordinal);
     private readonly long[] _generations = new long[Stripes];
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
@@ -61,7 +61,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     {
         Interlocked.Increment(ref _generations[Stripe(subject)]);
         _snapshots.TryRemove(subject.Value, out _);
-        _pseudonyms.TryRemove(subject, out _);
+        _pseudonyms.TryRemove(subject.Value, out _);
     }
 
     public void InvalidateAll()
@@ -84,9 +84,9 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     /// <summary>Puts a snapshot built elsewhere (benchmarks, warm-up) into the cache.</summary>
     public void Prime(SubjectId subject, SubjectSnapshot snapshot) => Store(subject, snapshot);
 
-    public bool TryGetPseudonym(SubjectId subject, out string pseudonym) => _pseudonyms.TryGetValue(subject, out pseudonym!);
+    public bool TryGetPseudonym(SubjectId subject, out string pseudonym) => _pseudonyms.TryGetValue(subject.Value, out pseudonym!);
 
-    public void SetPseudonym(SubjectId subject, string pseudonym) => _pseudonyms[subject] = pseudonym;
+    public void SetPseudonym(SubjectId subject, string pseudonym) => _pseudonyms[subject.Value] = pseudonym;
 
     /// <summary>Reads the subject's state from the stores, compiles it and caches it unless it was invalidated meanwhile.</summary>
     public async ValueTask<SubjectSnapshot> LoadAsync(SubjectId subject, CompiledPolicy policy, CancellationToken cancellationToken)
@@ -168,7 +168,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
             // Only this entry: a snapshot stored meanwhile for the subject is newer and stays.
             if (_snapshots.TryRemove(entry))
             {
-                _pseudonyms.TryRemove(new SubjectId(entry.Key), out _);
+                _pseudonyms.TryRemove(entry.Key, out _);
             }
         }
     }
