@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -34,6 +35,8 @@ public static class AuditHashChain
     private static ReadOnlySpan<byte> PreviousHashMember => ",\"previousHash\":\""u8;
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    private const int TimestampLength = 28;
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -111,6 +114,7 @@ public static class AuditHashChain
         sha256.AppendData(output.WrittenSpan);
         sha256.GetHashAndReset(digest);
         var hash = ToLowerHex(digest);
+        scratch.Remember(hash, digest);
 
         // The stored line is the hashed JSON with the hash as its last member: "...}" becomes "...,"hash":"<hex>"}".
         var canonical = output.WrittenSpan[32..];
@@ -181,14 +185,22 @@ public static class AuditHashChain
     }
 
     /// <summary>Writes the previous hash's 32 bytes at the start of <paramref name="scratch"/>, checking it is 64 lower-case hex digits.</summary>
+    /// <remarks>A writer seals each event on the hash it just made: that hash's bytes are kept, not parsed back from hex.</remarks>
     private static void WritePreviousHashBytes(Scratch scratch, string previousHash)
     {
+        var previous = scratch.Buffer.GetSpan(32);
+        if (ReferenceEquals(previousHash, scratch.LastHash))
+        {
+            scratch.LastDigest.CopyTo(previous);
+            scratch.Buffer.Advance(32);
+            return;
+        }
+
         if (previousHash.Length != HashHexLength)
         {
             throw new FormatException("A previous hash must be 64 hex digits.");
         }
 
-        var previous = scratch.Buffer.GetSpan(32);
         for (var i = 0; i < 32; i++)
         {
             var high = HexValue(previousHash[2 * i]);
@@ -332,7 +344,12 @@ public static class AuditHashChain
 #endif
     }
 
-    internal static string FormatTime(DateTimeOffset value) => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+    internal static string FormatTime(DateTimeOffset value)
+    {
+        Span<byte> text = stackalloc byte[TimestampLength];
+        WriteTimestamp(value, text);
+        return Encoding.ASCII.GetString(text);
+    }
 
     internal static bool TryParseTime(string text, out DateTimeOffset value)
     {
@@ -348,13 +365,40 @@ public static class AuditHashChain
 
     private static void WriteTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset value)
     {
-        Span<char> text = stackalloc char[28];
-        if (!value.UtcDateTime.TryFormat(text, out var written, TimestampFormat, CultureInfo.InvariantCulture))
-        {
-            throw new FormatException("The time could not be formatted.");
-        }
+        Span<byte> text = stackalloc byte[TimestampLength];
+        WriteTimestamp(value, text);
+        writer.WriteString(name, text);
+    }
 
-        writer.WriteString(name, text[..written]);
+    /// <summary>Writes <paramref name="value"/> in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> (what <see cref="TimestampFormat"/> describes), digit by digit.</summary>
+    private static void WriteTimestamp(DateTimeOffset value, Span<byte> text)
+    {
+        var utc = value.UtcDateTime;
+        var (year, month, day) = (utc.Year, utc.Month, utc.Day);
+        var time = utc.TimeOfDay;
+        WriteDigits(text[..4], year);
+        text[4] = (byte)'-';
+        WriteDigits(text.Slice(5, 2), month);
+        text[7] = (byte)'-';
+        WriteDigits(text.Slice(8, 2), day);
+        text[10] = (byte)'T';
+        WriteDigits(text.Slice(11, 2), time.Hours);
+        text[13] = (byte)':';
+        WriteDigits(text.Slice(14, 2), time.Minutes);
+        text[16] = (byte)':';
+        WriteDigits(text.Slice(17, 2), time.Seconds);
+        text[19] = (byte)'.';
+        WriteDigits(text.Slice(20, 7), (int)(utc.Ticks % TimeSpan.TicksPerSecond));
+        text[27] = (byte)'Z';
+
+        static void WriteDigits(Span<byte> digits, int value)
+        {
+            for (var i = digits.Length - 1; i >= 0; i--)
+            {
+                digits[i] = (byte)('0' + (value % 10));
+                value /= 10;
+            }
+        }
     }
 
     private static void WriteNullable(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
@@ -397,6 +441,18 @@ public static class AuditHashChain
         public Utf8JsonWriter Writer { get; }
 
         public IncrementalHash Sha256 { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        /// <summary>Gets the last hash this thread sealed (the next event's previous hash, on a writer).</summary>
+        public string? LastHash { get; private set; }
+
+        /// <summary>Gets <see cref="LastHash"/>'s bytes.</summary>
+        public byte[] LastDigest { get; } = new byte[32];
+
+        public void Remember(string hash, ReadOnlySpan<byte> digest)
+        {
+            digest.CopyTo(LastDigest);
+            LastHash = hash;
+        }
 
         public static Scratch Rent()
         {

@@ -25,7 +25,7 @@ namespace Privacy.Enforcement;
 /// </remarks>
 internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
 {
-    private static readonly Entry Tick = new(null!, durable: false);
+    private static readonly Entry Tick = new(null!, durable: false, deadline: 0);
 
     private readonly IAuditSink _sink;
     private readonly ISharedAuditSink? _sharedSink;
@@ -38,11 +38,15 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private readonly Channel<Entry> _channel;
     private readonly CancellationTokenSource _abort = new();
     private readonly object _startGate = new();
+    private readonly object _wakeGate = new();
+    private int _writerIdle;
     private Task? _writer;
     private ITimer? _checkpointTimer;
     private volatile bool _checkpointDue;
-    private long _sequence;
+    private long _sequence; // the last event sealed
     private string _head = AuditHashChain.GenesisHash;
+    private long _durableSequence; // the last event the sink holds durably (what checkpoints cover)
+    private string _durableHead = AuditHashChain.GenesisHash;
     private long _checkpointedSize;
     private int _disposed;
 
@@ -79,6 +83,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             AllowSynchronousContinuations = false,
         });
+        _watchdog = timeProvider.CreateTimer(static s => ((AuditTrailPipeline)s!).OnWatchdog(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (_reader is null)
         {
             LogNoReader(_logger);
@@ -94,14 +99,29 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(auditEvent);
         EnsureStarted();
         var durable = _options.Mode == AuditTrailMode.Durable;
+        if (!durable)
+        {
+            var queued = new Entry(auditEvent, durable: false, deadline: 0);
+            if (_channel.Writer.TryWrite(queued))
+            {
+                AuditTelemetry.QueueDepth.Add(1);
+                WakeWriter();
+                return default;
+            }
+
+            return EnqueueSlowAsync(queued, cancellationToken);
+        }
 
         // A durable caller waits for the disk anyway: it serialises its event's body on its own thread, so the single
         // writer only chains. An asynchronous caller returns at once and leaves that to the writer.
-        var entry = new Entry(auditEvent, durable) { Body = durable ? PrepareBody(auditEvent) : null };
+        cancellationToken.ThrowIfCancellationRequested();
+        var entry = new Entry(auditEvent, durable: true, Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
+        Watch(entry, cancellationToken);
         if (_channel.Writer.TryWrite(entry))
         {
             AuditTelemetry.QueueDepth.Add(1);
-            return entry.Completion is null ? default : WaitWrittenAsync(entry, _time.GetTimestamp(), cancellationToken);
+            WakeWriter();
+            return entry.AsValueTask();
         }
 
         return EnqueueSlowAsync(entry, cancellationToken);
@@ -131,6 +151,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _channel.Writer.TryComplete();
+        WakeWriter();
         var writer = Volatile.Read(ref _writer);
         if (writer is null)
         {
@@ -155,6 +176,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         _channel.Writer.TryComplete();
+        WakeWriter();
         Task? writer;
         lock (_startGate)
         {
@@ -174,6 +196,8 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         {
             await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
         }
+
+        await _watchdog.DisposeAsync().ConfigureAwait(false);
 
         _abort.Dispose();
     }
@@ -197,7 +221,26 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
                 _checkpointTimer = _time.CreateTimer(static s => ((AuditTrailPipeline)s!).OnCheckpointTimer(), this, _options.CheckpointInterval, _options.CheckpointInterval);
             }
 
-            Volatile.Write(ref _writer, Task.Run(RunAsync));
+            // Its own thread, started without the first caller's execution context (its activity, its async locals).
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(static state =>
+            {
+                var (pipeline, done) = ((AuditTrailPipeline, TaskCompletionSource))state!;
+                try
+                {
+                    pipeline.RunWriter();
+                }
+                finally
+                {
+                    done.TrySetResult();
+                }
+            })
+            {
+                IsBackground = true,
+                Name = "Privacy.Enforcement audit writer",
+            };
+            thread.UnsafeStart((this, finished));
+            Volatile.Write(ref _writer, finished.Task);
         }
     }
 
@@ -205,11 +248,11 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     {
         _checkpointDue = true;
         _channel.Writer.TryWrite(Tick); // wakes an idle writer; when the queue is full the writer is busy anyway
+        WakeWriter();
     }
 
     private async ValueTask EnqueueSlowAsync(Entry entry, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
         using (var timeout = new CancellationTokenSource(_options.Timeout, _time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
         {
@@ -230,80 +273,36 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         AuditTelemetry.QueueDepth.Add(1);
-        if (entry.Completion is not null)
+        WakeWriter();
+        if (entry.IsDurable)
         {
-            await WaitWrittenAsync(entry, started, cancellationToken).ConfigureAwait(false);
+            await entry.AsValueTask().ConfigureAwait(false);
         }
     }
 
-    private async ValueTask WaitWrittenAsync(Entry entry, long started, CancellationToken cancellationToken)
-    {
-        var remaining = _options.Timeout - _time.GetElapsedTime(started);
-        try
-        {
-            await entry.Completion!.Task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException ex)
-        {
-            entry.TryAbandon();
-            AuditTelemetry.Unavailable.Add(1);
-            throw new AuditUnavailableException($"The audit trail could not write the event within {_options.Timeout}; deny whatever it records.", ex);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            entry.TryAbandon();
-            throw;
-        }
-    }
-
-    private async Task RunAsync()
+    /// <summary>
+    /// The writer, on a thread of its own: a flush to disk blocks its thread, and a writer waiting its turn in the thread
+    /// pool behind the callers it has just answered would leave the disk idle. It takes what is queued, seals it, writes
+    /// it durably, answers the callers, and sleeps only when nothing is queued.
+    /// </summary>
+    private void RunWriter()
     {
         var entries = new List<Entry>(Math.Min(_options.MaxBatchSize, 4096));
         var batch = new List<AuditEvent>(entries.Capacity);
         try
         {
-            if (!await ResumeAsync().ConfigureAwait(false))
+            if (!ResumeAsync().GetAwaiter().GetResult())
             {
                 DrainAndFail(entries);
                 return;
             }
 
-            var reader = _channel.Reader;
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
-                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var entry))
-                {
-                    if (ReferenceEquals(entry, Tick))
-                    {
-                        continue;
-                    }
-
-                    AuditTelemetry.QueueDepth.Add(-1);
-                    if (!entry.TrySeal())
-                    {
-                        continue; // its caller gave up before it was sealed, and denied
-                    }
-
-                    AuditEvent sealedEvent;
-                    try
-                    {
-                        sealedEvent = AuditHashChain.Seal(entry.Event, _sequence + 1, _head, entry.Body);
-                    }
-                    catch (Exception ex) when (ex is FormatException or ArgumentException)
-                    {
-                        entry.Completion?.TrySetException(new AuditUnavailableException("The audit event could not be sealed.", ex));
-                        continue;
-                    }
-
-                    Interlocked.Increment(ref _sequence);
-                    _head = sealedEvent.Hash;
-                    batch.Add(sealedEvent);
-                    entries.Add(entry);
-                }
-
+                TakeBatch(batch, entries);
                 if (batch.Count > 0)
                 {
-                    if (!await WriteAsync(batch).ConfigureAwait(false))
+                    if (!WriteAsync(batch).GetAwaiter().GetResult())
                     {
                         DrainAndFail(entries);
                         return;
@@ -312,24 +311,24 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
                     // A shared trail may have re-chained the batch: its last event is this writer's head now.
                     Interlocked.Exchange(ref _sequence, batch[^1].Sequence);
                     _head = batch[^1].Hash;
-                    foreach (var written in entries)
-                    {
-                        written.Completion?.TrySetResult();
-                    }
-
+                    CompleteWritten(entries, batch[^1]);
                     batch.Clear();
-                    entries.Clear();
                 }
 
                 if (CheckpointDue)
                 {
-                    await CheckpointAsync().ConfigureAwait(false);
+                    CheckpointAsync().GetAwaiter().GetResult();
+                }
+
+                if (!WaitForEntries())
+                {
+                    break;
                 }
             }
 
-            if (_checkpointSink is not null && _sequence > _checkpointedSize)
+            if (_checkpointSink is not null && _durableSequence > _checkpointedSize)
             {
-                await CheckpointAsync().ConfigureAwait(false);
+                CheckpointAsync().GetAwaiter().GetResult();
             }
         }
         catch (Exception ex)
@@ -341,10 +340,108 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
     }
 
+    /// <summary>Blocks the writer until an event is queued; <see langword="false"/> once the queue is completed and empty.</summary>
+    private bool WaitForEntries()
+    {
+        var reader = _channel.Reader;
+        if (reader.TryPeek(out _))
+        {
+            return true;
+        }
+
+        lock (_wakeGate)
+        {
+            Interlocked.Exchange(ref _writerIdle, 1);
+            try
+            {
+                while (!reader.TryPeek(out _))
+                {
+                    if (reader.Completion.IsCompleted)
+                    {
+                        return false;
+                    }
+
+                    Monitor.Wait(_wakeGate);
+                }
+
+                return true;
+            }
+            finally
+            {
+                Volatile.Write(ref _writerIdle, 0);
+            }
+        }
+    }
+
+    /// <summary>Wakes the writer if it sleeps (after an event is queued, or the queue completed).</summary>
+    private void WakeWriter()
+    {
+        // A full fence: the queued event must be visible before the writer's idle flag is read, or both could miss.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _writerIdle) != 0)
+        {
+            lock (_wakeGate)
+            {
+                Monitor.Pulse(_wakeGate);
+            }
+        }
+    }
+
+    /// <summary>Takes what is queued, up to <see cref="AuditTrailOptions.MaxBatchSize"/>, and seals it onto the head.</summary>
+    private void TakeBatch(List<AuditEvent> batch, List<Entry> entries)
+    {
+        var reader = _channel.Reader;
+        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var entry))
+        {
+            if (ReferenceEquals(entry, Tick))
+            {
+                continue;
+            }
+
+            AuditTelemetry.QueueDepth.Add(-1);
+            if (!entry.TrySeal())
+            {
+                continue; // its caller gave up before it was sealed, and denied
+            }
+
+            AuditEvent sealedEvent;
+            try
+            {
+                sealedEvent = AuditHashChain.Seal(entry.Event, _sequence + 1, _head, entry.Body);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                entry.TryComplete(new AuditUnavailableException("The audit event could not be sealed.", ex));
+                continue;
+            }
+
+            Interlocked.Increment(ref _sequence);
+            _head = sealedEvent.Hash;
+            entry.Sealed = sealedEvent;
+            batch.Add(sealedEvent);
+            entries.Add(entry);
+        }
+    }
+
+    /// <summary>Answers the callers of events now durable, <paramref name="last"/> being the last of them.</summary>
+    private void CompleteWritten(List<Entry> written, AuditEvent last)
+    {
+        _durableSequence = last.Sequence;
+        _durableHead = last.Hash;
+        AuditTelemetry.Recorded.Add(written.Count);
+        foreach (var entry in written)
+        {
+            entry.TryComplete(null);
+        }
+
+        written.Clear();
+        ForgetCompleted();
+    }
+
     private bool CheckpointDue
         => _checkpointSink is not null
-           && _sequence > _checkpointedSize
-           && (_checkpointDue || (_options.CheckpointEveryEvents > 0 && _sequence - _checkpointedSize >= _options.CheckpointEveryEvents));
+           && _durableSequence > _checkpointedSize
+           && (_checkpointDue || (_options.CheckpointEveryEvents > 0 && _durableSequence - _checkpointedSize >= _options.CheckpointEveryEvents));
 
     private async Task<bool> ResumeAsync()
     {
@@ -364,6 +461,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
 
                 Interlocked.Exchange(ref _sequence, sequence);
                 _head = head;
+                (_durableSequence, _durableHead) = (sequence, head);
                 _checkpointedSize = checkpoint?.Size ?? 0;
                 LogResumed(_logger, sequence);
                 return true;
@@ -431,7 +529,6 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
                 }
 
                 AuditTelemetry.WriteDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
-                AuditTelemetry.Recorded.Add(count);
                 return true;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -486,7 +583,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private async Task CheckpointAsync()
     {
         _checkpointDue = false;
-        var checkpoint = new AuditCheckpoint(_sequence, _head, _time.GetUtcNow());
+        var checkpoint = new AuditCheckpoint(_durableSequence, _durableHead, _time.GetUtcNow());
         try
         {
             if (_signer is not null)
@@ -529,17 +626,21 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     }
 
     /// <summary>Fails the batch in hand and everything still queued: the callers deny; asynchronous events are counted and logged as lost.</summary>
-    private void DrainAndFail(List<Entry> inHand)
+    private void DrainAndFail(params List<Entry>[] inHand)
     {
         _channel.Writer.TryComplete();
         var lost = 0L;
         var failure = new AuditUnavailableException("The audit trail stopped before the event was written; deny whatever it records.");
-        foreach (var entry in inHand)
+        foreach (var list in inHand)
         {
-            lost += Fail(entry, failure);
+            foreach (var entry in list)
+            {
+                lost += Fail(entry, failure);
+            }
+
+            list.Clear();
         }
 
-        inHand.Clear();
         while (_channel.Reader.TryRead(out var entry))
         {
             if (!ReferenceEquals(entry, Tick))
@@ -556,12 +657,12 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
 
         static int Fail(Entry entry, AuditUnavailableException failure)
         {
-            if (entry.Completion is null)
+            if (!entry.IsDurable)
             {
                 return 1;
             }
 
-            entry.Completion.TrySetException(failure);
+            entry.TryComplete(failure);
             return 0;
         }
     }
@@ -589,20 +690,4 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
 
     [LoggerMessage(8, LogLevel.Debug, "Another writer appended to the shared audit trail first; {Count} events re-chained after sequence {HeadSequence}.")]
     private static partial void LogRechained(ILogger logger, int count, long headSequence);
-
-    private sealed class Entry(AuditEvent auditEvent, bool durable)
-    {
-        private int _state; // 0 queued, 1 sealed, 2 abandoned by its caller
-
-        public AuditEvent Event { get; } = auditEvent;
-
-        /// <summary>The event's canonical body, prepared by the caller (durable mode).</summary>
-        public byte[]? Body { get; init; }
-
-        public TaskCompletionSource? Completion { get; } = durable ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
-
-        public bool TrySeal() => Completion is null || Interlocked.CompareExchange(ref _state, 1, 0) == 0;
-
-        public void TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0);
-    }
 }

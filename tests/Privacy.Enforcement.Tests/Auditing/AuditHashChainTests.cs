@@ -102,4 +102,42 @@ public class AuditHashChainTests
         prepared.Hash.Should().Be(sealedEvent.Hash, "a body prepared by the caller seals to the same hash");
         prepared.SealedLineBytes.Should().Equal(sealedEvent.SealedLineBytes);
     }
+
+    [Fact]
+    public void Timestamps_are_written_digit_by_digit_exactly_as_the_round_trip_utc_format_writes_them()
+    {
+        var random = new Random(20261129);
+        var samples = new List<DateTimeOffset>
+        {
+            DateTimeOffset.MinValue,
+            DateTimeOffset.MaxValue,
+            new(2026, 12, 31, 23, 59, 59, TimeSpan.FromHours(14)),
+            new(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(-12)),
+            new DateTimeOffset(2024, 2, 29, 12, 0, 0, TimeSpan.Zero).AddTicks(9_999_999),
+        };
+        for (var i = 0; i < 2000; i++)
+        {
+            var ticks = DateTime.MinValue.Ticks + (long)(random.NextDouble() * (DateTime.MaxValue.Ticks - DateTime.MinValue.Ticks));
+            samples.Add(new DateTimeOffset(ticks, TimeSpan.Zero));
+        }
+
+        foreach (var time in samples)
+        {
+            var expected = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            AuditHashChain.FormatTime(time).Should().Be(expected);
+            AuditHashChain.TryParseTime(expected, out var parsed).Should().BeTrue();
+            parsed.Should().Be(time);
+        }
+    }
+
+    [Fact]
+    public void Sealing_on_the_hash_just_made_gives_the_hash_a_fresh_parse_of_its_hex_gives()
+    {
+        var first = AuditHashChain.Seal(AuditTestData.Event(1), 1, AuditHashChain.GenesisHash);
+        var second = AuditHashChain.Seal(AuditTestData.Event(2), 2, first.Hash);
+        var copyOfHash = new string(first.Hash.AsSpan());
+
+        AuditHashChain.Seal(AuditTestData.Event(2), 2, copyOfHash).Hash.Should().Be(second.Hash);
+        AuditHashChain.ComputeHash(copyOfHash, second).Should().Be(second.Hash);
+    }
 }
