@@ -6,11 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Privacy.Enforcement;
 
 /// <summary>
-/// The audit pipeline: callers enqueue into a bounded channel; one writer seals each event (sequence number, previous
-/// hash, hash) exactly once and group-commits batches to the sink, retrying a failed batch — the same sealed events —
-/// with exponential back-off until it is written. In durable mode a caller returns when its batch is written; when
-/// that takes longer than <see cref="AuditTrailOptions.Timeout"/> (a full queue, a slow or failing sink) it gets
-/// <see cref="AuditUnavailableException"/> and must deny.
+/// The audit pipeline: callers enqueue into a bounded channel; each event is sealed (sequence number, previous hash,
+/// hash) exactly once, in queue order, under one lock; one writer group-commits the sealed events to the sink, retrying
+/// a failed batch — the same sealed events — with exponential back-off until it is written. In durable mode a caller returns when its batch
+/// is written; when that takes longer than <see cref="AuditTrailOptions.Timeout"/> (a full queue, a slow or failing
+/// sink) it gets <see cref="AuditUnavailableException"/> and must deny.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,11 +22,12 @@ namespace Privacy.Enforcement;
 /// moved the head, the events not yet written are re-sealed onto the real head and appended again at once (not a
 /// failure, no back-off). The sequence and head the pipeline keeps are therefore those of its own last durable event.
 /// </para>
+/// <para>
+/// Who seals, and the writer's own thread: <c>AuditTrailPipeline.Writer.cs</c>.
+/// </para>
 /// </remarks>
 internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
 {
-    private static readonly Entry Tick = new(null!, durable: false, deadline: 0);
-
     private readonly IAuditSink _sink;
     private readonly ISharedAuditSink? _sharedSink;
     private readonly IAuditTrailReader? _reader;
@@ -38,14 +39,12 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private readonly Channel<Entry> _channel;
     private readonly CancellationTokenSource _abort = new();
     private readonly object _startGate = new();
-    private readonly object _wakeGate = new();
-    private int _writerIdle;
     private Task? _writer;
     private ITimer? _checkpointTimer;
     private volatile bool _checkpointDue;
-    private long _sequence; // the last event sealed
+    private long _sequence; // the last event sealed (the sealer's)
     private string _head = AuditHashChain.GenesisHash;
-    private long _durableSequence; // the last event the sink holds durably (what checkpoints cover)
+    private long _durableSequence; // the last event the sink holds durably, what checkpoints cover (the writer's)
     private string _durableHead = AuditHashChain.GenesisHash;
     private long _checkpointedSize;
     private int _disposed;
@@ -78,7 +77,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.QueueCapacity)
         {
-            SingleReader = true,
+            SingleReader = false, // read under the sealing lock, by whichever thread seals
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
             AllowSynchronousContinuations = false,
@@ -112,15 +111,16 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             return EnqueueSlowAsync(queued, cancellationToken);
         }
 
-        // A durable caller waits for the disk anyway: it serialises its event's body on its own thread, so the single
-        // writer only chains. An asynchronous caller returns at once and leaves that to the writer.
+        // A durable caller waits for the disk anyway: it serialises its event's body on its own thread and, once queued,
+        // seals what is queued if no one else is sealing (SealQueued), so the writer only writes. An asynchronous caller
+        // returns at once and leaves all that to the writer.
         cancellationToken.ThrowIfCancellationRequested();
         var entry = new Entry(auditEvent, durable: true, Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
         Watch(entry, cancellationToken);
         if (_channel.Writer.TryWrite(entry))
         {
             AuditTelemetry.QueueDepth.Add(1);
-            WakeWriter();
+            SealQueued(byWriter: false);
             return entry.AsValueTask();
         }
 
@@ -221,34 +221,18 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
                 _checkpointTimer = _time.CreateTimer(static s => ((AuditTrailPipeline)s!).OnCheckpointTimer(), this, _options.CheckpointInterval, _options.CheckpointInterval);
             }
 
-            // Its own thread, started without the first caller's execution context (its activity, its async locals).
-            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var thread = new Thread(static state =>
-            {
-                var (pipeline, done) = ((AuditTrailPipeline, TaskCompletionSource))state!;
-                try
-                {
-                    pipeline.RunWriter();
-                }
-                finally
-                {
-                    done.TrySetResult();
-                }
-            })
-            {
-                IsBackground = true,
-                Name = "Privacy.Enforcement audit writer",
-            };
-            thread.UnsafeStart((this, finished));
-            Volatile.Write(ref _writer, finished.Task);
+            Volatile.Write(ref _writer, _finished.Task);
+            StartThread(static p => p.RunWriter(), "Privacy.Enforcement audit writer");
         }
     }
 
     private void OnCheckpointTimer()
     {
         _checkpointDue = true;
-        _channel.Writer.TryWrite(Tick); // wakes an idle writer; when the queue is full the writer is busy anyway
-        WakeWriter();
+        lock (_handoff)
+        {
+            Monitor.PulseAll(_handoff); // wakes an idle writer
+        }
     }
 
     private async ValueTask EnqueueSlowAsync(Entry entry, CancellationToken cancellationToken)
@@ -273,169 +257,15 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         AuditTelemetry.QueueDepth.Add(1);
-        WakeWriter();
         if (entry.IsDurable)
         {
+            SealQueued(byWriter: false);
             await entry.AsValueTask().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// The writer, on a thread of its own: a flush to disk blocks its thread, and a writer waiting its turn in the thread
-    /// pool behind the callers it has just answered would leave the disk idle. It takes what is queued, seals it, writes
-    /// it durably, answers the callers, and sleeps only when nothing is queued.
-    /// </summary>
-    private void RunWriter()
-    {
-        var entries = new List<Entry>(Math.Min(_options.MaxBatchSize, 4096));
-        var batch = new List<AuditEvent>(entries.Capacity);
-        try
+        else
         {
-            if (!ResumeAsync().GetAwaiter().GetResult())
-            {
-                DrainAndFail(entries);
-                return;
-            }
-
-            while (true)
-            {
-                TakeBatch(batch, entries);
-                if (batch.Count > 0)
-                {
-                    if (!WriteAsync(batch).GetAwaiter().GetResult())
-                    {
-                        DrainAndFail(entries);
-                        return;
-                    }
-
-                    // A shared trail may have re-chained the batch: its last event is this writer's head now.
-                    Interlocked.Exchange(ref _sequence, batch[^1].Sequence);
-                    _head = batch[^1].Hash;
-                    CompleteWritten(entries, batch[^1]);
-                    batch.Clear();
-                }
-
-                if (CheckpointDue)
-                {
-                    CheckpointAsync().GetAwaiter().GetResult();
-                }
-
-                if (!WaitForEntries())
-                {
-                    break;
-                }
-            }
-
-            if (_checkpointSink is not null && _durableSequence > _checkpointedSize)
-            {
-                CheckpointAsync().GetAwaiter().GetResult();
-            }
+            WakeWriter();
         }
-        catch (Exception ex)
-        {
-            // Not expected: fail every waiting caller (they deny) rather than leave them hanging.
-            LogWriterFailed(_logger, ex);
-            _channel.Writer.TryComplete();
-            DrainAndFail(entries);
-        }
-    }
-
-    /// <summary>Blocks the writer until an event is queued; <see langword="false"/> once the queue is completed and empty.</summary>
-    private bool WaitForEntries()
-    {
-        var reader = _channel.Reader;
-        if (reader.TryPeek(out _))
-        {
-            return true;
-        }
-
-        lock (_wakeGate)
-        {
-            Interlocked.Exchange(ref _writerIdle, 1);
-            try
-            {
-                while (!reader.TryPeek(out _))
-                {
-                    if (reader.Completion.IsCompleted)
-                    {
-                        return false;
-                    }
-
-                    Monitor.Wait(_wakeGate);
-                }
-
-                return true;
-            }
-            finally
-            {
-                Volatile.Write(ref _writerIdle, 0);
-            }
-        }
-    }
-
-    /// <summary>Wakes the writer if it sleeps (after an event is queued, or the queue completed).</summary>
-    private void WakeWriter()
-    {
-        // A full fence: the queued event must be visible before the writer's idle flag is read, or both could miss.
-        Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _writerIdle) != 0)
-        {
-            lock (_wakeGate)
-            {
-                Monitor.Pulse(_wakeGate);
-            }
-        }
-    }
-
-    /// <summary>Takes what is queued, up to <see cref="AuditTrailOptions.MaxBatchSize"/>, and seals it onto the head.</summary>
-    private void TakeBatch(List<AuditEvent> batch, List<Entry> entries)
-    {
-        var reader = _channel.Reader;
-        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var entry))
-        {
-            if (ReferenceEquals(entry, Tick))
-            {
-                continue;
-            }
-
-            AuditTelemetry.QueueDepth.Add(-1);
-            if (!entry.TrySeal())
-            {
-                continue; // its caller gave up before it was sealed, and denied
-            }
-
-            AuditEvent sealedEvent;
-            try
-            {
-                sealedEvent = AuditHashChain.Seal(entry.Event, _sequence + 1, _head, entry.Body);
-            }
-            catch (Exception ex) when (ex is FormatException or ArgumentException)
-            {
-                entry.TryComplete(new AuditUnavailableException("The audit event could not be sealed.", ex));
-                continue;
-            }
-
-            Interlocked.Increment(ref _sequence);
-            _head = sealedEvent.Hash;
-            entry.Sealed = sealedEvent;
-            batch.Add(sealedEvent);
-            entries.Add(entry);
-        }
-    }
-
-    /// <summary>Answers the callers of events now durable, <paramref name="last"/> being the last of them.</summary>
-    private void CompleteWritten(List<Entry> written, AuditEvent last)
-    {
-        _durableSequence = last.Sequence;
-        _durableHead = last.Hash;
-        AuditTelemetry.Recorded.Add(written.Count);
-        foreach (var entry in written)
-        {
-            entry.TryComplete(null);
-        }
-
-        written.Clear();
-        ForgetCompleted();
     }
 
     private bool CheckpointDue
@@ -622,48 +452,6 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         catch (OperationCanceledException)
         {
             return false;
-        }
-    }
-
-    /// <summary>Fails the batch in hand and everything still queued: the callers deny; asynchronous events are counted and logged as lost.</summary>
-    private void DrainAndFail(params List<Entry>[] inHand)
-    {
-        _channel.Writer.TryComplete();
-        var lost = 0L;
-        var failure = new AuditUnavailableException("The audit trail stopped before the event was written; deny whatever it records.");
-        foreach (var list in inHand)
-        {
-            foreach (var entry in list)
-            {
-                lost += Fail(entry, failure);
-            }
-
-            list.Clear();
-        }
-
-        while (_channel.Reader.TryRead(out var entry))
-        {
-            if (!ReferenceEquals(entry, Tick))
-            {
-                AuditTelemetry.QueueDepth.Add(-1);
-                lost += Fail(entry, failure);
-            }
-        }
-
-        if (lost > 0)
-        {
-            LogEventsNotWritten(_logger, lost);
-        }
-
-        static int Fail(Entry entry, AuditUnavailableException failure)
-        {
-            if (!entry.IsDurable)
-            {
-                return 1;
-            }
-
-            entry.TryComplete(failure);
-            return 0;
         }
     }
 

@@ -110,6 +110,17 @@ public class AuditDurableFileBenchmarks
         var batch = Batch;
         return Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
+            if (batch == 1)
+            {
+                // One decision awaited after another, as a caller of DecideAsync awaits it.
+                for (var i = caller * PerCaller; i < (caller + 1) * PerCaller; i++)
+                {
+                    await trail.RecordAsync(events[i], CancellationToken.None).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             var pending = new Task[batch];
             for (var first = caller * PerCaller; first < (caller + 1) * PerCaller; first += batch)
             {

@@ -238,6 +238,85 @@ public class AuditTrailPipelineTests
     }
 
     [Fact]
+    public async Task Events_queued_while_the_writer_waits_for_the_disk_are_sealed_meanwhile_and_go_in_the_next_batch()
+    {
+        var sink = new BatchRecordingGatedSink();
+        await using var trail = Create(sink);
+
+        var first = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
+        await sink.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var rest = Enumerable.Range(2, 10).Select(i => Task.Run(async () => await trail.RecordAsync(AuditTestData.Event(i), default))).ToArray();
+        await WaitForAsync(() => trail.LastSequence == 11);
+
+        first.IsCompleted.Should().BeFalse("the first batch is still on its way to the disk");
+        sink.Release();
+        await Task.WhenAll(rest.Append(first)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        sink.BatchSizes.Should().Equal(1, 10);
+        var events = sink.Inner.Snapshot();
+        events.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 11).Select(i => (long)i));
+        AuditTrailVerifier.Verify(events).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_stalled_writer_has_at_most_one_batch_sealed_and_waiting_the_rest_stays_queued()
+    {
+        var sink = new BatchRecordingGatedSink();
+        await using var trail = Create(sink, new AuditTrailOptions { MaxBatchSize = 4, QueueCapacity = 100, Timeout = TimeSpan.FromMinutes(5) });
+
+        var first = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
+        await sink.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var rest = Enumerable.Range(2, 29).Select(i => Task.Run(async () => await trail.RecordAsync(AuditTestData.Event(i), default))).ToArray();
+        await WaitForAsync(() => trail.LastSequence == 5);
+        await Task.Delay(100);
+
+        trail.LastSequence.Should().Be(5, "one event is being written and one batch of four waits sealed; the rest stay queued");
+        sink.Release();
+        await Task.WhenAll(rest.Append(first)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        sink.BatchSizes.Should().OnlyContain(size => size <= 4);
+        var events = sink.Inner.Snapshot();
+        events.Should().HaveCount(30);
+        events.Select(e => e.CorrelationId).Should().OnlyHaveUniqueItems();
+        AuditTrailVerifier.Verify(events).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_caller_that_cancels_before_its_event_is_sealed_is_cancelled_and_the_event_is_not_written()
+    {
+        var sink = new BatchRecordingGatedSink();
+        await using var trail = Create(sink, new AuditTrailOptions { MaxBatchSize = 1, Timeout = TimeSpan.FromMinutes(5) });
+        var first = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
+        await sink.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = trail.RecordAsync(AuditTestData.Event(2), default).AsTask(); // sealed, waiting for the writer
+        using var cancel = new CancellationTokenSource();
+        var third = trail.RecordAsync(AuditTestData.Event(3), cancel.Token).AsTask(); // no room: stays queued
+
+        trail.LastSequence.Should().Be(2);
+        await cancel.CancelAsync();
+        await third.Invoking(t => t.WaitAsync(TimeSpan.FromSeconds(10))).Should().ThrowAsync<OperationCanceledException>();
+        sink.Release();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        await trail.DisposeAsync();
+
+        sink.Inner.Snapshot().Select(e => e.CorrelationId).Should().Equal("c-1", "c-2");
+    }
+
+    [Fact]
+    public async Task The_writer_does_not_run_in_the_first_callers_execution_context()
+    {
+        var ambient = new AsyncLocal<string>();
+        var sink = new BatchRecordingGatedSink(observe: () => ambient.Value);
+        sink.Release();
+        await using var trail = Create(sink);
+
+        ambient.Value = "request-1";
+        await trail.RecordAsync(AuditTestData.Event(1), default);
+
+        sink.Observed.Should().ContainSingle().Which.Should().BeNull("the writer thread starts without the caller's async locals (or activity)");
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_naming_the_option()
     {
         var act = () => Create(new InMemoryAuditSink(), new AuditTrailOptions { MaxBatchSize = 0, Timeout = TimeSpan.Zero });

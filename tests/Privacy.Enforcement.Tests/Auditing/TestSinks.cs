@@ -46,3 +46,55 @@ internal sealed class GatedSink : IAuditSink
         await Inner.WriteBatchAsync(batch, cancellationToken);
     }
 }
+
+/// <summary>A sink whose writes wait until released, recording each batch's size (and, optionally, an ambient value seen by the writer).</summary>
+internal sealed class BatchRecordingGatedSink(Func<string?>? observe = null) : IAuditSink
+{
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<int> _batchSizes = [];
+    private readonly List<string?> _observed = [];
+
+    public InMemoryAuditSink Inner { get; } = new();
+
+    public TaskCompletionSource FirstWriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<int> BatchSizes
+    {
+        get
+        {
+            lock (_batchSizes)
+            {
+                return [.. _batchSizes];
+            }
+        }
+    }
+
+    public IReadOnlyList<string?> Observed
+    {
+        get
+        {
+            lock (_batchSizes)
+            {
+                return [.. _observed];
+            }
+        }
+    }
+
+    public void Release() => _gate.TrySetResult();
+
+    public async ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
+    {
+        lock (_batchSizes)
+        {
+            _batchSizes.Add(batch.Count);
+            if (observe is not null)
+            {
+                _observed.Add(observe());
+            }
+        }
+
+        FirstWriteStarted.TrySetResult();
+        await _gate.Task.WaitAsync(cancellationToken);
+        await Inner.WriteBatchAsync(batch, cancellationToken);
+    }
+}
