@@ -11,7 +11,7 @@ namespace Privacy.Enforcement;
 /// </summary>
 internal sealed partial class AuditTrailPipeline
 {
-    private readonly ConcurrentQueue<Entry> _waiting = new();
+    private readonly ConcurrentQueue<DurableEntry> _waiting = new();
     private readonly object _waitingGate = new();
     private readonly ITimer _watchdog;
     private int _watchdogArmed;
@@ -23,14 +23,14 @@ internal sealed partial class AuditTrailPipeline
     }
 
     /// <summary>Puts a durable entry under the watchdog (and the caller's token), before it is queued.</summary>
-    private void Watch(Entry entry, CancellationToken cancellationToken)
+    private void Watch(DurableEntry entry, CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled)
         {
             entry.Cancellation = cancellationToken.UnsafeRegister(
                 static (state, token) =>
                 {
-                    var waiting = (Entry)state!;
+                    var waiting = (DurableEntry)state!;
                     waiting.TryAbandon();
                     waiting.TryComplete(new OperationCanceledException(token));
                 },
@@ -102,45 +102,49 @@ internal sealed partial class AuditTrailPipeline
         }
     }
 
-    /// <summary>One queued event: what the writer seals, and (durable mode) what its caller awaits.</summary>
-    private sealed class Entry : IValueTaskSource
+    /// <summary>One queued event: what is sealed and written. Asynchronous mode queues this alone.</summary>
+    private class Entry(AuditEvent auditEvent)
+    {
+        public AuditEvent Event { get; } = auditEvent;
+
+        /// <summary>The event's canonical body, prepared by the caller (durable mode).</summary>
+        public byte[]? Body { get; init; }
+
+        /// <summary>Gets or sets the event as sealed.</summary>
+        public AuditEvent? Sealed { get; set; }
+
+        public virtual bool IsDurable => false;
+
+        /// <summary>Claims the entry for sealing; <see langword="false"/> when its caller gave up first.</summary>
+        public virtual bool TrySeal() => true;
+
+        /// <summary>Completes the caller's wait once: written (<paramref name="error"/> is <see langword="null"/>) or failed.</summary>
+        public virtual bool TryComplete(Exception? error) => false;
+    }
+
+    /// <summary>A durable mode entry: also what its caller awaits (no task, no timer of its own).</summary>
+    private sealed class DurableEntry(AuditEvent auditEvent, long deadline) : Entry(auditEvent), IValueTaskSource
     {
         private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
         private int _state; // 0 queued, 1 sealed, 2 abandoned by its caller
         private int _completed;
 
-        public Entry(AuditEvent auditEvent, bool durable, long deadline)
-        {
-            Event = auditEvent;
-            IsDurable = durable;
-            Deadline = deadline;
-        }
-
-        public AuditEvent Event { get; }
-
-        public bool IsDurable { get; }
+        public override bool IsDurable => true;
 
         /// <summary>The timestamp (of the pipeline's <see cref="TimeProvider"/>) by which it must be written.</summary>
-        public long Deadline { get; }
-
-        /// <summary>The event's canonical body, prepared by the caller (durable mode).</summary>
-        public byte[]? Body { get; init; }
+        public long Deadline { get; } = deadline;
 
         public CancellationTokenRegistration Cancellation { get; set; }
 
-        /// <summary>Gets or sets the event as sealed by the writer.</summary>
-        public AuditEvent? Sealed { get; set; }
-
         public bool IsCompleted => Volatile.Read(ref _completed) != 0;
 
-        public bool TrySeal() => !IsDurable || Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+        public override bool TrySeal() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
 
         public void TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0);
 
-        /// <summary>Completes the caller's wait once: written (<paramref name="error"/> is <see langword="null"/>) or failed.</summary>
-        public bool TryComplete(Exception? error)
+        public override bool TryComplete(Exception? error)
         {
-            if (!IsDurable || Interlocked.Exchange(ref _completed, 1) != 0)
+            if (Interlocked.Exchange(ref _completed, 1) != 0)
             {
                 return false;
             }

@@ -100,7 +100,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         var durable = _options.Mode == AuditTrailMode.Durable;
         if (!durable)
         {
-            var queued = new Entry(auditEvent, durable: false, deadline: 0);
+            var queued = new Entry(auditEvent);
             if (_channel.Writer.TryWrite(queued))
             {
                 AuditTelemetry.QueueDepth.Add(1);
@@ -115,7 +115,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         // seals what is queued if no one else is sealing (SealQueued), so the writer only writes. An asynchronous caller
         // returns at once and leaves all that to the writer.
         cancellationToken.ThrowIfCancellationRequested();
-        var entry = new Entry(auditEvent, durable: true, Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
+        var entry = new DurableEntry(auditEvent, Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
         Watch(entry, cancellationToken);
         if (_channel.Writer.TryWrite(entry))
         {
@@ -257,10 +257,10 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         AuditTelemetry.QueueDepth.Add(1);
-        if (entry.IsDurable)
+        if (entry is DurableEntry durable)
         {
             SealQueued(byWriter: false);
-            await entry.AsValueTask().ConfigureAwait(false);
+            await durable.AsValueTask().ConfigureAwait(false);
         }
         else
         {
