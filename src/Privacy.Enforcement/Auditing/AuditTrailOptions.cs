@@ -12,9 +12,10 @@ public enum AuditTrailMode
     Durable = 0,
 
     /// <summary>
-    /// After the event is enqueued. Loss window: events enqueued but not yet written when the process dies (at most the
-    /// queue's capacity, normally one batch in flight plus whatever arrived during its write). A clean shutdown
-    /// (dispose or host stop) still writes them.
+    /// After the event is enqueued. Loss window: events enqueued but not yet written when the process dies: at most
+    /// <see cref="AuditTrailOptions.QueueCapacity"/> plus twice <see cref="AuditTrailOptions.MaxBatchSize"/> (the queue,
+    /// one sealed batch waiting for the writer, the batch being written); normally one batch in flight plus whatever
+    /// arrived during its write. A clean shutdown (dispose or host stop) still writes them.
     /// </summary>
     Asynchronous = 1,
 }
@@ -37,7 +38,7 @@ public sealed class AuditTrailOptions
     /// <summary>Gets or sets how many events may wait to be written; callers wait for room up to <see cref="Timeout"/>. Default 65,536.</summary>
     public int QueueCapacity { get; set; } = 65_536;
 
-    /// <summary>Gets or sets the most events written in one batch. Default 4,096.</summary>
+    /// <summary>Gets or sets the most events written in one batch, and the most sealed events that wait for the writer (the rest stay queued). Default 4,096.</summary>
     public int MaxBatchSize { get; set; } = 4_096;
 
     /// <summary>Gets or sets the first delay before retrying a failed write; it doubles up to <see cref="RetryMaxDelay"/>. Default 50 ms.</summary>

@@ -23,6 +23,8 @@ internal sealed partial class AuditTrailPipeline
 {
     private const int CallerSealingRounds = 4;
 
+    private const int WriterSpins = 50; // SpinWait rounds (busy at first, then yielding the processor) before the writer sleeps
+
     private const int CallerSealingBatch = 64; // a caller seals at most this many events a round, so no caller pays much for others
 
     private readonly object _sealGate = new(); // held while sealing: guards _sequence, _head and reading the queue
@@ -31,6 +33,7 @@ internal sealed partial class AuditTrailPipeline
     private readonly List<Entry> _sealed = [];
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _writerStopped;
+    private volatile int _sealedCount; // _sealed.Count, for the writer's spin
     private volatile bool _resumed;
     private ChainHead? _rebase;
     private int _writerIdle;
@@ -131,6 +134,15 @@ internal sealed partial class AuditTrailPipeline
     private bool TakeSealed(List<Entry> taken)
     {
         var reader = _channel.Reader;
+
+        // A short spin first, as the thread pool's workers do: the next event often comes within microseconds, and
+        // waking a sleeping thread costs a system call on both sides.
+        var spinner = default(SpinWait);
+        for (var spin = 0; spin < WriterSpins && _sealedCount == 0 && !reader.TryPeek(out _); spin++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
         lock (_handoff)
         {
             Interlocked.Exchange(ref _writerIdle, 1);
@@ -154,6 +166,7 @@ internal sealed partial class AuditTrailPipeline
             var count = Math.Min(_sealed.Count, _options.MaxBatchSize);
             taken.AddRange(_sealed.GetRange(0, count));
             _sealed.RemoveRange(0, count);
+            _sealedCount = _sealed.Count;
             return true;
         }
     }
@@ -247,6 +260,7 @@ internal sealed partial class AuditTrailPipeline
             if (!_writerStopped)
             {
                 _sealed.AddRange(_sealing);
+                _sealedCount = _sealed.Count;
                 _sealing.Clear();
                 Monitor.Pulse(_handoff);
                 return true;
@@ -332,6 +346,7 @@ internal sealed partial class AuditTrailPipeline
             _writerStopped = true;
             taken.AddRange(_sealed);
             _sealed.Clear();
+            _sealedCount = 0;
         }
 
         lock (_sealGate)
