@@ -16,6 +16,15 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
 {
     private const int PageSize = 500;
 
+    // The parameter names of StoreSql.InsertEvents, by row.
+    private static readonly string[] SequenceParameters = ParameterNames("@sequence");
+    private static readonly string[] HashParameters = ParameterNames("@hash");
+    private static readonly string[] KindParameters = ParameterNames("@kind");
+    private static readonly string[] OccurredParameters = ParameterNames("@occurred");
+    private static readonly string[] SubjectParameters = ParameterNames("@subject");
+    private static readonly string[] RecipientParameters = ParameterNames("@recipient");
+    private static readonly string[] PayloadParameters = ParameterNames("@payload");
+
     public async ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
     {
         var result = await AppendAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -120,34 +129,32 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         }
     }
 
+    private static string[] ParameterNames(string prefix)
+        => [.. Enumerable.Range(0, StoreSql.EventsPerInsert).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>Inserts the batch's events after <paramref name="last"/>, up to <see cref="StoreSql.EventsPerInsert"/> per statement.</summary>
     private async ValueTask InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEvent> batch, long last, CancellationToken cancellationToken)
     {
-        using var insert = connection.CreateCommand(database.Sql.InsertEvent, transaction);
-        var sequence = insert.AddParameter("@sequence");
-        var hash = insert.AddParameter("@hash");
-        var kind = insert.AddParameter("@kind");
-        var occurred = insert.AddParameter("@occurred");
-        var subject = insert.AddParameter("@subject");
-        var recipient = insert.AddParameter("@recipient");
-        var payload = insert.AddParameter("@payload");
-        foreach (var auditEvent in batch)
+        for (var at = (int)Math.Max(0, last - batch[0].Sequence + 1); at < batch.Count; at += StoreSql.EventsPerInsert)
         {
-            if (auditEvent.Sequence <= last)
+            var rows = Math.Min(StoreSql.EventsPerInsert, batch.Count - at);
+            using var insert = connection.CreateCommand(database.Sql.InsertEvents(rows), transaction);
+            for (var i = 0; i < rows; i++)
             {
-                continue;
+                var auditEvent = batch[at + i];
+                insert.AddParameter(SequenceParameters[i], auditEvent.Sequence);
+                insert.AddParameter(HashParameters[i], auditEvent.Hash);
+                insert.AddParameter(KindParameters[i], auditEvent.Kind.ToString());
+                insert.AddParameter(OccurredParameters[i], auditEvent.Timestamp.ToUnixTimeMilliseconds());
+                insert.AddParameter(SubjectParameters[i], auditEvent.SubjectPseudonym);
+                insert.AddParameter(RecipientParameters[i], auditEvent.Recipient);
+                insert.AddParameter(PayloadParameters[i], StoreJson.Serialize(auditEvent));
             }
 
-            sequence.Value = auditEvent.Sequence;
-            hash.Value = auditEvent.Hash;
-            kind.Value = auditEvent.Kind.ToString();
-            occurred.Value = auditEvent.Timestamp.ToUnixTimeMilliseconds();
-            subject.Value = (object?)auditEvent.SubjectPseudonym ?? DBNull.Value;
-            recipient.Value = (object?)auditEvent.Recipient ?? DBNull.Value;
-            payload.Value = StoreJson.Serialize(auditEvent);
-            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != rows)
             {
                 // Only a writer bypassing the append lock gets here; rolling back beats reporting an event written that is not.
-                throw new PrivacyStoreException($"Audit event {auditEvent.Sequence} was taken by a concurrent writer during the append; the batch is rolled back.");
+                throw new PrivacyStoreException($"Audit events {batch[at].Sequence} to {batch[at + rows - 1].Sequence} were partly taken by a concurrent writer during the append; the batch is rolled back.");
             }
         }
     }

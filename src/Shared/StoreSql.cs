@@ -6,7 +6,12 @@ namespace Privacy.Enforcement.Storage;
 /// </summary>
 internal sealed class StoreSql
 {
+    /// <summary>The most audit events one insert statement carries (7 parameters each, far below either database's limit).</summary>
+    public const int EventsPerInsert = 128;
+
     private readonly string[] _auditQueries = new string[1 << 5];
+    private readonly string?[] _insertEvents = new string?[EventsPerInsert + 1];
+    private readonly string _eventsTable;
 
     public StoreSql(string prefix, string? notifySql, string? auditLockSql = null)
     {
@@ -85,7 +90,7 @@ internal sealed class StoreSql
         // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
         AuditHead = (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1";
         HeldHashes = $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence";
-        InsertEvent = $"INSERT INTO {events} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@sequence, @hash, @kind, @occurred, @subject, @recipient, @payload) ON CONFLICT (sequence) DO NOTHING";
+        _eventsTable = events;
         EventsPage = $"SELECT payload FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
         LastEvent = $"SELECT payload FROM {events} ORDER BY sequence DESC LIMIT 1";
         for (var criteria = 0; criteria < _auditQueries.Length; criteria++)
@@ -193,7 +198,32 @@ internal sealed class StoreSql
 
     public string DeleteKey { get; }
 
-    public string InsertEvent { get; }
+    /// <summary>
+    /// One insert of <paramref name="rows"/> audit events, one round trip: row <c>i</c> takes parameters
+    /// <c>@sequence{i}</c>, <c>@hash{i}</c>, <c>@kind{i}</c>, <c>@occurred{i}</c>, <c>@subject{i}</c>,
+    /// <c>@recipient{i}</c>, <c>@payload{i}</c>. A row whose sequence is taken is not inserted (the caller compares the
+    /// count). Built once per row count.
+    /// </summary>
+    public string InsertEvents(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, EventsPerInsert);
+        return _insertEvents[rows] ??= Build(_eventsTable, rows);
+
+        static string Build(string table, int rows)
+        {
+            var sql = new System.Text.StringBuilder($"INSERT INTO {table} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES ");
+            for (var i = 0; i < rows; i++)
+            {
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sql.Append(i == 0 ? "(" : ", (")
+                    .Append("@sequence").Append(n).Append(", @hash").Append(n).Append(", @kind").Append(n).Append(", @occurred").Append(n)
+                    .Append(", @subject").Append(n).Append(", @recipient").Append(n).Append(", @payload").Append(n).Append(')');
+            }
+
+            return sql.Append(" ON CONFLICT (sequence) DO NOTHING").ToString();
+        }
+    }
 
     public string EventsPage { get; }
 
