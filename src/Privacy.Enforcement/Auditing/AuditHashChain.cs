@@ -185,7 +185,7 @@ public static class AuditHashChain
     }
 
     /// <summary>Writes the previous hash's 32 bytes at the start of <paramref name="scratch"/>, checking it is 64 lower-case hex digits.</summary>
-    /// <remarks>A writer seals each event on the hash it just made: that hash's bytes are kept, not parsed back from hex.</remarks>
+    /// <remarks>A thread sealing several events in a row seals each on the hash it just made: that hash's bytes are kept, not parsed back from hex.</remarks>
     private static void WritePreviousHashBytes(Scratch scratch, string previousHash)
     {
         var previous = scratch.Buffer.GetSpan(32);
@@ -296,8 +296,8 @@ public static class AuditHashChain
 
     /// <summary>
     /// Returns an event's canonical body: the JSON between <c>{"sequence":n</c> and <c>,"previousHash":…</c>, which
-    /// does not depend on the event's place in the chain. Callers prepare it on their own threads so the single writer
-    /// only chains.
+    /// does not depend on the event's place in the chain. Callers prepare it before they queue the event, so sealing
+    /// (one at a time, in queue order) only chains.
     /// </summary>
     internal static byte[] GetBody(AuditEvent auditEvent)
     {

@@ -47,6 +47,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private long _durableSequence; // the last event the sink holds durably, what checkpoints cover (the writer's)
     private string _durableHead = AuditHashChain.GenesisHash;
     private long _checkpointedSize;
+    private long _checkpointFailedAt = -1; // the size of the last checkpoint that could not be written
     private int _disposed;
 
     public AuditTrailPipeline(
@@ -235,6 +236,15 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
     }
 
+    /// <summary>An event the queue did not take: counted once, and its wait (durable mode) closed so the watchdog skips it.</summary>
+    private static AuditUnavailableException Refused(Entry entry, AuditUnavailableException failure)
+    {
+        AuditTelemetry.Unavailable.Add(1);
+        (entry as DurableEntry)?.TryAbandon();
+        entry.TryComplete(failure);
+        return failure;
+    }
+
     private async ValueTask EnqueueSlowAsync(Entry entry, CancellationToken cancellationToken)
     {
         using (var timeout = new CancellationTokenSource(_options.Timeout, _time))
@@ -246,13 +256,11 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                AuditTelemetry.Unavailable.Add(1);
-                throw new AuditUnavailableException($"The audit queue stayed full for {_options.Timeout}; deny whatever the event records.", ex);
+                throw Refused(entry, new AuditUnavailableException($"The audit queue stayed full for {_options.Timeout}; deny whatever the event records.", ex));
             }
             catch (ChannelClosedException ex)
             {
-                AuditTelemetry.Unavailable.Add(1);
-                throw new AuditUnavailableException("The audit trail is shut down; deny whatever the event records.", ex);
+                throw Refused(entry, new AuditUnavailableException("The audit trail is shut down; deny whatever the event records.", ex));
             }
         }
 
@@ -268,10 +276,11 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
     }
 
+    /// <summary>Whether to checkpoint now: by time (the timer's flag) or by count; after a failed checkpoint, not before more events are durable.</summary>
     private bool CheckpointDue
         => _checkpointSink is not null
            && _durableSequence > _checkpointedSize
-           && (_checkpointDue || (_options.CheckpointEveryEvents > 0 && _durableSequence - _checkpointedSize >= _options.CheckpointEveryEvents));
+           && (_checkpointDue || (_options.CheckpointEveryEvents > 0 && _durableSequence - _checkpointedSize >= _options.CheckpointEveryEvents && _durableSequence > _checkpointFailedAt));
 
     private async Task<bool> ResumeAsync()
     {
@@ -427,10 +436,12 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
             // Shutting down: the trail itself is written; the next start checkpoints it.
+            _checkpointFailedAt = checkpoint.Size;
         }
         catch (Exception ex)
         {
             // A missing checkpoint weakens truncation evidence but loses no event: retried after the next batch.
+            _checkpointFailedAt = checkpoint.Size;
             AuditTelemetry.CheckpointFailures.Add(1);
             LogCheckpointFailed(_logger, ex, checkpoint.Size);
         }

@@ -159,6 +159,28 @@ public class AuditTrailPipelineTests
     }
 
     [Fact]
+    public async Task A_checkpoint_sink_that_keeps_failing_is_retried_once_more_events_are_written_not_in_a_loop()
+    {
+        var sink = new InMemoryAuditSink();
+        var checkpoints = new FailingCheckpointSink();
+        var trail = Create(sink, new AuditTrailOptions { CheckpointEveryEvents = 2, CheckpointInterval = TimeSpan.Zero }, checkpoints: checkpoints);
+
+        for (var i = 1; i <= 6; i++)
+        {
+            await trail.RecordAsync(AuditTestData.Event(i), default);
+        }
+
+        await Task.Delay(200);
+        var attemptsWhileIdle = checkpoints.Attempts;
+        await Task.Delay(200);
+        checkpoints.Attempts.Should().Be(attemptsWhileIdle, "an idle writer does not retry a failed checkpoint until more events are durable");
+        await trail.DisposeAsync();
+
+        sink.Count.Should().Be(6, "a failing checkpoint sink loses no event");
+        checkpoints.Attempts.Should().BeInRange(3, 6, "one attempt after each durable event from the second on, and one on dispose");
+    }
+
+    [Fact]
     public async Task Checkpoints_are_written_by_time_while_idle()
     {
         var time = new FakeTimeProvider(AuditTestData.Start);

@@ -98,3 +98,19 @@ internal sealed class BatchRecordingGatedSink(Func<string?>? observe = null) : I
         await Inner.WriteBatchAsync(batch, cancellationToken);
     }
 }
+
+/// <summary>A checkpoint sink whose every write fails, counting the attempts.</summary>
+internal sealed class FailingCheckpointSink : ICheckpointSink
+{
+    private int _attempts;
+
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    public ValueTask WriteAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _attempts);
+        throw new IOException("Injected checkpoint failure.");
+    }
+
+    public ValueTask<AuditCheckpoint?> ReadLatestAsync(CancellationToken cancellationToken) => ValueTask.FromResult<AuditCheckpoint?>(null);
+}
