@@ -79,7 +79,12 @@ internal sealed partial class AuditTrailPipeline
                 SealQueued(byWriter: true);
                 if (!TakeSealed(taken))
                 {
-                    break;
+                    if (NothingLeftToWrite())
+                    {
+                        break;
+                    }
+
+                    continue;
                 }
 
                 if (taken.Count > 0)
@@ -168,6 +173,21 @@ internal sealed partial class AuditTrailPipeline
             _sealed.RemoveRange(0, count);
             _sealedCount = _sealed.Count;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// The queue is completed and empty: once no caller is still sealing what it took from the queue (it hands that
+    /// over before it lets go of the lock), is anything left to write?
+    /// </summary>
+    private bool NothingLeftToWrite()
+    {
+        lock (_sealGate)
+        {
+            lock (_handoff)
+            {
+                return _sealed.Count == 0;
+            }
         }
     }
 

@@ -339,6 +339,41 @@ public class AuditTrailPipelineTests
     }
 
     [Fact]
+    public async Task Disposing_while_callers_record_answers_every_caller_at_once_and_writes_every_acknowledged_event()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var sink = new InMemoryAuditSink();
+            var trail = Create(sink, new AuditTrailOptions { MaxBatchSize = 4, Timeout = TimeSpan.FromMinutes(5) });
+            var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var callers = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+            {
+                for (var i = worker; i < 16 * 50; i += 16)
+                {
+                    try
+                    {
+                        await trail.RecordAsync(AuditTestData.Event(i), default);
+                        acknowledged.Add("c-" + i);
+                    }
+                    catch (AuditUnavailableException)
+                    {
+                        return; // shut down: this caller denies, and stops
+                    }
+                }
+            })).ToArray();
+            await Task.Delay(round % 5);
+
+            await trail.DisposeAsync();
+
+            // A caller left waiting on an event sealed after the writer stopped would wait the whole five-minute timeout.
+            await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(20));
+            var written = sink.Snapshot();
+            acknowledged.Except(written.Select(e => e.CorrelationId)).Should().BeEmpty("every acknowledged event is written");
+            AuditTrailVerifier.Verify(written).IsValid.Should().BeTrue();
+        }
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_naming_the_option()
     {
         var act = () => Create(new InMemoryAuditSink(), new AuditTrailOptions { MaxBatchSize = 0, Timeout = TimeSpan.Zero });
