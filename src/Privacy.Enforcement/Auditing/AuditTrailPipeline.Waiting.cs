@@ -103,7 +103,7 @@ internal sealed partial class AuditTrailPipeline
     }
 
     /// <summary>One queued event: what is sealed and written. Asynchronous mode queues this alone.</summary>
-    private class Entry(AuditEvent auditEvent)
+    internal class Entry(AuditEvent auditEvent)
     {
         public AuditEvent Event { get; } = auditEvent;
 
@@ -123,7 +123,7 @@ internal sealed partial class AuditTrailPipeline
     }
 
     /// <summary>A durable mode entry: also what its caller awaits (no task, no timer of its own).</summary>
-    private sealed class DurableEntry(AuditEvent auditEvent, long deadline) : Entry(auditEvent), IValueTaskSource
+    internal sealed class DurableEntry(AuditEvent auditEvent, long deadline) : Entry(auditEvent), IValueTaskSource
     {
         private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
         private int _state; // 0 queued, 1 sealed, 2 abandoned by its caller

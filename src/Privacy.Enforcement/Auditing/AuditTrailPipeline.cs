@@ -118,6 +118,11 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var entry = new DurableEntry(auditEvent, Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
         Watch(entry, cancellationToken);
+        if (TryDefer(entry))
+        {
+            return entry.AsValueTask(); // queued with the rest of its scope (DeferQueueing)
+        }
+
         if (_channel.Writer.TryWrite(entry))
         {
             AuditTelemetry.QueueDepth.Add(1);

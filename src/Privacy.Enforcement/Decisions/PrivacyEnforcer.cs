@@ -139,11 +139,17 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         for (var start = 0; start < decisions.Length; start += window.Length)
         {
             var count = Math.Min(window.Length, decisions.Length - start);
-            for (var j = 0; j < count; j++)
+
+            // The window's events are queued together when it has started (one sealing, one batch, one flush), and
+            // before any decision is awaited: nothing here waits for an event held back.
+            using (_audit is AuditTrailPipeline pipeline ? pipeline.DeferQueueing() : default)
             {
+                for (var j = 0; j < count; j++)
+                {
 #pragma warning disable CA2012 // Each ValueTask is stored once and awaited exactly once just below.
-                window[j] = DecideAsync(requests[start + j], cancellationToken);
+                    window[j] = DecideAsync(requests[start + j], cancellationToken);
 #pragma warning restore CA2012
+                }
             }
 
             for (var j = 0; j < count; j++)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Privacy.Enforcement.InMemory;
 
@@ -371,6 +373,56 @@ public class AuditTrailPipelineTests
             acknowledged.Except(written.Select(e => e.CorrelationId)).Should().BeEmpty("every acknowledged event is written");
             AuditTrailVerifier.Verify(written).IsValid.Should().BeTrue();
         }
+    }
+
+    [Fact]
+    public async Task Events_recorded_inside_a_deferred_scope_are_queued_sealed_and_written_together_when_it_ends()
+    {
+        var sink = new BatchRecordingGatedSink();
+        sink.Release();
+        await using var trail = Create(sink);
+        await trail.RecordAsync(AuditTestData.Event(0), default);
+        using var cancel = new CancellationTokenSource();
+
+        var pending = new List<Task>();
+        Task cancelled;
+        using (trail.DeferQueueing())
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                pending.Add(trail.RecordAsync(AuditTestData.Event(i), default).AsTask());
+            }
+
+            cancelled = trail.RecordAsync(AuditTestData.Event(11), cancel.Token).AsTask();
+            await cancel.CancelAsync();
+            await Task.Delay(50);
+            trail.LastSequence.Should().Be(1, "nothing recorded inside the scope is queued before it ends");
+        }
+
+        await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(10));
+        await cancelled.Invoking(c => c.WaitAsync(TimeSpan.FromSeconds(10))).Should().ThrowAsync<OperationCanceledException>();
+        sink.BatchSizes.Should().Equal(1, 10);
+        sink.Inner.Snapshot().Select(e => e.CorrelationId).Should().Equal(Enumerable.Range(0, 11).Select(i => "c-" + i));
+    }
+
+    [Fact]
+    public async Task Decide_many_with_the_audit_pipeline_answers_every_decision_after_its_event_is_written_in_a_verifying_trail()
+    {
+        var sink = new BatchRecordingGatedSink();
+        sink.Release();
+        await using var trail = Create(sink);
+        using var fixture = new Decisions.EnforcerFixture(configure: s => s.Replace(ServiceDescriptor.Singleton<IAuditTrail>(trail)));
+        await fixture.AcceptAsync(Decisions.EnforcerFixture.Alice);
+        await fixture.ConsentAsync(Decisions.EnforcerFixture.Alice, StandardPurposes.ServiceProvision, [StandardDataCategories.Phone], [ProcessingAct.Collect]);
+        var request = new CollectionRequest(Decisions.EnforcerFixture.Alice, [new DataCategory(StandardDataCategories.Phone)], new PurposeId(StandardPurposes.ServiceProvision));
+        await fixture.Enforcer.DecideAsync(request);
+
+        var decisions = await fixture.Enforcer.DecideManyAsync(Enumerable.Range(0, 50).Select(_ => (PrivacyRequest)request).ToArray());
+
+        decisions.Should().OnlyContain(d => d.Outcome == DecisionOutcome.Permit);
+        sink.Inner.Count.Should().Be(51);
+        sink.BatchSizes.Count.Should().BeLessThan(51, "the window's events share batches");
+        AuditTrailVerifier.Verify(sink.Inner.Snapshot()).IsValid.Should().BeTrue();
     }
 
     [Fact]

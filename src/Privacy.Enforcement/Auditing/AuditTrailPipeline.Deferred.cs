@@ -1,0 +1,119 @@
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// Records started together, queued together: inside <see cref="DeferQueueing"/> durable events are held back and
+/// queued in one go when the scope ends, so they are sealed and handed to the writer as one batch and share one flush
+/// (<see cref="IPrivacyEnforcer.DecideManyAsync"/> starts each window of decisions inside one). Without it the first of
+/// them would reach the disk alone and the rest wait a flush behind it.
+/// </summary>
+/// <remarks>
+/// The scope follows the async flow that opened it, not the thread: an event recorded by a decision that resumed after
+/// the scope closed is queued at once as usual. Nobody may wait for a held event inside the scope: it is queued only at
+/// its end.
+/// </remarks>
+internal sealed partial class AuditTrailPipeline
+{
+    private static readonly AsyncLocal<DeferredRecords?> Deferred = new();
+
+    /// <summary>Holds this flow's durable events back until the returned scope is disposed (a no-op in asynchronous mode or when already inside one).</summary>
+    internal DeferredScope DeferQueueing()
+    {
+        if (_options.Mode != AuditTrailMode.Durable || Deferred.Value is { IsOpen: true })
+        {
+            return default;
+        }
+
+        var records = new DeferredRecords(this);
+        Deferred.Value = records;
+        return new DeferredScope(records);
+    }
+
+    /// <summary>Holds <paramref name="entry"/> back when this flow is inside an open scope of this pipeline.</summary>
+    private bool TryDefer(DurableEntry entry)
+    {
+        var records = Deferred.Value;
+        if (records is null || !ReferenceEquals(records.Owner, this))
+        {
+            return false;
+        }
+
+        lock (records)
+        {
+            if (!records.IsOpen)
+            {
+                return false;
+            }
+
+            records.Entries.Add(entry);
+            return true;
+        }
+    }
+
+    /// <summary>Queues what a scope held back, in order, then seals it.</summary>
+    private void QueueDeferred(DeferredRecords records)
+    {
+        List<DurableEntry> entries;
+        lock (records)
+        {
+            records.IsOpen = false;
+            entries = records.Entries;
+        }
+
+        if (ReferenceEquals(Deferred.Value, records))
+        {
+            Deferred.Value = null;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (_channel.Writer.TryWrite(entry))
+            {
+                AuditTelemetry.QueueDepth.Add(1);
+            }
+            else
+            {
+                _ = QueueDeferredSlowAsync(entry);
+            }
+        }
+
+        if (entries.Count > 0)
+        {
+            SealQueued(byWriter: false);
+        }
+    }
+
+    /// <summary>A held event the queue has no room for: waits for room like any caller; a refusal completes the event's wait (its caller denies).</summary>
+    private async Task QueueDeferredSlowAsync(DurableEntry entry)
+    {
+        try
+        {
+            await EnqueueSlowAsync(entry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException)
+        {
+            // Refused: EnqueueSlowAsync completed the entry with the failure, which its caller awaits.
+        }
+    }
+
+    /// <summary>Ends a <see cref="DeferQueueing"/> scope: queues what it held back.</summary>
+    internal readonly struct DeferredScope(DeferredRecords? records) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (records is not null)
+            {
+                records.Owner.QueueDeferred(records);
+            }
+        }
+    }
+
+    /// <summary>The events one scope holds back.</summary>
+    internal sealed class DeferredRecords(AuditTrailPipeline owner)
+    {
+        public AuditTrailPipeline Owner { get; } = owner;
+
+        public List<DurableEntry> Entries { get; } = [];
+
+        public bool IsOpen { get; set; } = true;
+    }
+}
