@@ -15,7 +15,7 @@ namespace Privacy.Enforcement.Benchmarks.Auditing;
 /// of <c>Callers × Batch</c> lines (the best batching the callers allow). Events/s is <c>Callers × PerCaller / Mean</c>.
 /// </summary>
 [Config(typeof(ThroughputConfig))]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 6, invocationCount: 1)]
+[SimpleJob(launchCount: 1, warmupCount: 4, iterationCount: 6, invocationCount: 1)] // warm-ups enough for tiered JIT to reach the optimised code
 public class AuditDurableFileBenchmarks
 {
     public const int PerCaller = 1000;
