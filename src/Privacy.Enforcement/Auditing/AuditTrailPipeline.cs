@@ -42,7 +42,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private Task? _writer;
     private ITimer? _checkpointTimer;
     private volatile bool _checkpointDue;
-    private long _sequence; // the last event sealed (the sealer's)
+    private long _sequence; // the last event sealed (by whoever holds the sealing lock)
     private string _head = AuditHashChain.GenesisHash;
     private long _durableSequence; // the last event the sink holds durably, what checkpoints cover (the writer's)
     private string _durableHead = AuditHashChain.GenesisHash;
