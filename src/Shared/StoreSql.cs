@@ -86,11 +86,11 @@ internal sealed class StoreSql
 
         var events = prefix + "pe_audit_events";
         var checkpoints = prefix + "pe_audit_checkpoints";
+        _eventsTable = events;
 
         // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
         AuditHead = (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1";
         HeldHashes = $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence";
-        _eventsTable = events;
         EventsPage = $"SELECT payload FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
         LastEvent = $"SELECT payload FROM {events} ORDER BY sequence DESC LIMIT 1";
         for (var criteria = 0; criteria < _auditQueries.Length; criteria++)

@@ -87,11 +87,11 @@ internal sealed partial class AuditTrailPipeline
     {
         try
         {
-            await EnqueueSlowAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            await WaitForRoomAsync(entry, CancellationToken.None).ConfigureAwait(false);
         }
         catch (AuditUnavailableException)
         {
-            // Refused: EnqueueSlowAsync completed the entry with the failure, which its caller awaits.
+            // Refused: WaitForRoomAsync completed the entry with the failure, which its caller awaits.
         }
     }
 

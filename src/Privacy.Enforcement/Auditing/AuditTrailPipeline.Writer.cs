@@ -38,15 +38,15 @@ internal sealed partial class AuditTrailPipeline
     private ChainHead? _rebase;
     private int _writerIdle;
 
-    /// <summary>Starts a thread of its own, without the first caller's execution context (its activity, its async locals).</summary>
-    private void StartThread(Action<AuditTrailPipeline> body, string name)
+    /// <summary>Starts the writer on a thread of its own, without the first caller's execution context (its activity, its async locals).</summary>
+    private void StartWriter()
     {
         var thread = new Thread(static state =>
         {
-            var (pipeline, run) = ((AuditTrailPipeline, Action<AuditTrailPipeline>))state!;
+            var pipeline = (AuditTrailPipeline)state!;
             try
             {
-                run(pipeline);
+                pipeline.RunWriter();
             }
             finally
             {
@@ -55,9 +55,9 @@ internal sealed partial class AuditTrailPipeline
         })
         {
             IsBackground = true,
-            Name = name,
+            Name = "Privacy.Enforcement audit writer",
         };
-        thread.UnsafeStart((this, body));
+        thread.UnsafeStart(this);
     }
 
     /// <summary>Reads the head, then writes what is sealed until the queue is completed and everything is written.</summary>
@@ -327,19 +327,10 @@ internal sealed partial class AuditTrailPipeline
     /// </summary>
     private void EnsureChained(List<AuditEvent> batch)
     {
-        if (batch[0].Sequence == _durableSequence + 1 && string.Equals(batch[0].PreviousHash, _durableHead, StringComparison.Ordinal))
+        if (batch[0].Sequence != _durableSequence + 1 || !string.Equals(batch[0].PreviousHash, _durableHead, StringComparison.Ordinal))
         {
-            return;
+            Reseal(batch, _durableSequence, _durableHead);
         }
-
-        var head = _durableHead;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i] = AuditHashChain.Seal(batch[i], _durableSequence + 1 + i, head);
-            head = batch[i].Hash;
-        }
-
-        AuditTelemetry.Rechained.Add(batch.Count);
     }
 
     /// <summary>Answers the callers of events now durable, <paramref name="last"/> being the last of them.</summary>

@@ -8,9 +8,9 @@ namespace Privacy.Enforcement;
 /// <summary>
 /// The audit pipeline: callers enqueue into a bounded channel; each event is sealed (sequence number, previous hash,
 /// hash) exactly once, in queue order, under one lock; one writer group-commits the sealed events to the sink, retrying
-/// a failed batch — the same sealed events — with exponential back-off until it is written. In durable mode a caller returns when its batch
-/// is written; when that takes longer than <see cref="AuditTrailOptions.Timeout"/> (a full queue, a slow or failing
-/// sink) it gets <see cref="AuditUnavailableException"/> and must deny.
+/// a failed batch — the same sealed events — with exponential back-off until it is written. In durable mode a caller
+/// returns when its batch is written; when that takes longer than <see cref="AuditTrailOptions.Timeout"/> (a full
+/// queue, a slow or failing sink) it gets <see cref="AuditUnavailableException"/> and must deny.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,7 +20,7 @@ namespace Privacy.Enforcement;
 /// <para>
 /// Over an <see cref="ISharedAuditSink"/> several instances write one trail: when the sink reports that another writer
 /// moved the head, the events not yet written are re-sealed onto the real head and appended again at once (not a
-/// failure, no back-off). The sequence and head the pipeline keeps are therefore those of its own last durable event.
+/// failure, no back-off), and sealing continues from the real head.
 /// </para>
 /// <para>
 /// Who seals, and the writer's own thread: <c>AuditTrailPipeline.Writer.cs</c>.
@@ -228,7 +228,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             }
 
             Volatile.Write(ref _writer, _finished.Task);
-            StartThread(static p => p.RunWriter(), "Privacy.Enforcement audit writer");
+            StartWriter();
         }
     }
 
@@ -252,6 +252,16 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
 
     private async ValueTask EnqueueSlowAsync(Entry entry, CancellationToken cancellationToken)
     {
+        await WaitForRoomAsync(entry, cancellationToken).ConfigureAwait(false);
+        if (entry is DurableEntry durable)
+        {
+            await durable.AsValueTask().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues an entry once the full queue has room, up to <see cref="AuditTrailOptions.Timeout"/>; a refusal also completes the entry's wait.</summary>
+    private async ValueTask WaitForRoomAsync(Entry entry, CancellationToken cancellationToken)
+    {
         using (var timeout = new CancellationTokenSource(_options.Timeout, _time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
         {
@@ -270,10 +280,9 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         AuditTelemetry.QueueDepth.Add(1);
-        if (entry is DurableEntry durable)
+        if (entry.IsDurable)
         {
             SealQueued(byWriter: false);
-            await durable.AsValueTask().ConfigureAwait(false);
         }
         else
         {
@@ -353,7 +362,6 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private async Task<bool> WriteAsync(List<AuditEvent> batch)
     {
         AuditTelemetry.BatchSize.Record(batch.Count);
-        var count = batch.Count;
         for (var attempt = 0; ;)
         {
             var started = _time.GetTimestamp();
@@ -412,16 +420,21 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         batch.RemoveRange(0, written);
-        var head = moved.HeadHash!;
+        Reseal(batch, moved.HeadSequence, moved.HeadHash!);
+        LogRechained(_logger, batch.Count, moved.HeadSequence);
+        return true;
+    }
+
+    /// <summary>Seals the events of <paramref name="batch"/> again, in order, after the head <paramref name="sequence"/> / <paramref name="hash"/>.</summary>
+    private static void Reseal(List<AuditEvent> batch, long sequence, string hash)
+    {
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i] = AuditHashChain.Seal(batch[i], moved.HeadSequence + 1 + i, head);
-            head = batch[i].Hash;
+            batch[i] = AuditHashChain.Seal(batch[i], sequence + 1 + i, hash);
+            hash = batch[i].Hash;
         }
 
         AuditTelemetry.Rechained.Add(batch.Count);
-        LogRechained(_logger, batch.Count, moved.HeadSequence);
-        return true;
     }
 
     private async Task CheckpointAsync()
