@@ -130,6 +130,22 @@ public sealed class Finding01_UndefinedEnumTests
         }
     }
 
+    [Fact]
+    public void Finding01_the_enforcer_range_checks_agree_with_the_enums_members()
+    {
+        // The evaluator checks ranges, not lookups; a member added to an enum must move its bound with it.
+        for (var value = -300; value <= 300; value++)
+        {
+            DecisionEvaluator.HasUndefinedEnum(With(Use() with { }, nameof(UseRequest.UseAct), (ProcessingAct)value)).Should().Be(!Enum.IsDefined((ProcessingAct)value), $"ProcessingAct {value}");
+            DecisionEvaluator.HasUndefinedEnum(With(Use() with { }, nameof(PrivacyRequest.Actor), WithStruct(Actor.Application, nameof(Actor.Kind), (ActorKind)value))).Should().Be(!Enum.IsDefined((ActorKind)value), $"ActorKind {value}");
+            DecisionEvaluator.HasUndefinedEnum(With(ToCourt(Legal()) with { }, nameof(DisclosureRequest.TransferKind), (TransferKind)value)).Should().Be(!Enum.IsDefined((TransferKind)value), $"TransferKind {value}");
+            DecisionEvaluator.HasUndefinedEnum(With(ToCourt(Legal()) with { }, nameof(DisclosureRequest.Recipient), WithStruct(new Recipient(Court, RecipientKind.JudicialAuthority), nameof(Recipient.Kind), (RecipientKind)value))).Should().Be(!Enum.IsDefined((RecipientKind)value), $"RecipientKind {value}");
+            DecisionEvaluator.HasUndefinedEnum(ToCourt(With(Legal() with { }, nameof(LegalRequirementEvidence.Institution), (InstitutionKind)value))).Should().Be(!Enum.IsDefined((InstitutionKind)value), $"InstitutionKind {value}");
+            var transaction = (TransactionEvidence)ToSeller().Evidence!;
+            DecisionEvaluator.HasUndefinedEnum(With(ToSeller() with { }, nameof(DisclosureRequest.Evidence), With(transaction with { }, nameof(TransactionEvidence.RequestingPartyFulfilment), (Fulfilment)value))).Should().Be(!Enum.IsDefined((Fulfilment)value), $"Fulfilment {value}");
+        }
+    }
+
     [Theory]
     [InlineData("\"use,store\"")]
     [InlineData("\"collect, use\"")]
