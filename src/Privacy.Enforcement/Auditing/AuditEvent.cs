@@ -98,6 +98,13 @@ public sealed record AuditEvent
     /// <summary>Gets the host's correlation id.</summary>
     public string? CorrelationId { get; init; }
 
+    /// <summary>
+    /// Gets the time a decision judged when it was not the time of the event: the request's
+    /// <see cref="PrivacyRequest.OccursAt"/>. <see langword="null"/> for a decision about the moment it was made.
+    /// </summary>
+    /// <remarks>Part of the canonical JSON only when set (as <c>judgedAt</c>, after <c>correlationId</c>), so an event without it keeps its bytes and hash.</remarks>
+    public DateTimeOffset? JudgedAt { get; init; }
+
     // The stored line the pipeline produced while sealing this very instance, so the file sink need not serialise it
     // again. A copy made with 'with' does not inherit it (it names its owner), and equality ignores it.
     private SealedLine _sealedLine;

@@ -10,7 +10,7 @@ internal static class AuditEventJson
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         Expect(ref reader, JsonTokenType.StartObject);
         long? sequence = null;
-        DateTimeOffset? timestamp = null;
+        DateTimeOffset? timestamp = null, judgedAt = null;
         AuditEventKind? kind = null;
         string? action = null, subject = null, actor = null, recipient = null, recipientKind = null, purpose = null;
         string? ground = null, outcome = null, policyVersion = null, recordId = null, correlationId = null;
@@ -59,6 +59,9 @@ internal static class AuditEventJson
                 case "policyVersion": policyVersion = NullableString(ref reader, name); break;
                 case "recordId": recordId = NullableString(ref reader, name); break;
                 case "correlationId": correlationId = NullableString(ref reader, name); break;
+                case "judgedAt":
+                    judgedAt = AuditHashChain.TryParseTime(RequiredString(ref reader, name), out var judged) ? judged : throw new FormatException("'judgedAt' is not a UTC time of the canonical form.");
+                    break;
                 case "previousHash": previousHash = RequiredString(ref reader, name); break;
                 case "hash": hash = RequiredString(ref reader, name); break;
                 default: throw new FormatException($"Unknown property '{Truncate(name)}'.");
@@ -92,6 +95,7 @@ internal static class AuditEventJson
             PolicyVersion = policyVersion,
             RecordId = recordId,
             CorrelationId = correlationId,
+            JudgedAt = judgedAt,
             PreviousHash = previousHash ?? throw Missing("previousHash"),
             Hash = hash ?? string.Empty,
         };

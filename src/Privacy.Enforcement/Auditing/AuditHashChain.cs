@@ -16,7 +16,8 @@ namespace Privacy.Enforcement;
 /// The canonical JSON of an event is UTF-8 without insignificant whitespace, with every property always present in a
 /// fixed order (<c>sequence, timestamp, kind, action, subjectPseudonym, actor, recipient, recipientKind, purpose,
 /// categories, permittedCategories, ground, evidenceReferences, outcome, reasons, clauseIds, obligations,
-/// policyVersion, recordId, correlationId, previousHash</c>), <see langword="null"/> for absent values, the kind by its
+/// policyVersion, recordId, correlationId, previousHash</c>; <c>judgedAt</c> follows <c>correlationId</c> only when the
+/// event has one), <see langword="null"/> for absent values, the kind by its
 /// name, times in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>, and every character outside printable ASCII (and the
 /// HTML-sensitive ones) escaped as <c>\uXXXX</c>. <see cref="AuditEvent.Hash"/> is not part of it; a stored line of the
 /// JSON Lines trail is the canonical JSON with <c>"hash"</c> appended as the last property.
@@ -292,6 +293,11 @@ public static class AuditHashChain
         WriteNullable(writer, "policyVersion"u8, e.PolicyVersion);
         WriteNullable(writer, "recordId"u8, e.RecordId);
         WriteNullable(writer, "correlationId"u8, e.CorrelationId);
+        if (e.JudgedAt is { } judgedAt)
+        {
+            // Optional and last: events without it keep the bytes (and hashes) they always had.
+            WriteTime(writer, "judgedAt"u8, judgedAt);
+        }
     }
 
     /// <summary>

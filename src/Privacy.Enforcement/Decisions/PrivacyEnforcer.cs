@@ -235,9 +235,11 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
 
     private PrivacyDecision Evaluate(PrivacyRequest request, CompiledPolicy policy, SubjectSnapshot subject, SubjectSnapshot? actor, DateTimeOffset at, Violation? violation)
     {
-        if (request.OccursAt is { } occursAt && occursAt > _time.GetUtcNow())
+        if (request.OccursAt is { } occursAt && PastAct.IsRefused(occursAt, _time.GetUtcNow(), policy, subject, actor, violation))
         {
-            // The library cannot decide about acts that have not happened: facts may still change.
+            // The library cannot decide about acts that have not happened (facts may still change), nor replay an
+            // answer about a past the subject's state has since moved on from.
+            DecisionLog.Indeterminate(_logger, DecisionTelemetry.Kind(request.Act), "the act is dated in the future or before the newest change of the state it is judged on", nameof(PrivacyRequest.OccursAt));
             return DecisionEvaluator.Indeterminate(request.Act, policy);
         }
 
@@ -363,6 +365,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             Obligations = [.. decision.Obligations.Select(o => o.ToString())],
             PolicyVersion = decision.PolicyVersion?.ToString(),
             CorrelationId = request.CorrelationId,
+            JudgedAt = request.OccursAt,
         };
     }
 
