@@ -6,7 +6,7 @@ namespace Privacy.Enforcement;
 
 /// <summary>
 /// Caches each subject's state compiled into a <see cref="SubjectSnapshot"/>. Services that change a subject's state
-/// call <see cref="Invalidate"/> after their write; a per-subject generation keeps a load that started before an
+/// call <see cref="Invalidate(SubjectId)"/> after their write; a per-subject generation keeps a load that started before an
 /// invalidation from putting stale state back.
 /// </summary>
 internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
@@ -62,6 +62,30 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         Interlocked.Increment(ref _generations[Stripe(subject)]);
         _snapshots.TryRemove(subject.Value, out _);
         _pseudonyms.TryRemove(subject.Value, out _);
+    }
+
+    /// <summary>
+    /// Drops every cached subject a change feed's stripe covers. Which subjects are loading meanwhile is not known by
+    /// stripe, so the global generation moves: no load under way puts its state back.
+    /// </summary>
+    public void Invalidate(SubjectChange change)
+    {
+        Interlocked.Increment(ref _globalGeneration);
+        foreach (var entry in _snapshots)
+        {
+            if (change.Covers(entry.Key))
+            {
+                _snapshots.TryRemove(entry.Key, out _);
+            }
+        }
+
+        foreach (var entry in _pseudonyms)
+        {
+            if (change.Covers(entry.Key))
+            {
+                _pseudonyms.TryRemove(entry.Key, out _);
+            }
+        }
     }
 
     public void InvalidateAll()
