@@ -55,9 +55,13 @@ internal sealed partial class EngagementService : IEngagementService
         ArgumentNullException.ThrowIfNull(request);
         var engagement = Validate(request, _time.GetUtcNow());
 
-        // Audit before effect: if the trail refuses the event nothing is stored.
-        await _audit.RecordAsync(Event("engagement.created", engagement, ClauseIds.UseThirdPartyServiceProvider), null, cancellationToken).ConfigureAwait(false);
-        await _store.CreateAsync(engagement, cancellationToken).ConfigureAwait(false);
+        // Audit before effect: if the trail refuses the event nothing is stored; if the store refuses the record, a
+        // compensating event follows.
+        await _audit.RecordThenStoreAsync(
+            Event("engagement.created", engagement, ClauseIds.UseThirdPartyServiceProvider),
+            null,
+            ct => _store.CreateAsync(engagement, ct),
+            cancellationToken).ConfigureAwait(false);
         Invalidate(engagement);
         if (engagement.EndsAt is not null)
         {

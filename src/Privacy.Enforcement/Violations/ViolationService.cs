@@ -29,9 +29,9 @@ internal sealed class ViolationService : IViolationService
         ArgumentNullException.ThrowIfNull(report);
         var violation = Validate(report, _time.GetUtcNow());
 
-        // Audit before effect: if the trail refuses the event nothing is stored.
-        await _audit.RecordAsync(Event("violation.reported", violation), violation.Violator, cancellationToken).ConfigureAwait(false);
-        await _store.CreateAsync(violation, cancellationToken).ConfigureAwait(false);
+        // Audit before effect: if the trail refuses the event nothing is stored; if the store refuses the record, a
+        // compensating event follows.
+        await _audit.RecordThenStoreAsync(Event("violation.reported", violation), violation.Violator, ct => _store.CreateAsync(violation, ct), cancellationToken).ConfigureAwait(false);
         _cache?.Invalidate(violation.Violator);
         return violation;
     }
@@ -94,7 +94,7 @@ internal sealed class ViolationService : IViolationService
         }
 
         var sanction = new Sanction(violation.Violator, id, SanctionKind.ServiceAgreementTerminated, _time.GetUtcNow());
-        await _audit.RecordAsync(
+        await _audit.RecordThenStoreAsync(
             new AuditEvent
             {
                 Timestamp = sanction.ImposedAt,
@@ -104,8 +104,8 @@ internal sealed class ViolationService : IViolationService
                 RecordId = id.ToString(),
             },
             violation.Violator,
+            ct => _store.AddSanctionAsync(sanction, ct),
             cancellationToken).ConfigureAwait(false);
-        await _store.AddSanctionAsync(sanction, cancellationToken).ConfigureAwait(false);
 
         // use.violator-termination: the very next decision acting for this user must see the sanction.
         _cache?.Invalidate(violation.Violator);
