@@ -246,11 +246,17 @@ internal static class SubjectSnapshotBuilder
         }
 
         var terminatedAt = SubjectSnapshot.Never;
+        var thirdPartyTerminatedAt = SubjectSnapshot.Never;
         foreach (var sanction in sanctions)
         {
             if (sanction.Kind == SanctionKind.ServiceAgreementTerminated)
             {
                 terminatedAt = Math.Min(terminatedAt, sanction.ImposedAt.UtcTicks);
+            }
+            else if (sanction.Kind == SanctionKind.EngagementsTerminated)
+            {
+                // A third party's sanction, kept apart: a user whose id reads the same is not sanctioned by it.
+                thirdPartyTerminatedAt = Math.Min(thirdPartyTerminatedAt, sanction.ImposedAt.UtcTicks);
             }
         }
 
@@ -303,6 +309,7 @@ internal static class SubjectSnapshotBuilder
 
         var consents = ConsentSpans(policy, facts);
         var latest = Math.Max(acceptedAt == SubjectSnapshot.Never ? long.MinValue : acceptedAt, terminatedAt == SubjectSnapshot.Never ? long.MinValue : terminatedAt);
+        latest = Math.Max(latest, thirdPartyTerminatedAt == SubjectSnapshot.Never ? long.MinValue : thirdPartyTerminatedAt);
         foreach (var span in consents)
         {
             latest = Math.Max(latest, Math.Max(span.Start, span.End == SubjectSnapshot.Never ? long.MinValue : span.End));
@@ -328,6 +335,7 @@ internal static class SubjectSnapshotBuilder
             Objections = [.. spans],
             Engagements = engagementSpans,
             TerminatedAt = terminatedAt,
+            ThirdPartyTerminatedAt = thirdPartyTerminatedAt,
             NextEngagementEnd = nextEnd,
             HasEndedEngagement = ended,
         };

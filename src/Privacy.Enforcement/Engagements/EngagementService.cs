@@ -22,6 +22,7 @@ internal sealed partial class EngagementService : IEngagementService
     private readonly ISubjectStateCache? _cache;
     private readonly IAuditTrailReader? _trailReader;
     private readonly IPseudonymStore? _pseudonyms;
+    private readonly IViolationStore? _violations;
 
     public EngagementService(
         IEngagementStore store,
@@ -35,7 +36,8 @@ internal sealed partial class EngagementService : IEngagementService
         ISubjectStateCache? cache = null,
         IAuditTrailReader? trailReader = null,
         IPseudonymStore? pseudonyms = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IViolationStore? violations = null)
     {
         _store = store;
         _policy = policy;
@@ -50,6 +52,7 @@ internal sealed partial class EngagementService : IEngagementService
         _cache = cache;
         _trailReader = trailReader;
         _pseudonyms = pseudonyms;
+        _violations = violations;
     }
 
     /// <inheritdoc />
@@ -57,6 +60,7 @@ internal sealed partial class EngagementService : IEngagementService
     {
         ArgumentNullException.ThrowIfNull(request);
         var engagement = Validate(request, _time.GetUtcNow());
+        await RequireNotSanctionedAsync(engagement.Provider, cancellationToken).ConfigureAwait(false);
 
         // Audit before effect: if the trail refuses the event nothing is stored; if the store refuses the record, a
         // compensating event follows.
@@ -415,6 +419,25 @@ internal sealed partial class EngagementService : IEngagementService
             StartsAt = startsAt,
             EndsAt = endsAt,
         };
+    }
+
+    /// <summary>use.violator-termination: a third party whose engagements were terminated for a violation is not engaged again.</summary>
+    private async ValueTask RequireNotSanctionedAsync(RecipientId provider, CancellationToken cancellationToken)
+    {
+        if (_violations is null || !SubjectId.TryCreate(provider.Value, out var key))
+        {
+            return;
+        }
+
+        await foreach (var sanction in _violations.GetSanctionsAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            if (sanction.Kind == SanctionKind.EngagementsTerminated)
+            {
+                throw PolicyLookup.Invalid(
+                    nameof(EngagementRequest.Provider),
+                    $"{nameof(EngagementRequest.Provider)} '{provider.Value}' had its engagements terminated for violation {sanction.Violation} ({ClauseIds.UseViolatorTermination}); it cannot be engaged again.");
+            }
+        }
     }
 
     private static SubjectId[] ValidateSubjects(EngagementRequest request)
