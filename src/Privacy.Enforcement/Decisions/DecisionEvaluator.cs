@@ -82,7 +82,9 @@ internal static class DecisionEvaluator
         // use.violator-termination: every request acting for a terminated user is denied.
         var actor = request.Actor;
         var actingForSubject = actor.IsActingFor(request.Subject);
-        var actorTerminatedAt = actingForSubject ? context.Subject.TerminatedAt : context.ActorState?.TerminatedAt ?? SubjectSnapshot.Never;
+        var actorTerminatedAt = actingForSubject ? context.Subject.TerminatedAt
+            : actor.Kind == ActorKind.ThirdParty ? context.ActorState?.ThirdPartyTerminatedAt ?? SubjectSnapshot.Never
+            : context.ActorState?.TerminatedAt ?? SubjectSnapshot.Never;
         if (actorTerminatedAt <= at)
         {
             draft.Refuse(DecisionReason.ActorSanctioned, RuleClause(policy, RuleKind.DenySanctionedActor));

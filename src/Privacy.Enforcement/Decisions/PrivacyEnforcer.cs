@@ -270,11 +270,11 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         return found;
     }
 
-    /// <summary>A user acting on another subject's information: its own state holds its sanctions (<c>use.violator-termination</c>).</summary>
+    /// <summary>A user acting on another subject's information, or a third party: the state under its id holds its sanctions (<c>use.violator-termination</c>).</summary>
     private static SubjectId? ActorSubject(PrivacyRequest request)
     {
         var actor = request.Actor;
-        return actor.Kind is ActorKind.User or ActorKind.Subject && !actor.Id.IsEmpty && !actor.IsActingFor(request.Subject) &&
+        return actor.Kind is ActorKind.User or ActorKind.Subject or ActorKind.ThirdParty && !actor.Id.IsEmpty && !actor.IsActingFor(request.Subject) &&
             SubjectId.TryCreate(actor.Id.Value, out var subject)
             ? subject
             : null;

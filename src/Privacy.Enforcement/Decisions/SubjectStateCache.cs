@@ -6,7 +6,7 @@ namespace Privacy.Enforcement;
 
 /// <summary>
 /// Caches each subject's state compiled into a <see cref="SubjectSnapshot"/>. Services that change a subject's state
-/// call <see cref="Invalidate"/> after their write; a per-subject generation keeps a load that started before an
+/// call <see cref="Invalidate(SubjectId)"/> after their write; a per-subject generation keeps a load that started before an
 /// invalidation from putting stale state back.
 /// </summary>
 internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
@@ -62,6 +62,30 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         Interlocked.Increment(ref _generations[Stripe(subject)]);
         _snapshots.TryRemove(subject.Value, out _);
         _pseudonyms.TryRemove(subject.Value, out _);
+    }
+
+    /// <summary>
+    /// Drops every cached subject a change feed's stripe covers. Which subjects are loading meanwhile is not known by
+    /// stripe, so the global generation moves: no load under way puts its state back.
+    /// </summary>
+    public void Invalidate(SubjectChange change)
+    {
+        Interlocked.Increment(ref _globalGeneration);
+        foreach (var entry in _snapshots)
+        {
+            if (change.Covers(entry.Key))
+            {
+                _snapshots.TryRemove(entry.Key, out _);
+            }
+        }
+
+        foreach (var entry in _pseudonyms)
+        {
+            if (change.Covers(entry.Key))
+            {
+                _pseudonyms.TryRemove(entry.Key, out _);
+            }
+        }
     }
 
     public void InvalidateAll()
@@ -222,11 +246,17 @@ internal static class SubjectSnapshotBuilder
         }
 
         var terminatedAt = SubjectSnapshot.Never;
+        var thirdPartyTerminatedAt = SubjectSnapshot.Never;
         foreach (var sanction in sanctions)
         {
             if (sanction.Kind == SanctionKind.ServiceAgreementTerminated)
             {
                 terminatedAt = Math.Min(terminatedAt, sanction.ImposedAt.UtcTicks);
+            }
+            else if (sanction.Kind == SanctionKind.EngagementsTerminated)
+            {
+                // A third party's sanction, kept apart: a user whose id reads the same is not sanctioned by it.
+                thirdPartyTerminatedAt = Math.Min(thirdPartyTerminatedAt, sanction.ImposedAt.UtcTicks);
             }
         }
 
@@ -279,6 +309,7 @@ internal static class SubjectSnapshotBuilder
 
         var consents = ConsentSpans(policy, facts);
         var latest = Math.Max(acceptedAt == SubjectSnapshot.Never ? long.MinValue : acceptedAt, terminatedAt == SubjectSnapshot.Never ? long.MinValue : terminatedAt);
+        latest = Math.Max(latest, thirdPartyTerminatedAt == SubjectSnapshot.Never ? long.MinValue : thirdPartyTerminatedAt);
         foreach (var span in consents)
         {
             latest = Math.Max(latest, Math.Max(span.Start, span.End == SubjectSnapshot.Never ? long.MinValue : span.End));
@@ -304,6 +335,7 @@ internal static class SubjectSnapshotBuilder
             Objections = [.. spans],
             Engagements = engagementSpans,
             TerminatedAt = terminatedAt,
+            ThirdPartyTerminatedAt = thirdPartyTerminatedAt,
             NextEngagementEnd = nextEnd,
             HasEndedEngagement = ended,
         };
