@@ -222,8 +222,10 @@ internal sealed class RelationalSubjectKeyStore(RelationalDatabase database) : I
 
     public async ValueTask<bool> DeleteAsync(SubjectId subject, CancellationToken cancellationToken)
     {
-        // store.subject-delete: the row goes, so the plaintext key can never be unwrapped again.
+        // store.subject-delete: the row goes, so the plaintext key can never be unwrapped again. The scrub runs even
+        // when nothing was deleted, so a retried erasure removes what an interrupted one left in the log.
         var deleted = await database.ExecuteAsync(database.Sql.DeleteKey, c => c.AddParameter("@subject", subject.Value), "delete a subject key", cancellationToken).ConfigureAwait(false);
+        await database.ScrubDeletedAsync(cancellationToken).ConfigureAwait(false);
         return deleted == 1;
     }
 

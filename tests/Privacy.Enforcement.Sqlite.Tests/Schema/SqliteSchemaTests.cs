@@ -57,6 +57,7 @@ public sealed class SqliteSchemaTests : IDisposable
         (await ScalarAsync(fresh, "PRAGMA busy_timeout")).Should().Be((long)SqliteDatabase.BusyTimeoutMilliseconds);
         (await ScalarAsync(fresh, "PRAGMA foreign_keys")).Should().Be(1L);
         (await ScalarAsync(fresh, "PRAGMA synchronous")).Should().Be(2L);
+        (await ScalarAsync(fresh, "PRAGMA secure_delete")).Should().Be(1L, "deleted keys and pseudonyms are overwritten, not left in free space (store.subject-delete)");
     }
 
     [Fact]
