@@ -154,6 +154,11 @@ internal sealed class SqliteDatabase : RelationalDatabase
 
                     using var apply = connection.CreateCommand(migration.Sql, transaction);
                     await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (migration.Then is { } then)
+                    {
+                        await then(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
                     using var record = connection.CreateCommand(
                         "INSERT INTO pe_schema_migrations (version, description, applied_at) VALUES (@version, @description, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                         transaction);
