@@ -326,6 +326,12 @@ internal sealed class RelationalPseudonymStore(RelationalDatabase database) : IP
         }
     }
 
-    public async ValueTask<bool> DeleteAsync(SubjectId subject, CancellationToken cancellationToken) =>
-        await database.ExecuteAsync(database.Sql.DeletePseudonym, c => c.AddParameter("@subject", subject.Value), "delete a pseudonym", cancellationToken).ConfigureAwait(false) > 0;
+    public async ValueTask<bool> DeleteAsync(SubjectId subject, CancellationToken cancellationToken)
+    {
+        var deleted = await database.ExecuteAsync(database.Sql.DeletePseudonym, c => c.AddParameter("@subject", subject.Value), "delete a pseudonym", cancellationToken).ConfigureAwait(false) > 0;
+
+        // store.subject-delete: the mapping must not stay readable in the provider's log either.
+        await database.ScrubDeletedAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
 }

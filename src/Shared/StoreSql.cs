@@ -64,12 +64,19 @@ internal sealed class StoreSql
         DeletePseudonym = $"DELETE FROM {pseudonyms} WHERE subject_id = @subject";
 
         var requests = prefix + "pe_subject_rights_requests";
-        InsertRequest = $"INSERT INTO {requests} (id, subject_id, kind, scope_key, is_open, received_at, deadline, row_version, payload) VALUES (@id, @subject, @kind, @scope, @open, @received, @deadline, @version, @payload) ON CONFLICT DO NOTHING";
+        var secret = prefix + "pe_subject_rights_secret";
+        InsertRequest = $"INSERT INTO {requests} (id, subject_id, subject_hash, kind, scope_key, is_open, received_at, deadline, row_version, payload) VALUES (@id, @subject, @hash, @kind, @scope, @open, @received, @deadline, @version, @payload) ON CONFLICT DO NOTHING";
         OpenRequest = $"SELECT payload FROM {requests} WHERE subject_id = @subject AND kind = @kind AND scope_key = @scope AND is_open = 1";
         FindRequest = $"SELECT payload FROM {requests} WHERE id = @id";
-        UpdateRequest = $"UPDATE {requests} SET subject_id = @subject, kind = @kind, scope_key = @scope, is_open = @open, received_at = @received, deadline = @deadline, row_version = @version, payload = @payload WHERE id = @id AND row_version = @expected";
-        RequestsBySubject = $"SELECT payload FROM {requests} WHERE subject_id = @subject ORDER BY received_at, id";
+        UpdateRequest = $"UPDATE {requests} SET subject_id = @subject, subject_hash = @hash, kind = @kind, scope_key = @scope, is_open = @open, received_at = @received, deadline = @deadline, row_version = @version, payload = @payload WHERE id = @id AND row_version = @expected";
+        // Sealed requests have an empty subject_id, which no subject id equals: they are found by the keyed hash only.
+        RequestsBySubject = $"SELECT payload FROM {requests} WHERE subject_id = @subject OR subject_hash = @hash ORDER BY received_at, id";
         OpenRequests = $"SELECT payload FROM {requests} WHERE is_open = 1 ORDER BY deadline, id";
+        ClosedRequestsOfSubject = $"SELECT payload FROM {requests} WHERE subject_id = @subject AND is_open = 0";
+        SealRequest = $"UPDATE {requests} SET subject_id = '', subject_hash = @hash, payload = @payload WHERE id = @id";
+        ErasedSubjects = $"SELECT DISTINCT subject_id FROM {requests} WHERE kind = {(int)SubjectRightsRequestKind.Erase} AND is_open = 0 AND subject_id <> ''";
+        FindHashKey = $"SELECT hash_key FROM {secret} WHERE id = 1";
+        InsertHashKey = $"INSERT INTO {secret} (id, hash_key) VALUES (1, @key) ON CONFLICT (id) DO NOTHING";
 
         var holds = prefix + "pe_legal_holds";
         InsertHold = $"INSERT INTO {holds} (id, subject_id, placed_at, released_at, payload) VALUES (@id, @subject, @placed, @released, @payload) ON CONFLICT (id) DO NOTHING";
@@ -181,6 +188,16 @@ internal sealed class StoreSql
     public string RequestsBySubject { get; }
 
     public string OpenRequests { get; }
+
+    public string ClosedRequestsOfSubject { get; }
+
+    public string SealRequest { get; }
+
+    public string ErasedSubjects { get; }
+
+    public string FindHashKey { get; }
+
+    public string InsertHashKey { get; }
 
     public string InsertHold { get; }
 

@@ -103,6 +103,11 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
 
                     using var apply = connection.CreateCommand(migration.Sql, transaction);
                     await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (migration.Then is { } then)
+                    {
+                        await then(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
                     using var record = connection.CreateCommand($"INSERT INTO {prefix}pe_schema_migrations (version, description) VALUES (@version, @description)", transaction);
                     record.AddParameter("@version", migration.Version);
                     record.AddParameter("@description", migration.Description);
