@@ -2,8 +2,8 @@ namespace Privacy.Enforcement;
 
 /// <summary>
 /// The rules a list of checkpoints, in stored order, must keep (store.integrity): each well formed; each signed with the
-/// key when one is given; each chained checkpoint linking to the hash of the one before it (the genesis hash for the
-/// first) and covering more events than it; legacy (unchained) checkpoints only before the first chained one. Shared by
+/// key when one is given; each chained checkpoint after the first of the list linking to the hash of the one before it
+/// and covering more events than it; legacy (unchained) checkpoints only before the first chained one. Shared by
 /// <see cref="AuditTrailVerifier"/> and the pipeline's start-up check, so both refuse the same things.
 /// </summary>
 internal static class AuditCheckpointChain
@@ -39,11 +39,11 @@ internal static class AuditCheckpointChain
             }
             else
             {
-                if (!string.Equals(c.PreviousCheckpointHash, Link(previous), StringComparison.Ordinal))
+                // The list may begin anywhere in the chain (a verifier given only the newest checkpoints): a checkpoint
+                // pins every event up to its size, so the checkpoints before it add nothing that deleting them could hide.
+                if (previous is not null && !string.Equals(c.PreviousCheckpointHash, Link(previous), StringComparison.Ordinal))
                 {
-                    return (AuditVerificationFailure.CheckpointChainBroken, previous is null
-                        ? $"{name} does not start the checkpoint chain: the checkpoints before it were deleted."
-                        : $"{name} does not link to the checkpoint before it: a checkpoint between them was deleted, inserted or reordered.");
+                    return (AuditVerificationFailure.CheckpointChainBroken, $"{name} does not link to the checkpoint before it: a checkpoint between them was deleted, inserted or reordered.");
                 }
 
                 if (previous is not null && c.Size <= previous.Size)

@@ -70,9 +70,14 @@ public sealed class Finding02CheckpointChainTests : IDisposable
         result.Code.Should().Be(AuditTool.VerificationFailed, result.Output);
         result.Output.Should().Contain("CheckpointChainBroken");
 
-        // The first checkpoints deleted: the chain no longer starts at the genesis link.
-        await File.WriteAllLinesAsync(_checkpoints, [lines[1], lines[2]]);
+        // Two checkpoints swapped.
+        await File.WriteAllLinesAsync(_checkpoints, [lines[0], lines[2], lines[1]]);
         (await VerifyAsync()).Output.Should().Contain("CheckpointChainBroken");
+
+        // The oldest deleted: what is left still pins every event up to its size, so it verifies (a verifier may be
+        // given only the newest checkpoints).
+        await File.WriteAllLinesAsync(_checkpoints, [lines[1], lines[2]]);
+        (await VerifyAsync()).Code.Should().Be(AuditTool.Ok);
     }
 
     [Fact]
