@@ -98,8 +98,10 @@ internal sealed class StoreSql
         // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
         AuditHead = (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1";
         HeldHashes = $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence";
-        EventsPage = $"SELECT payload FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
-        LastEvent = $"SELECT payload FROM {events} ORDER BY sequence DESC LIMIT 1";
+        // The payload and the columns queries filter on, so a reader can check them against each other.
+        const string stored = "payload, sequence, hash, kind, occurred_at, subject_pseudonym, recipient";
+        EventsPage = $"SELECT {stored} FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
+        LastEvent = $"SELECT {stored} FROM {events} ORDER BY sequence DESC LIMIT 1";
         for (var criteria = 0; criteria < _auditQueries.Length; criteria++)
         {
             _auditQueries[criteria] = BuildAuditQuery(events, (AuditCriteria)criteria);
@@ -107,6 +109,10 @@ internal sealed class StoreSql
 
         InsertCheckpoint = $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)";
         LatestCheckpoint = $"SELECT payload FROM {checkpoints} ORDER BY seq DESC LIMIT 1";
+
+        // The lock (PostgreSQL) is the audit append lock: a checkpoint is chained onto the latest under it.
+        LatestCheckpointForAppend = (auditLockSql is null ? string.Empty : auditLockSql + "; ") + LatestCheckpoint;
+        Checkpoints = $"SELECT payload FROM {checkpoints} ORDER BY seq";
     }
 
     public bool HasNotify { get; }
@@ -249,6 +255,10 @@ internal sealed class StoreSql
     public string InsertCheckpoint { get; }
 
     public string LatestCheckpoint { get; }
+
+    public string LatestCheckpointForAppend { get; }
+
+    public string Checkpoints { get; }
 
     /// <summary>The page of events matching the given criteria, after <c>@after</c> in sequence order.</summary>
     public string AuditQuery(AuditCriteria criteria) => _auditQueries[(int)criteria];

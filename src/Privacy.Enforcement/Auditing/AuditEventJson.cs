@@ -106,7 +106,7 @@ internal static class AuditEventJson
         var reader = new Utf8JsonReader(line);
         Expect(ref reader, JsonTokenType.StartObject);
         long? size = null;
-        string? head = null, keyId = null, signature = null;
+        string? head = null, keyId = null, signature = null, previous = null;
         DateTimeOffset? createdAt = null;
         while (true)
         {
@@ -127,13 +127,17 @@ internal static class AuditEventJson
                 case "createdAt":
                     createdAt = AuditHashChain.TryParseTime(RequiredString(ref reader, name), out var t) ? t : throw new FormatException("'createdAt' is not a UTC time of the canonical form.");
                     break;
+                case "previousCheckpointHash": previous = RequiredString(ref reader, name); break;
                 case "keyId": keyId = NullableString(ref reader, name); break;
                 case "signature": signature = NullableString(ref reader, name); break;
                 default: throw new FormatException($"Unknown property '{Truncate(name)}'.");
             }
         }
 
-        return new AuditCheckpoint(size ?? throw Missing("size"), head ?? throw Missing("headHash"), createdAt ?? throw Missing("createdAt"), keyId, signature);
+        return new AuditCheckpoint(size ?? throw Missing("size"), head ?? throw Missing("headHash"), createdAt ?? throw Missing("createdAt"), keyId, signature)
+        {
+            PreviousCheckpointHash = previous,
+        };
     }
 
     private static string Truncate(string name) => name.Length <= 40 ? name : name[..40];

@@ -142,7 +142,11 @@ public static class AuditHashChain
         output.Advance(bytes.Length);
     }
 
-    /// <summary>Returns the bytes a checkpoint signature covers: the canonical JSON of size, head hash, time and key id.</summary>
+    /// <summary>
+    /// Returns the bytes a checkpoint signature covers: the canonical JSON
+    /// <c>{"size":n,"headHash":"…","createdAt":"…","previousCheckpointHash":"…","keyId":…}</c>, the chain link left out
+    /// when it is <see langword="null"/> (a legacy checkpoint keeps the bytes it was signed over).
+    /// </summary>
     /// <param name="checkpoint">The checkpoint.</param>
     /// <returns>The payload.</returns>
     public static byte[] GetCheckpointPayload(AuditCheckpoint checkpoint)
@@ -151,6 +155,19 @@ public static class AuditHashChain
         var scratch = Scratch.Rent();
         WriteCheckpoint(scratch.Writer, checkpoint, includeSignature: false);
         return scratch.Buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Returns a checkpoint's hash, the link the next checkpoint carries: SHA-256 of <see cref="GetCheckpointPayload"/>
+    /// (its signature left out, so that a re-signed checkpoint keeps its place), lower-case hex.
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The hash.</returns>
+    public static string GetCheckpointHash(AuditCheckpoint checkpoint)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(GetCheckpointPayload(checkpoint), digest);
+        return ToLowerHex(digest);
     }
 
     /// <summary>Signs a checkpoint.</summary>
@@ -246,11 +263,34 @@ public static class AuditHashChain
         return scratch.Buffer.WrittenSpan.ToArray();
     }
 
-    internal static byte[] GetCheckpointLine(AuditCheckpoint checkpoint)
+    /// <summary>
+    /// Returns a checkpoint's stored line (without the newline): its canonical JSON with the signature as the last member,
+    /// as the checkpoint file holds it and as <c>privacy-audit verify --anchor</c> reads it.
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The line, UTF-8.</returns>
+    public static byte[] GetCheckpointLine(AuditCheckpoint checkpoint)
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
         var scratch = Scratch.Rent();
         WriteCheckpoint(scratch.Writer, checkpoint, includeSignature: true);
         return scratch.Buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads a checkpoint's stored line (<see cref="GetCheckpointLine"/>).</summary>
+    /// <param name="line">The line, UTF-8, without the newline.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="FormatException">The line is not a checkpoint.</exception>
+    public static AuditCheckpoint ParseCheckpointLine(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            return AuditEventJson.ParseCheckpoint(line);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            throw new FormatException("The line is not a valid checkpoint: " + ex.Message, ex);
+        }
     }
 
     internal static void WriteCanonical(Utf8JsonWriter writer, AuditEvent e, bool includeHash)
@@ -324,6 +364,11 @@ public static class AuditHashChain
         writer.WriteNumber("size"u8, c.Size);
         writer.WriteString("headHash"u8, c.HeadHash);
         WriteTime(writer, "createdAt"u8, c.CreatedAt);
+        if (c.PreviousCheckpointHash is not null)
+        {
+            writer.WriteString("previousCheckpointHash"u8, c.PreviousCheckpointHash);
+        }
+
         WriteNullable(writer, "keyId"u8, c.KeyId);
         if (includeSignature)
         {
