@@ -413,7 +413,7 @@ internal sealed class Story
     {
         _log.Section("The audit trail (store.integrity)");
         var checkpoint = _checkpoints is null ? null : await _checkpoints.ReadLatestAsync(_cancellationToken);
-        var result = await AuditTrailVerifier.VerifyAsync(_trail.ReadAsync(1, _cancellationToken), checkpoint is null ? null : [checkpoint], signer: null, _cancellationToken);
+        var result = await AuditTrailVerifier.VerifyAsync(_trail.ReadAsync(1, _cancellationToken), checkpoint is null ? null : [checkpoint], options: null, _cancellationToken);
         _log.Check($"audit trail verified: {(result.IsValid ? "valid" : result.Failure.ToString())}, {result.Count} events, head hash {result.HeadHash}", result.IsValid && result.Count > 0);
     }
 

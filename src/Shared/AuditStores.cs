@@ -10,9 +10,10 @@ namespace Privacy.Enforcement.Storage;
 /// IMMEDIATE</c>), so the trail stays one gap-free chain: events it already holds are skipped (a retried batch), a batch
 /// that would leave a hole is refused whole, and a batch sealed onto a head another instance has since moved is
 /// answered with that head for the writer to re-chain onto. Beside the JSON payload each row keeps the columns queries
-/// filter on (subject pseudonym, recipient, kind, time), indexed.
+/// filter on (subject pseudonym, recipient, kind, time), indexed; reading the trail back checks them against the payload
+/// (see <see cref="ReadStored"/>). Checkpoints are chained: one is written only onto the newest, under the append lock.
 /// </summary>
-internal sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink
+internal sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
 {
     private const int PageSize = 500;
 
@@ -165,13 +166,14 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         while (true)
         {
             var from = next;
-            var page = await database.ReadAllAsync<AuditEvent>(
+            var page = await database.QueryAsync(
                 database.Sql.EventsPage,
                 c =>
                 {
                     c.AddParameter("@from", from);
                     c.AddParameter("@limit", (long)PageSize);
                 },
+                ReadStored,
                 "read the audit trail",
                 cancellationToken).ConfigureAwait(false);
             foreach (var auditEvent in page)
@@ -263,23 +265,111 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         }
     }
 
-    public ValueTask<AuditEvent?> ReadLastAsync(CancellationToken cancellationToken) =>
-        database.ReadFirstAsync<AuditEvent>(database.Sql.LastEvent, static _ => { }, "read the last audit event", cancellationToken);
+    public async ValueTask<AuditEvent?> ReadLastAsync(CancellationToken cancellationToken)
+    {
+        var rows = await database.QueryAsync(database.Sql.LastEvent, static _ => { }, ReadStored, "read the last audit event", cancellationToken).ConfigureAwait(false);
+        return rows.Count > 0 ? rows[0] : null;
+    }
 
+    /// <summary>
+    /// Reads a stored event as its row describes it: the hashed payload, with the columns queries filter on and the append
+    /// path reads (sequence, hash, kind, time, subject pseudonym, recipient) put in its place where they differ. A row
+    /// whose columns were rewritten then fails verification at its own index (its content no longer matches its hash)
+    /// instead of hiding from ledger queries while the trail verifies.
+    /// </summary>
+    private static AuditEvent ReadStored(DbDataReader row)
+    {
+        var e = StoreJson.Deserialize<AuditEvent>(row.GetString(0));
+        var sequence = row.GetInt64(1);
+        var hash = row.GetString(2);
+        var kindText = row.GetString(3);
+        var occurred = row.GetInt64(4);
+        var subject = row.IsDBNull(5) ? null : row.GetString(5);
+        var recipient = row.IsDBNull(6) ? null : row.GetString(6);
+        if (!Enum.TryParse<AuditEventKind>(kindText, ignoreCase: false, out var kind) || !Enum.IsDefined(kind) || !string.Equals(kind.ToString(), kindText, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The stored audit event at sequence {sequence} has no valid kind in its indexed column: the row was altered. Verify the trail.");
+        }
+
+        // Times are indexed in milliseconds (rounded when filled in by migration 3): within one of the payload's.
+        var timeMatches = Math.Abs(occurred - e.Timestamp.ToUnixTimeMilliseconds()) <= 1;
+        if (sequence == e.Sequence && string.Equals(hash, e.Hash, StringComparison.Ordinal) && kind == e.Kind && timeMatches
+            && string.Equals(subject, e.SubjectPseudonym, StringComparison.Ordinal) && string.Equals(recipient, e.Recipient, StringComparison.Ordinal))
+        {
+            return e;
+        }
+
+        return e with
+        {
+            Sequence = sequence,
+            Hash = hash,
+            Kind = kind,
+            Timestamp = timeMatches ? e.Timestamp : DateTimeOffset.FromUnixTimeMilliseconds(occurred),
+            SubjectPseudonym = subject,
+            Recipient = recipient,
+        };
+    }
+
+    /// <summary>Writes a checkpoint onto the newest one, under the append lock: a stale link (another instance checkpointed first) is refused.</summary>
     public async ValueTask WriteAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(checkpoint.HeadHash, "checkpoint.HeadHash");
-        await database.ExecuteAsync(
-            database.Sql.InsertCheckpoint,
-            c =>
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
             {
-                c.AddParameter("@size", checkpoint.Size);
-                c.AddParameter("@payload", StoreJson.Serialize(checkpoint));
-            },
-            "write an audit checkpoint",
-            cancellationToken).ConfigureAwait(false);
+                var transaction = await database.BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    if (checkpoint.PreviousCheckpointHash is { } link)
+                    {
+                        AuditCheckpoint? latest = null;
+                        using (var read = connection.CreateCommand(database.Sql.LatestCheckpointForAppend, transaction))
+                        {
+                            var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                            await using (reader.ConfigureAwait(false))
+                            {
+                                // The lock statement (if any) yields the first result set; the checkpoint is in the last.
+                                do
+                                {
+                                    if (reader.FieldCount == 1 && reader.GetName(0) == "payload" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                                    {
+                                        latest = StoreJson.Deserialize<AuditCheckpoint>(reader.GetString(0));
+                                    }
+                                }
+                                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+                            }
+                        }
+
+                        var expected = latest is null ? AuditHashChain.GenesisHash : AuditHashChain.GetCheckpointHash(latest);
+                        if (!string.Equals(link, expected, StringComparison.Ordinal))
+                        {
+                            throw new PrivacyStoreException($"The audit checkpoint of size {checkpoint.Size} does not link to the newest stored checkpoint (another instance wrote one first); it is not written.");
+                        }
+                    }
+
+                    using (var insert = connection.CreateCommand(database.Sql.InsertCheckpoint, transaction))
+                    {
+                        insert.AddParameter("@size", checkpoint.Size);
+                        insert.AddParameter("@payload", StoreJson.Serialize(checkpoint));
+                        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        {
+            throw database.Fault("write an audit checkpoint", ex);
+        }
     }
+
+    public IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken) =>
+        database.EnumerateAsync<AuditCheckpoint>(database.Sql.Checkpoints, static _ => { }, "read the audit checkpoints", cancellationToken);
 
     public ValueTask<AuditCheckpoint?> ReadLatestAsync(CancellationToken cancellationToken) =>
         database.ReadFirstAsync<AuditCheckpoint>(database.Sql.LatestCheckpoint, static _ => { }, "read the latest audit checkpoint", cancellationToken);
@@ -326,6 +416,12 @@ internal sealed class RelationalPseudonymStore(RelationalDatabase database) : IP
         }
     }
 
-    public async ValueTask<bool> DeleteAsync(SubjectId subject, CancellationToken cancellationToken) =>
-        await database.ExecuteAsync(database.Sql.DeletePseudonym, c => c.AddParameter("@subject", subject.Value), "delete a pseudonym", cancellationToken).ConfigureAwait(false) > 0;
+    public async ValueTask<bool> DeleteAsync(SubjectId subject, CancellationToken cancellationToken)
+    {
+        var deleted = await database.ExecuteAsync(database.Sql.DeletePseudonym, c => c.AddParameter("@subject", subject.Value), "delete a pseudonym", cancellationToken).ConfigureAwait(false) > 0;
+
+        // store.subject-delete: the mapping must not stay readable in the provider's log either.
+        await database.ScrubDeletedAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
 }

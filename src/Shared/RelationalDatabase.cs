@@ -92,6 +92,14 @@ internal abstract class RelationalDatabase : IDisposable
     public virtual async ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Removes, where the provider can, what deleted rows leave behind on disk beyond the deleting transaction
+    /// (<c>store.subject-delete</c>): SQLite truncates its write-ahead log. PostgreSQL cannot: its heap keeps a dead row
+    /// until vacuum and its WAL, archives and backups keep it longer, which is why subject keys are wrapped under
+    /// key-encryption key epochs that are retired.
+    /// </summary>
+    public virtual ValueTask ScrubDeletedAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Opens a raw connection with the provider's session settings.</summary>
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 

@@ -64,12 +64,19 @@ internal sealed class StoreSql
         DeletePseudonym = $"DELETE FROM {pseudonyms} WHERE subject_id = @subject";
 
         var requests = prefix + "pe_subject_rights_requests";
-        InsertRequest = $"INSERT INTO {requests} (id, subject_id, kind, scope_key, is_open, received_at, deadline, row_version, payload) VALUES (@id, @subject, @kind, @scope, @open, @received, @deadline, @version, @payload) ON CONFLICT DO NOTHING";
+        var secret = prefix + "pe_subject_rights_secret";
+        InsertRequest = $"INSERT INTO {requests} (id, subject_id, subject_hash, kind, scope_key, is_open, received_at, deadline, row_version, payload) VALUES (@id, @subject, @hash, @kind, @scope, @open, @received, @deadline, @version, @payload) ON CONFLICT DO NOTHING";
         OpenRequest = $"SELECT payload FROM {requests} WHERE subject_id = @subject AND kind = @kind AND scope_key = @scope AND is_open = 1";
         FindRequest = $"SELECT payload FROM {requests} WHERE id = @id";
-        UpdateRequest = $"UPDATE {requests} SET subject_id = @subject, kind = @kind, scope_key = @scope, is_open = @open, received_at = @received, deadline = @deadline, row_version = @version, payload = @payload WHERE id = @id AND row_version = @expected";
-        RequestsBySubject = $"SELECT payload FROM {requests} WHERE subject_id = @subject ORDER BY received_at, id";
+        UpdateRequest = $"UPDATE {requests} SET subject_id = @subject, subject_hash = @hash, kind = @kind, scope_key = @scope, is_open = @open, received_at = @received, deadline = @deadline, row_version = @version, payload = @payload WHERE id = @id AND row_version = @expected";
+        // Sealed requests have an empty subject_id, which no subject id equals: they are found by the keyed hash only.
+        RequestsBySubject = $"SELECT payload FROM {requests} WHERE subject_id = @subject OR subject_hash = @hash ORDER BY received_at, id";
         OpenRequests = $"SELECT payload FROM {requests} WHERE is_open = 1 ORDER BY deadline, id";
+        ClosedRequestsOfSubject = $"SELECT payload FROM {requests} WHERE subject_id = @subject AND is_open = 0";
+        SealRequest = $"UPDATE {requests} SET subject_id = '', subject_hash = @hash, payload = @payload WHERE id = @id";
+        ErasedSubjects = $"SELECT DISTINCT subject_id FROM {requests} WHERE kind = {(int)SubjectRightsRequestKind.Erase} AND is_open = 0 AND subject_id <> ''";
+        FindHashKey = $"SELECT hash_key FROM {secret} WHERE id = 1";
+        InsertHashKey = $"INSERT INTO {secret} (id, hash_key) VALUES (1, @key) ON CONFLICT (id) DO NOTHING";
 
         var holds = prefix + "pe_legal_holds";
         InsertHold = $"INSERT INTO {holds} (id, subject_id, placed_at, released_at, payload) VALUES (@id, @subject, @placed, @released, @payload) ON CONFLICT (id) DO NOTHING";
@@ -91,8 +98,10 @@ internal sealed class StoreSql
         // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
         AuditHead = (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1";
         HeldHashes = $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence";
-        EventsPage = $"SELECT payload FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
-        LastEvent = $"SELECT payload FROM {events} ORDER BY sequence DESC LIMIT 1";
+        // The payload and the columns queries filter on, so a reader can check them against each other.
+        const string stored = "payload, sequence, hash, kind, occurred_at, subject_pseudonym, recipient";
+        EventsPage = $"SELECT {stored} FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit";
+        LastEvent = $"SELECT {stored} FROM {events} ORDER BY sequence DESC LIMIT 1";
         for (var criteria = 0; criteria < _auditQueries.Length; criteria++)
         {
             _auditQueries[criteria] = BuildAuditQuery(events, (AuditCriteria)criteria);
@@ -100,6 +109,10 @@ internal sealed class StoreSql
 
         InsertCheckpoint = $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)";
         LatestCheckpoint = $"SELECT payload FROM {checkpoints} ORDER BY seq DESC LIMIT 1";
+
+        // The lock (PostgreSQL) is the audit append lock: a checkpoint is chained onto the latest under it.
+        LatestCheckpointForAppend = (auditLockSql is null ? string.Empty : auditLockSql + "; ") + LatestCheckpoint;
+        Checkpoints = $"SELECT payload FROM {checkpoints} ORDER BY seq";
     }
 
     public bool HasNotify { get; }
@@ -182,6 +195,16 @@ internal sealed class StoreSql
 
     public string OpenRequests { get; }
 
+    public string ClosedRequestsOfSubject { get; }
+
+    public string SealRequest { get; }
+
+    public string ErasedSubjects { get; }
+
+    public string FindHashKey { get; }
+
+    public string InsertHashKey { get; }
+
     public string InsertHold { get; }
 
     public string ReleaseHold { get; }
@@ -232,6 +255,10 @@ internal sealed class StoreSql
     public string InsertCheckpoint { get; }
 
     public string LatestCheckpoint { get; }
+
+    public string LatestCheckpointForAppend { get; }
+
+    public string Checkpoints { get; }
 
     /// <summary>The page of events matching the given criteria, after <c>@after</c> in sequence order.</summary>
     public string AuditQuery(AuditCriteria criteria) => _auditQueries[(int)criteria];

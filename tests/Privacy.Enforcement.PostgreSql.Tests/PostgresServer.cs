@@ -33,6 +33,9 @@ public sealed class PostgresServer
     /// <summary>Gets the connection string of the test database.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>Gets the data directory of a cluster the tests started, or <see langword="null"/> for a configured server.</summary>
+    public string? DataDirectory => _root is null ? null : Path.Combine(_root, "data");
+
     /// <summary>Gets the shared server, starting it on first use; throws <see cref="StoreUnavailableException"/> where tests may skip.</summary>
     public static async Task<PostgresServer> GetAsync()
     {

@@ -7,12 +7,24 @@ namespace Privacy.Enforcement.PostgreSql;
 
 /// <summary>
 /// Announces subject changes between instances with LISTEN/NOTIFY. The stores notify inside the writing transaction,
-/// so a change is announced exactly when it commits. Each listener holds one dedicated connection and reconnects after
-/// a failure; since notifications sent while it was away are lost, it then yields an empty <see cref="SubjectId"/>:
-/// "anything may have changed, drop every cached state".
+/// so a change is announced exactly when it commits. Any role that can connect may LISTEN on any channel (PostgreSQL
+/// has no grant for it), so a notification carries the subject's stripe (one of <see cref="Stripes"/>), never its id;
+/// listeners drop every cached subject in that stripe. Each listener holds one dedicated connection and reconnects
+/// after a failure; since notifications sent while it was away are lost, it then yields
+/// <see cref="SubjectChange.Everything"/>: "anything may have changed, drop every cached state".
 /// </summary>
+/// <remarks>
+/// Why a stripe and not a keyed hash: a key every instance shares would have to live in the database, readable only
+/// by the stores' role, and a key mismatch between instances would silently stop invalidations. A stripe needs no
+/// key and cannot be mismatched (the count travels with it). 256 stripes: with a million subjects a stripe hides a
+/// subject among about 4,000; with the default cache bound (100,000 subjects) a change elsewhere drops about 400
+/// cached states, each reloaded at its next decision.
+/// </remarks>
 internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPrivacyChangeFeed
 {
+    /// <summary>How many stripes the subjects are divided into on the wire.</summary>
+    public const int Stripes = 256;
+
     /// <summary>How long a listener waits before reconnecting after a failure.</summary>
     public static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(500);
 
@@ -22,10 +34,19 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
         await database.ExecuteAsync(database.Sql.Notify, c => c.AddParameter("@subject", subject.Value), "publish a change", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The notifications name no subject: each one is an empty <see cref="SubjectId"/> ("drop everything"). Read <see cref="ListenForChangesAsync"/> for the stripes.</summary>
     public async IAsyncEnumerable<SubjectId> ListenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var _ in ListenForChangesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return default;
+        }
+    }
+
+    public async IAsyncEnumerable<SubjectChange> ListenForChangesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await database.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var changes = Channel.CreateUnbounded<SubjectId>(new UnboundedChannelOptions { SingleReader = true });
+        var changes = Channel.CreateUnbounded<SubjectChange>(new UnboundedChannelOptions { SingleReader = true });
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pump = Task.Run(() => PumpAsync(changes.Writer, connected, stop.Token), CancellationToken.None);
@@ -33,9 +54,9 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
         {
             // The first LISTEN is in place before the caller sees anything: no change after this point is missed.
             await connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await foreach (var subject in changes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var change in changes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return subject;
+                yield return change;
             }
         }
         finally
@@ -45,7 +66,20 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
         }
     }
 
-    private async Task PumpAsync(ChannelWriter<SubjectId> changes, TaskCompletionSource connected, CancellationToken cancellationToken)
+    /// <summary>Reads a notification's payload, "stripe/count"; anything else (another version, a stray NOTIFY) is read as "everything changed".</summary>
+    internal static SubjectChange Parse(string payload)
+    {
+        var slash = payload.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0
+            && int.TryParse(payload.AsSpan(0, slash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var stripe)
+            && int.TryParse(payload.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            && count is > 1 and <= SubjectChange.MaxStripeCount
+            && stripe < count
+            ? SubjectChange.InStripe(stripe, count)
+            : SubjectChange.Everything;
+    }
+
+    private async Task PumpAsync(ChannelWriter<SubjectChange> changes, TaskCompletionSource connected, CancellationToken cancellationToken)
     {
         var reconnecting = false;
         while (!cancellationToken.IsCancellationRequested)
@@ -55,13 +89,7 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
                 var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
-                    connection.Notification += (_, e) =>
-                    {
-                        if (SubjectId.TryCreate(e.Payload, out var subject))
-                        {
-                            changes.TryWrite(subject);
-                        }
-                    };
+                    connection.Notification += (_, e) => changes.TryWrite(Parse(e.Payload));
                     using (var listen = new NpgsqlCommand($"LISTEN \"{database.Channel}\"", connection))
                     {
                         await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -69,7 +97,7 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
 
                     if (reconnecting)
                     {
-                        changes.TryWrite(default);
+                        changes.TryWrite(SubjectChange.Everything);
                     }
 
                     connected.TrySetResult();

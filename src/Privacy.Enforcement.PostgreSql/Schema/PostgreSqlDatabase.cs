@@ -20,7 +20,7 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
         : base(
             "PostgreSQL",
             "\"" + ValidateSchema(schema) + "\".",
-            $"SELECT pg_notify('{ChannelFor(schema)}', @subject)",
+            NotifySql(ChannelFor(schema)),
             // Held until commit: the appends of every instance to this schema's audit trail take turns.
             $"SELECT pg_advisory_xact_lock({LockKey("audit", schema) & long.MaxValue})")
     {
@@ -38,6 +38,22 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
     public string Channel { get; }
 
     public static string ChannelFor(string schema) => "pe_changes_" + schema;
+
+    /// <summary>
+    /// The notification of a change of <c>@subject</c>. Any role that can connect may LISTEN, so the payload is the
+    /// subject's stripe, never its id: "stripe/count", the stripe computed here exactly as
+    /// <see cref="SubjectChange.StripeOf(SubjectId, int)"/> computes it (32-bit FNV-1a over the UTF-8 bytes, halves folded).
+    /// </summary>
+    internal static string NotifySql(string channel) =>
+        $"""
+        SELECT pg_notify('{channel}', (
+            WITH RECURSIVE id(b) AS (SELECT convert_to(@subject, 'UTF8')),
+            fnv(i, h) AS (
+                SELECT 0, 2166136261::bigint
+                UNION ALL
+                SELECT fnv.i + 1, ((fnv.h # get_byte(id.b, fnv.i)::bigint) * 16777619) % 4294967296 FROM fnv, id WHERE fnv.i < length(id.b))
+            SELECT ((h # (h >> 16)) % {PostgreSqlChangeFeed.Stripes})::text || '/{PostgreSqlChangeFeed.Stripes}' FROM fnv ORDER BY i DESC LIMIT 1))
+        """;
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -87,6 +103,11 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
 
                     using var apply = connection.CreateCommand(migration.Sql, transaction);
                     await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (migration.Then is { } then)
+                    {
+                        await then(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
                     using var record = connection.CreateCommand($"INSERT INTO {prefix}pe_schema_migrations (version, description) VALUES (@version, @description)", transaction);
                     record.AddParameter("@version", migration.Version);
                     record.AddParameter("@description", migration.Description);

@@ -114,5 +114,15 @@ internal static class PostgreSqlMigrations
             CREATE INDEX ix_pe_audit_events_kind ON {p}pe_audit_events (kind, sequence);
             CREATE INDEX ix_pe_audit_events_time ON {p}pe_audit_events (occurred_at);
             """),
+
+        // store.subject-delete: an erased subject's closed requests keep a keyed hash of its id instead of the id, under
+        // a key the store generates once (the one row of pe_subject_rights_secret). Requests already stored for
+        // completed erasures are sealed here, in C#, with the same code the store uses.
+        new(4, "Erased subjects' requests sealed under a keyed hash", $"""
+            ALTER TABLE {p}pe_subject_rights_requests ADD COLUMN subject_hash text COLLATE "C" NULL;
+            CREATE INDEX ix_pe_subject_rights_requests_hash ON {p}pe_subject_rights_requests (subject_hash, received_at, id) WHERE subject_hash IS NOT NULL;
+            CREATE TABLE {p}pe_subject_rights_secret (id integer PRIMARY KEY CHECK (id = 1), hash_key bytea NOT NULL);
+            """,
+            (connection, transaction, cancellationToken) => RelationalSubjectRightsRequestStore.SealCompletedErasuresAsync(connection, transaction, new StoreSql(p, null), cancellationToken)),
     ];
 }

@@ -7,15 +7,18 @@ using Privacy.Enforcement.Storage;
 namespace Privacy.Enforcement.Sqlite;
 
 /// <summary>
-/// One SQLite database file. Every connection runs with <c>synchronous=FULL</c> and a busy timeout; the file is put
-/// in WAL mode and migrated once, inside <c>BEGIN IMMEDIATE</c> so that two processes starting together take turns.
+/// One SQLite database file. Every connection runs with <c>synchronous=FULL</c>, a busy timeout and
+/// <c>secure_delete</c>; the file is put in WAL mode and migrated once, inside <c>BEGIN IMMEDIATE</c> so that two
+/// processes starting together take turns.
 /// </summary>
 internal sealed class SqliteDatabase : RelationalDatabase
 {
     /// <summary>How long a writer waits for another connection's lock before failing.</summary>
     public const int BusyTimeoutMilliseconds = 10_000;
 
-    private const string SessionPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+    // secure_delete (store.subject-delete): a deleted row's bytes and freed pages are overwritten with zeros, so a
+    // shredded subject key or a deleted pseudonym does not stay readable in the file's free space.
+    private const string SessionPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
     private static readonly object Configured = new();
 
@@ -63,6 +66,36 @@ internal sealed class SqliteDatabase : RelationalDatabase
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Copies every logged page into the file and truncates the write-ahead log to zero bytes: the log keeps each page
+    /// as it was before the delete, so without this the erased bytes stay in the <c>-wal</c> file until it is reused.
+    /// </summary>
+    public override async ValueTask ScrubDeletedAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var checkpoint = connection.CreateCommand("PRAGMA wal_checkpoint(TRUNCATE)");
+                var reader = await checkpoint.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    // One row: busy (1 when a reader or writer kept the checkpoint from finishing), log frames, checkpointed frames.
+                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) != 0)
+                    {
+                        throw new PrivacyStoreException("The SQLite store could not checkpoint and truncate its write-ahead log: another connection kept it busy past the busy timeout. The erased data may remain in the -wal file; run the erasure again.");
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (IsFault(ex))
+        {
+            throw Fault("checkpoint its write-ahead log", ex);
         }
     }
 
@@ -121,6 +154,11 @@ internal sealed class SqliteDatabase : RelationalDatabase
 
                     using var apply = connection.CreateCommand(migration.Sql, transaction);
                     await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (migration.Then is { } then)
+                    {
+                        await then(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
                     using var record = connection.CreateCommand(
                         "INSERT INTO pe_schema_migrations (version, description, applied_at) VALUES (@version, @description, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                         transaction);

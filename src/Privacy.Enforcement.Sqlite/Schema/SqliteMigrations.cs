@@ -110,5 +110,15 @@ internal static class SqliteMigrations
             CREATE INDEX ix_pe_audit_events_kind ON pe_audit_events (kind, sequence);
             CREATE INDEX ix_pe_audit_events_time ON pe_audit_events (occurred_at);
             """),
+
+        // store.subject-delete: an erased subject's closed requests keep a keyed hash of its id instead of the id, under
+        // a key the store generates once (the one row of pe_subject_rights_secret). Requests already stored for
+        // completed erasures are sealed here, in C#, because SQLite has no HMAC.
+        new(4, "Erased subjects' requests sealed under a keyed hash", """
+            ALTER TABLE pe_subject_rights_requests ADD COLUMN subject_hash TEXT NULL;
+            CREATE INDEX ix_pe_subject_rights_requests_hash ON pe_subject_rights_requests (subject_hash, received_at, id) WHERE subject_hash IS NOT NULL;
+            CREATE TABLE pe_subject_rights_secret (id INTEGER PRIMARY KEY CHECK (id = 1), hash_key BLOB NOT NULL);
+            """,
+            static (connection, transaction, cancellationToken) => RelationalSubjectRightsRequestStore.SealCompletedErasuresAsync(connection, transaction, new StoreSql(string.Empty, null), cancellationToken)),
     ];
 }

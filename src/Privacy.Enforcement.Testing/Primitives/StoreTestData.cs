@@ -12,6 +12,7 @@ public static class StoreTestData
     public static readonly PolicyVersion Policy = new(new PolicyId("standard"), new Version(1, 0), Epoch, new string('a', 64));
 
     /// <summary>Gets identifiers that a careless store would break: SQL, quoting, wildcards, Unicode, the longest allowed.</summary>
+    /// <remarks>Invisible and direction-changing characters (Unicode Cf, Zl, Zp) are not among them: no identifier may hold one.</remarks>
     public static IReadOnlyList<string> HostileIdentifiers { get; } =
     [
         "'; DROP TABLE pe_consent_facts; --",
@@ -20,12 +21,12 @@ public static class StoreTestData
         "x' OR 1=1 --",
         "%_[]^\\*?",
         "$1 $$ @subject :name ?",
-        "😀👩‍👩‍👧‍👦🏳️‍🌈",
-        "مرحبا بالعالم\u200F‏ שלום",
+        "😀👩👧🏳️🌈",
+        "مرحبا بالعالم שלום",
         "e\u0301\u0302\u0303 Zalgo z\u0351\u0352\u0357",
         "é",
         "e\u0301",
-        "\uFEFFbom\u200Bzero-width",
+        "\u00A0no-break\u3000ideographic space",
         "𝕦𝕟𝕚𝕔𝕠𝕕𝕖 𐍈 𠜎",
         "trailing space ",
         new string('x', Identifier.MaxLength),

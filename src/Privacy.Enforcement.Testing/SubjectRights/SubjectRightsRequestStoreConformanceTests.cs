@@ -119,7 +119,45 @@ public abstract class SubjectRightsRequestStoreConformanceTests
 
         var completed = Ran(partial, SubjectRightsRequestStatus.Completed);
         (await store.TryUpdateAsync(partial, completed, None)).Should().BeTrue();
-        (await store.FindAsync(read.Id, None)).Should().BeEquivalentTo(completed);
+        (await store.FindAsync(read.Id, None)).Should().BeEquivalentTo(completed with { Subject = default }, o => o.Excluding(r => r.SubjectHash));
+    }
+
+    [StoreFact]
+    public async Task A_completed_erasure_seals_every_closed_request_of_its_subject_and_GetBySubject_still_finds_them()
+    {
+        // store.subject-delete: after erasure no stored request names the subject; the subject's id still finds them.
+        var store = await CreateStoreAsync();
+        var subject = NewSubject();
+        var access = await store.AddOrGetOpenAsync(SubjectRightsRequest(subject, SubjectRightsRequestKind.Access, at: 1), None);
+        await store.TryUpdateAsync(access, Ran(access, SubjectRightsRequestStatus.Completed), None);
+        var open = await store.AddOrGetOpenAsync(SubjectRightsRequest(subject, SubjectRightsRequestKind.Rectify, "user.contact.phone", at: 2), None);
+        var other = await store.AddOrGetOpenAsync(SubjectRightsRequest(NewSubject(), SubjectRightsRequestKind.Access, at: 3), None);
+        await store.TryUpdateAsync(other, Ran(other, SubjectRightsRequestStatus.Completed), None);
+        var erase = await store.AddOrGetOpenAsync(SubjectRightsRequest(subject, SubjectRightsRequestKind.Erase, at: 4), None);
+
+        (await store.TryUpdateAsync(erase, Ran(erase, SubjectRightsRequestStatus.Completed), None)).Should().BeTrue();
+
+        var sealedAccess = (await store.FindAsync(access.Id, None))!;
+        var sealedErase = (await store.FindAsync(erase.Id, None))!;
+        foreach (var sealedRequest in new[] { sealedAccess, sealedErase })
+        {
+            sealedRequest.Subject.IsEmpty.Should().BeTrue();
+            sealedRequest.SubjectHash.Should().StartWith("hmac-sha256:").And.NotContain(subject.Value);
+        }
+
+        sealedAccess.SubjectHash.Should().Be(sealedErase.SubjectHash);
+        sealedErase.Steps.Should().NotBeEmpty("the evidence of what was done stays");
+        (await store.FindAsync(open.Id, None))!.Subject.Should().Be(subject, "an open request is still being answered");
+        (await store.FindAsync(other.Id, None))!.Subject.Should().NotBe(default(SubjectId), "another subject's requests are untouched");
+
+        var second = await OpenAnotherInstanceAsync(store);
+        (await second.GetBySubjectAsync(subject, None).CollectAsync()).Select(r => r.Id).Should().Equal(access.Id, open.Id, erase.Id);
+        (await second.GetBySubjectAsync(NewSubject(), None).CollectAsync()).Should().BeEmpty();
+
+        // A new request of the same id is stored and found like any other.
+        var again = await second.AddOrGetOpenAsync(SubjectRightsRequest(subject, SubjectRightsRequestKind.Erase, at: 9), None);
+        again.Subject.Should().Be(subject);
+        (await store.GetBySubjectAsync(subject, None).CollectAsync()).Select(r => r.Id).Should().Equal(access.Id, open.Id, erase.Id, again.Id);
     }
 
     [StoreFact]

@@ -98,6 +98,13 @@ public sealed record AuditEvent
     /// <summary>Gets the host's correlation id.</summary>
     public string? CorrelationId { get; init; }
 
+    /// <summary>
+    /// Gets the time a decision judged when it was not the time of the event: the request's
+    /// <see cref="PrivacyRequest.OccursAt"/>. <see langword="null"/> for a decision about the moment it was made.
+    /// </summary>
+    /// <remarks>Part of the canonical JSON only when set (as <c>judgedAt</c>, after <c>correlationId</c>), so an event without it keeps its bytes and hash.</remarks>
+    public DateTimeOffset? JudgedAt { get; init; }
+
     // The stored line the pipeline produced while sealing this very instance, so the file sink need not serialise it
     // again. A copy made with 'with' does not inherit it (it names its owner), and equality ignores it.
     private SealedLine _sealedLine;
@@ -113,13 +120,24 @@ public sealed record AuditEvent
     public string Hash { get; init; } = string.Empty;
 }
 
-/// <summary>A checkpoint of the trail: its size and head hash at a time, optionally signed.</summary>
+/// <summary>
+/// A checkpoint of the trail: its size and head hash at a time, optionally signed. Checkpoints form a chain of their own:
+/// each carries the hash of the one before it (<see cref="PreviousCheckpointHash"/>), covered by its signature.
+/// </summary>
 /// <param name="Size">The number of events covered (the last sequence number).</param>
 /// <param name="HeadHash">The hash of event <paramref name="Size"/>.</param>
 /// <param name="CreatedAt">When (UTC).</param>
 /// <param name="KeyId">The id of the signing key, if signed.</param>
-/// <param name="Signature">The signature over size, head hash and time, if signed (base64).</param>
-public sealed record AuditCheckpoint(long Size, string HeadHash, DateTimeOffset CreatedAt, string? KeyId = null, string? Signature = null);
+/// <param name="Signature">The signature over size, head hash, time, chain link and key id, if signed (base64).</param>
+public sealed record AuditCheckpoint(long Size, string HeadHash, DateTimeOffset CreatedAt, string? KeyId = null, string? Signature = null)
+{
+    /// <summary>
+    /// Gets the hash of the previous checkpoint (<see cref="AuditHashChain.GetCheckpointHash"/>), or
+    /// <see cref="AuditHashChain.GenesisHash"/> for the first of a chain; <see langword="null"/> on a checkpoint written
+    /// before checkpoints were chained (a legacy checkpoint, accepted only before the first chained one).
+    /// </summary>
+    public string? PreviousCheckpointHash { get; init; }
+}
 
 /// <summary>A cache of an event's stored line, valid only for the instance it names; never part of the event's value.</summary>
 internal readonly struct SealedLine : IEquatable<SealedLine>

@@ -10,7 +10,7 @@ internal static class AuditEventJson
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         Expect(ref reader, JsonTokenType.StartObject);
         long? sequence = null;
-        DateTimeOffset? timestamp = null;
+        DateTimeOffset? timestamp = null, judgedAt = null;
         AuditEventKind? kind = null;
         string? action = null, subject = null, actor = null, recipient = null, recipientKind = null, purpose = null;
         string? ground = null, outcome = null, policyVersion = null, recordId = null, correlationId = null;
@@ -59,6 +59,9 @@ internal static class AuditEventJson
                 case "policyVersion": policyVersion = NullableString(ref reader, name); break;
                 case "recordId": recordId = NullableString(ref reader, name); break;
                 case "correlationId": correlationId = NullableString(ref reader, name); break;
+                case "judgedAt":
+                    judgedAt = AuditHashChain.TryParseTime(RequiredString(ref reader, name), out var judged) ? judged : throw new FormatException("'judgedAt' is not a UTC time of the canonical form.");
+                    break;
                 case "previousHash": previousHash = RequiredString(ref reader, name); break;
                 case "hash": hash = RequiredString(ref reader, name); break;
                 default: throw new FormatException($"Unknown property '{Truncate(name)}'.");
@@ -92,6 +95,7 @@ internal static class AuditEventJson
             PolicyVersion = policyVersion,
             RecordId = recordId,
             CorrelationId = correlationId,
+            JudgedAt = judgedAt,
             PreviousHash = previousHash ?? throw Missing("previousHash"),
             Hash = hash ?? string.Empty,
         };
@@ -102,7 +106,7 @@ internal static class AuditEventJson
         var reader = new Utf8JsonReader(line);
         Expect(ref reader, JsonTokenType.StartObject);
         long? size = null;
-        string? head = null, keyId = null, signature = null;
+        string? head = null, keyId = null, signature = null, previous = null;
         DateTimeOffset? createdAt = null;
         while (true)
         {
@@ -123,13 +127,17 @@ internal static class AuditEventJson
                 case "createdAt":
                     createdAt = AuditHashChain.TryParseTime(RequiredString(ref reader, name), out var t) ? t : throw new FormatException("'createdAt' is not a UTC time of the canonical form.");
                     break;
+                case "previousCheckpointHash": previous = RequiredString(ref reader, name); break;
                 case "keyId": keyId = NullableString(ref reader, name); break;
                 case "signature": signature = NullableString(ref reader, name); break;
                 default: throw new FormatException($"Unknown property '{Truncate(name)}'.");
             }
         }
 
-        return new AuditCheckpoint(size ?? throw Missing("size"), head ?? throw Missing("headHash"), createdAt ?? throw Missing("createdAt"), keyId, signature);
+        return new AuditCheckpoint(size ?? throw Missing("size"), head ?? throw Missing("headHash"), createdAt ?? throw Missing("createdAt"), keyId, signature)
+        {
+            PreviousCheckpointHash = previous,
+        };
     }
 
     private static string Truncate(string name) => name.Length <= 40 ? name : name[..40];

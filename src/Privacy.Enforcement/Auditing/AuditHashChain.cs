@@ -16,7 +16,8 @@ namespace Privacy.Enforcement;
 /// The canonical JSON of an event is UTF-8 without insignificant whitespace, with every property always present in a
 /// fixed order (<c>sequence, timestamp, kind, action, subjectPseudonym, actor, recipient, recipientKind, purpose,
 /// categories, permittedCategories, ground, evidenceReferences, outcome, reasons, clauseIds, obligations,
-/// policyVersion, recordId, correlationId, previousHash</c>), <see langword="null"/> for absent values, the kind by its
+/// policyVersion, recordId, correlationId, previousHash</c>; <c>judgedAt</c> follows <c>correlationId</c> only when the
+/// event has one), <see langword="null"/> for absent values, the kind by its
 /// name, times in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>, and every character outside printable ASCII (and the
 /// HTML-sensitive ones) escaped as <c>\uXXXX</c>. <see cref="AuditEvent.Hash"/> is not part of it; a stored line of the
 /// JSON Lines trail is the canonical JSON with <c>"hash"</c> appended as the last property.
@@ -141,7 +142,11 @@ public static class AuditHashChain
         output.Advance(bytes.Length);
     }
 
-    /// <summary>Returns the bytes a checkpoint signature covers: the canonical JSON of size, head hash, time and key id.</summary>
+    /// <summary>
+    /// Returns the bytes a checkpoint signature covers: the canonical JSON
+    /// <c>{"size":n,"headHash":"…","createdAt":"…","previousCheckpointHash":"…","keyId":…}</c>, the chain link left out
+    /// when it is <see langword="null"/> (a legacy checkpoint keeps the bytes it was signed over).
+    /// </summary>
     /// <param name="checkpoint">The checkpoint.</param>
     /// <returns>The payload.</returns>
     public static byte[] GetCheckpointPayload(AuditCheckpoint checkpoint)
@@ -150,6 +155,19 @@ public static class AuditHashChain
         var scratch = Scratch.Rent();
         WriteCheckpoint(scratch.Writer, checkpoint, includeSignature: false);
         return scratch.Buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Returns a checkpoint's hash, the link the next checkpoint carries: SHA-256 of <see cref="GetCheckpointPayload"/>
+    /// (its signature left out, so that a re-signed checkpoint keeps its place), lower-case hex.
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The hash.</returns>
+    public static string GetCheckpointHash(AuditCheckpoint checkpoint)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(GetCheckpointPayload(checkpoint), digest);
+        return ToLowerHex(digest);
     }
 
     /// <summary>Signs a checkpoint.</summary>
@@ -245,11 +263,34 @@ public static class AuditHashChain
         return scratch.Buffer.WrittenSpan.ToArray();
     }
 
-    internal static byte[] GetCheckpointLine(AuditCheckpoint checkpoint)
+    /// <summary>
+    /// Returns a checkpoint's stored line (without the newline): its canonical JSON with the signature as the last member,
+    /// as the checkpoint file holds it and as <c>privacy-audit verify --anchor</c> reads it.
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The line, UTF-8.</returns>
+    public static byte[] GetCheckpointLine(AuditCheckpoint checkpoint)
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
         var scratch = Scratch.Rent();
         WriteCheckpoint(scratch.Writer, checkpoint, includeSignature: true);
         return scratch.Buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads a checkpoint's stored line (<see cref="GetCheckpointLine"/>).</summary>
+    /// <param name="line">The line, UTF-8, without the newline.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="FormatException">The line is not a checkpoint.</exception>
+    public static AuditCheckpoint ParseCheckpointLine(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            return AuditEventJson.ParseCheckpoint(line);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            throw new FormatException("The line is not a valid checkpoint: " + ex.Message, ex);
+        }
     }
 
     internal static void WriteCanonical(Utf8JsonWriter writer, AuditEvent e, bool includeHash)
@@ -292,6 +333,11 @@ public static class AuditHashChain
         WriteNullable(writer, "policyVersion"u8, e.PolicyVersion);
         WriteNullable(writer, "recordId"u8, e.RecordId);
         WriteNullable(writer, "correlationId"u8, e.CorrelationId);
+        if (e.JudgedAt is { } judgedAt)
+        {
+            // Optional and last: events without it keep the bytes (and hashes) they always had.
+            WriteTime(writer, "judgedAt"u8, judgedAt);
+        }
     }
 
     /// <summary>
@@ -318,6 +364,11 @@ public static class AuditHashChain
         writer.WriteNumber("size"u8, c.Size);
         writer.WriteString("headHash"u8, c.HeadHash);
         WriteTime(writer, "createdAt"u8, c.CreatedAt);
+        if (c.PreviousCheckpointHash is not null)
+        {
+            writer.WriteString("previousCheckpointHash"u8, c.PreviousCheckpointHash);
+        }
+
         WriteNullable(writer, "keyId"u8, c.KeyId);
         if (includeSignature)
         {

@@ -33,6 +33,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private readonly IAuditTrailReader? _reader;
     private readonly ICheckpointSink? _checkpointSink;
     private readonly IAuditCheckpointSigner? _signer;
+    private readonly AuditCheckpointPublisher? _publisher;
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -48,6 +49,8 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     private string _durableHead = AuditHashChain.GenesisHash;
     private long _checkpointedSize;
     private long _checkpointFailedAt = -1; // the size of the last checkpoint that could not be written
+    private AuditCheckpoint? _lastCheckpoint; // the newest checkpoint known to be in the sink: the next one links to it
+    private bool _lastCheckpointStale; // re-read before the next checkpoint (a failed write; a shared trail)
     private int _disposed;
 
     public AuditTrailPipeline(
@@ -57,7 +60,8 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         IAuditCheckpointSigner? signer,
         AuditTrailOptions options,
         TimeProvider timeProvider,
-        ILogger<AuditTrailPipeline>? logger = null)
+        ILogger<AuditTrailPipeline>? logger = null,
+        IAuditCheckpointAnchor? anchor = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(options);
@@ -87,6 +91,18 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         if (_reader is null)
         {
             LogNoReader(_logger);
+        }
+
+        if (anchor is not null)
+        {
+            if (checkpointSink is null)
+            {
+                LogAnchorWithoutCheckpoints(_logger);
+            }
+            else
+            {
+                _publisher = new AuditCheckpointPublisher(anchor, options, timeProvider, _logger);
+            }
         }
     }
 
@@ -215,6 +231,10 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         }
 
         await _watchdog.DisposeAsync().ConfigureAwait(false);
+        if (_publisher is not null)
+        {
+            await _publisher.DisposeAsync().ConfigureAwait(false);
+        }
 
         // A writer still stuck in the sink may yet read the abort token: leave it undisposed then.
         if (stopped)
@@ -321,13 +341,19 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             try
             {
                 // Checkpoint first: on a shared trail another writer may checkpoint events appended after a head read.
-                var checkpoint = _checkpointSink is null ? null : await _checkpointSink.ReadLatestAsync(_abort.Token).ConfigureAwait(false);
+                var checkpoint = _checkpointSink is null ? null : await ReadCheckedCheckpointsAsync().ConfigureAwait(false);
                 var last = _reader is null ? null : await _reader.ReadLastAsync(_abort.Token).ConfigureAwait(false);
                 var sequence = last?.Sequence ?? 0;
                 var head = last?.Hash ?? AuditHashChain.GenesisHash;
                 if (checkpoint is not null && _reader is not null)
                 {
                     await CheckAgainstCheckpointAsync(checkpoint, sequence).ConfigureAwait(false);
+                }
+
+                _lastCheckpoint = checkpoint;
+                if (checkpoint is not null)
+                {
+                    _publisher?.Offer(checkpoint); // at least once: the newest may not have been published before a stop
                 }
 
                 Interlocked.Exchange(ref _sequence, sequence);
@@ -344,13 +370,58 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             catch (Exception ex)
             {
                 var delay = Backoff(attempt);
-                LogResumeFailed(_logger, ex, attempt + 1, delay);
+                if (ex is InvalidDataException)
+                {
+                    LogIntegrityFailed(_logger, ex, attempt + 1, delay);
+                }
+                else
+                {
+                    LogResumeFailed(_logger, ex, attempt + 1, delay);
+                }
+
                 if (!await DelayAsync(delay).ConfigureAwait(false))
                 {
                     return false;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the checkpoints and refuses a chain that is broken (a checkpoint deleted, inserted or reordered), forged (a
+    /// signature that does not verify with the configured key) or unsigned while a key is configured (store.integrity);
+    /// returns the newest. A checkpoint sink that cannot list its checkpoints is checked by its newest one alone.
+    /// </summary>
+    private async Task<AuditCheckpoint?> ReadCheckedCheckpointsAsync()
+    {
+        var checkpoints = new List<AuditCheckpoint>();
+        if (_checkpointSink is IAuditCheckpointReader all)
+        {
+            await foreach (var c in all.ReadCheckpointsAsync(_abort.Token).ConfigureAwait(false))
+            {
+                checkpoints.Add(c);
+            }
+        }
+        else if (await _checkpointSink!.ReadLatestAsync(_abort.Token).ConfigureAwait(false) is { } latest)
+        {
+            // Its link cannot be followed without the others: its form and signature are checked alone.
+            var alone = !AuditCheckpointChain.IsWellFormed(latest) ? "it is malformed"
+                : _signer is not null && AuditCheckpointChain.CheckSignature(latest, _signer) is { } bad ? bad.Message
+                : null;
+            if (alone is not null)
+            {
+                throw new InvalidDataException($"The audit trail's newest checkpoint (size {latest.Size}) is not trustworthy: {alone}. Nothing is appended; verify the trail with 'privacy-audit verify'.");
+            }
+
+            return latest;
+        }
+
+        if (AuditCheckpointChain.Check(checkpoints, _signer) is { } broken)
+        {
+            throw new InvalidDataException($"The audit trail's checkpoints are not one trustworthy chain ({broken.Failure}): {broken.Message} Nothing is appended; verify the trail with 'privacy-audit verify'.");
+        }
+
+        return checkpoints.Count == 0 ? null : checkpoints[^1];
     }
 
     /// <summary>Refuses to append to a trail shorter than its last checkpoint or whose history differs from it (store.integrity).</summary>
@@ -461,6 +532,21 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         var checkpoint = new AuditCheckpoint(_durableSequence, _durableHead, _time.GetUtcNow());
         try
         {
+            // Per checkpoint, never per event: the link to the previous checkpoint. Over a shared trail another instance may
+            // have written one since, so the newest is read back (the sink refuses a stale link as one step).
+            if (_lastCheckpointStale || _sharedSink is not null)
+            {
+                _lastCheckpoint = await _checkpointSink!.ReadLatestAsync(_abort.Token).ConfigureAwait(false);
+                _lastCheckpointStale = false;
+            }
+
+            if (_lastCheckpoint is { } previous && previous.Size >= checkpoint.Size)
+            {
+                _checkpointedSize = checkpoint.Size; // another instance's checkpoint covers this head already
+                return;
+            }
+
+            checkpoint = checkpoint with { PreviousCheckpointHash = AuditCheckpointChain.Link(_lastCheckpoint) };
             if (_signer is not null)
             {
                 checkpoint = AuditHashChain.Sign(checkpoint, _signer);
@@ -468,6 +554,8 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
 
             await _checkpointSink!.WriteAsync(checkpoint, _abort.Token).ConfigureAwait(false);
             _checkpointedSize = checkpoint.Size;
+            _lastCheckpoint = checkpoint;
+            _publisher?.Offer(checkpoint);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -478,6 +566,7 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         {
             // A missing checkpoint weakens truncation evidence but loses no event: retried after the next batch.
             _checkpointFailedAt = checkpoint.Size;
+            _lastCheckpointStale = true;
             AuditTelemetry.CheckpointFailures.Add(1);
             LogCheckpointFailed(_logger, ex, checkpoint.Size);
         }
@@ -522,6 +611,12 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
 
     [LoggerMessage(7, LogLevel.Error, "{Count} audit events enqueued in asynchronous mode were not written before shutdown.")]
     private static partial void LogEventsNotWritten(ILogger logger, long count);
+
+    [LoggerMessage(9, LogLevel.Critical, "The audit trail failed its integrity check at start-up (attempt {Attempt}); nothing is appended and decisions are denied until it is resolved. Checking again in {Delay}.")]
+    private static partial void LogIntegrityFailed(ILogger logger, Exception exception, int attempt, TimeSpan delay);
+
+    [LoggerMessage(10, LogLevel.Warning, "An audit checkpoint anchor is registered but no checkpoint sink: there are no checkpoints to publish.")]
+    private static partial void LogAnchorWithoutCheckpoints(ILogger logger);
 
     [LoggerMessage(8, LogLevel.Debug, "Another writer appended to the shared audit trail first; {Count} events re-chained after sequence {HeadSequence}.")]
     private static partial void LogRechained(ILogger logger, int count, long headSequence);

@@ -64,6 +64,33 @@ public static class PrivacyEnforcementBuilderAuditExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Publishes every durable checkpoint outside the host through <paramref name="anchor"/>, off the writer's thread
+    /// (failures are logged and retried; decisions never wait for it). See <see cref="IAuditCheckpointAnchor"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="anchor">The anchor.</param>
+    /// <returns>The builder.</returns>
+    public static PrivacyEnforcementBuilder UseAuditCheckpointAnchor(this PrivacyEnforcementBuilder builder, IAuditCheckpointAnchor anchor)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(anchor);
+        builder.Services.Replace(ServiceDescriptor.Singleton(anchor));
+        return builder;
+    }
+
+    /// <summary>Publishes every durable checkpoint outside the host through a <typeparamref name="TAnchor"/> resolved from the container.</summary>
+    /// <typeparam name="TAnchor">The anchor type, created once.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static PrivacyEnforcementBuilder UseAuditCheckpointAnchor<TAnchor>(this PrivacyEnforcementBuilder builder)
+        where TAnchor : class, IAuditCheckpointAnchor
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuditCheckpointAnchor, TAnchor>());
+        return builder;
+    }
+
     /// <summary>Configures the audit pipeline (mode, timeout, batch size, back-off, checkpoints).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options.</param>
@@ -114,7 +141,8 @@ internal static class AuditTrailServiceCollectionExtensions
                 sp.GetService<IAuditCheckpointSigner>(),
                 sp.GetRequiredService<IOptions<AuditTrailOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<AuditTrailPipeline>>());
+                sp.GetService<ILogger<AuditTrailPipeline>>(),
+                sp.GetService<IAuditCheckpointAnchor>());
         });
         services.TryAddSingleton<IAuditTrail>(static sp => sp.GetRequiredService<AuditTrailPipeline>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditTrailHostedService>());

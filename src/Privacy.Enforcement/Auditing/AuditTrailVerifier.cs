@@ -37,6 +37,39 @@ public enum AuditVerificationFailure
 
     /// <summary>A checkpoint's signature does not verify with the given key.</summary>
     CheckpointSignatureInvalid = 10,
+
+    /// <summary>
+    /// The checkpoints do not form one chain (a checkpoint was deleted, inserted or reordered), or the anchored checkpoint
+    /// is not in it (the checkpoints above it were deleted).
+    /// </summary>
+    CheckpointChainBroken = 11,
+
+    /// <summary>A key was given but the trail has no checkpoint: without one nothing vouches for the trail.</summary>
+    CheckpointMissing = 12,
+}
+
+/// <summary>What a trail is verified against besides itself.</summary>
+public sealed class AuditVerificationOptions
+{
+    /// <summary>
+    /// Gets the key the checkpoints must be signed with. When set, at least one checkpoint is required and every
+    /// checkpoint (and the <see cref="Anchor"/>) must carry a valid signature.
+    /// </summary>
+    public IAuditCheckpointSigner? Signer { get; init; }
+
+    /// <summary>
+    /// Gets the fewest events the trail must hold, as known from outside the host (for example the size of the last
+    /// checkpoint published elsewhere, or a count reported to an auditor): a trail cut after its newest checkpoint is found
+    /// only this way or by <see cref="Anchor"/>. Default 0.
+    /// </summary>
+    public long MinimumSize { get; init; }
+
+    /// <summary>
+    /// Gets a checkpoint held outside the host (published through <see cref="IAuditCheckpointAnchor"/>): the trail must
+    /// hold its head at its size and, when checkpoints are given, it must be one of them (else the checkpoints above it were
+    /// deleted).
+    /// </summary>
+    public AuditCheckpoint? Anchor { get; init; }
 }
 
 /// <summary>The outcome of verifying an audit trail.</summary>
@@ -54,20 +87,24 @@ public sealed record AuditVerificationResult(AuditVerificationFailure Failure, l
 }
 
 /// <summary>
-/// Verifies a trail: sequence numbers from 1 without gaps, every previous hash, every hash, and the checkpoints
-/// (head hash at their size, no truncation below the newest, signatures when a key is given). Names the first bad index.
+/// Verifies a trail: sequence numbers from 1 without gaps, every previous hash, every hash, and the checkpoints (one
+/// chain in stored order, head hash at their size, no truncation below the newest, signatures when a key is given, at
+/// least one checkpoint when a key is given), and optionally an expected minimum size and an anchored checkpoint held
+/// outside the host (<see cref="AuditVerificationOptions"/>). Names the first bad index.
 /// </summary>
 public static class AuditTrailVerifier
 {
+    private static readonly AuditVerificationOptions NoOptions = new();
+
     /// <summary>Verifies events in memory.</summary>
     /// <param name="events">The trail, in stored order.</param>
-    /// <param name="checkpoints">Checkpoints to check it against.</param>
-    /// <param name="signer">The key the checkpoints must be signed with, if any.</param>
+    /// <param name="checkpoints">Checkpoints to check it against, in stored order.</param>
+    /// <param name="options">The key, expected size and anchor (<see langword="null"/>: none).</param>
     /// <returns>The result.</returns>
-    public static AuditVerificationResult Verify(IEnumerable<AuditEvent> events, IEnumerable<AuditCheckpoint>? checkpoints = null, IAuditCheckpointSigner? signer = null)
+    public static AuditVerificationResult Verify(IEnumerable<AuditEvent> events, IEnumerable<AuditCheckpoint>? checkpoints = null, AuditVerificationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var state = new State(checkpoints, signer);
+        var state = new State(checkpoints, options ?? NoOptions);
         if (state.Result is { } bad)
         {
             return bad;
@@ -86,14 +123,14 @@ public static class AuditTrailVerifier
 
     /// <summary>Verifies events read from a store.</summary>
     /// <param name="events">The trail, in stored order.</param>
-    /// <param name="checkpoints">Checkpoints to check it against.</param>
-    /// <param name="signer">The key the checkpoints must be signed with, if any.</param>
+    /// <param name="checkpoints">Checkpoints to check it against, in stored order (<see cref="IAuditCheckpointReader"/>).</param>
+    /// <param name="options">The key, expected size and anchor (<see langword="null"/>: none).</param>
     /// <param name="cancellationToken">Cancels the verification.</param>
     /// <returns>The result.</returns>
-    public static async ValueTask<AuditVerificationResult> VerifyAsync(IAsyncEnumerable<AuditEvent> events, IEnumerable<AuditCheckpoint>? checkpoints, IAuditCheckpointSigner? signer, CancellationToken cancellationToken)
+    public static async ValueTask<AuditVerificationResult> VerifyAsync(IAsyncEnumerable<AuditEvent> events, IEnumerable<AuditCheckpoint>? checkpoints, AuditVerificationOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var state = new State(checkpoints, signer);
+        var state = new State(checkpoints, options ?? NoOptions);
         if (state.Result is { } bad)
         {
             return bad;
@@ -116,12 +153,13 @@ public static class AuditTrailVerifier
     /// </summary>
     /// <param name="trail">The trail file's content.</param>
     /// <param name="checkpoints">The checkpoint file's content, if any.</param>
-    /// <param name="signer">The key the checkpoints must be signed with, if any.</param>
+    /// <param name="options">The key, expected size and anchor (<see langword="null"/>: none).</param>
     /// <param name="cancellationToken">Cancels the verification.</param>
     /// <returns>The result.</returns>
-    public static async ValueTask<AuditVerificationResult> VerifyJsonLinesAsync(Stream trail, Stream? checkpoints, IAuditCheckpointSigner? signer, CancellationToken cancellationToken)
+    public static async ValueTask<AuditVerificationResult> VerifyJsonLinesAsync(Stream trail, Stream? checkpoints, AuditVerificationOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trail);
+        options ??= NoOptions;
         var checkpointList = new List<AuditCheckpoint>();
         if (checkpoints is not null)
         {
@@ -141,7 +179,7 @@ public static class AuditTrailVerifier
             }
         }
 
-        var state = new State(checkpointList, signer);
+        var state = new State(checkpointList, options);
         if (state.Result is { } bad)
         {
             return bad;
@@ -175,29 +213,61 @@ public static class AuditTrailVerifier
 
     private sealed class State
     {
-        private readonly AuditCheckpoint[] _checkpoints;
+        private readonly AuditCheckpoint[] _checkpoints; // by size, for the walk; the anchor among them unless it is a stored one
+        private readonly long _minimumSize;
+        private readonly AuditCheckpoint? _anchorOutsideChain;
+        private readonly int _stored;
         private int _nextCheckpoint;
         private long _index;
         private string _head = AuditHashChain.GenesisHash;
 
-        public State(IEnumerable<AuditCheckpoint>? checkpoints, IAuditCheckpointSigner? signer)
+        public State(IEnumerable<AuditCheckpoint>? checkpoints, AuditVerificationOptions options)
         {
-            _checkpoints = checkpoints is null ? [] : [.. checkpoints.OrderBy(c => c.Size)];
-            for (var i = 0; i < _checkpoints.Length; i++)
+            AuditCheckpoint[] stored = checkpoints is null ? [] : [.. checkpoints];
+            _stored = stored.Length;
+            _minimumSize = options.MinimumSize;
+            if (AuditCheckpointChain.Check(stored, options.Signer) is { } broken)
             {
-                var c = _checkpoints[i];
-                if (c.Size < 0 || c.HeadHash is null || c.HeadHash.Length != AuditHashChain.HashHexLength)
+                Result = new(broken.Failure, 0, _head, null, broken.Message, 0);
+                _checkpoints = [];
+                return;
+            }
+
+            if (options.Signer is not null && stored.Length == 0)
+            {
+                Result = new(AuditVerificationFailure.CheckpointMissing, 0, _head, null, "A checkpoint key was given but there is no checkpoint: without a signed checkpoint the trail could have been rewritten or emptied whole.", 0);
+                _checkpoints = [];
+                return;
+            }
+
+            var bySize = stored.ToList();
+            if (options.Anchor is { } anchor)
+            {
+                if (!AuditCheckpointChain.IsWellFormed(anchor))
                 {
-                    Result = new(AuditVerificationFailure.MalformedCheckpoint, 0, _head, null, $"The checkpoint of size {c.Size} is malformed.", 0);
+                    Result = new(AuditVerificationFailure.MalformedCheckpoint, 0, _head, null, "The anchored checkpoint is malformed.", 0);
+                    _checkpoints = [];
                     return;
                 }
 
-                if (signer is not null && CheckSignature(c, signer) is { } failure)
+                if (options.Signer is not null && AuditCheckpointChain.CheckSignature(anchor, options.Signer) is { } bad)
                 {
-                    Result = new(failure.Failure, 0, _head, null, $"The checkpoint of size {c.Size}: {failure.Message}", 0);
+                    Result = new(bad.Failure, 0, _head, null, $"The anchored checkpoint (size {anchor.Size}): {bad.Message}.", 0);
+                    _checkpoints = [];
                     return;
                 }
+
+                var hash = AuditHashChain.GetCheckpointHash(anchor);
+                if (!stored.Any(c => string.Equals(AuditHashChain.GetCheckpointHash(c), hash, StringComparison.Ordinal)))
+                {
+                    // Checked against the trail like a checkpoint; not being in the chain is reported after the walk,
+                    // so that a truncated trail is named as such first.
+                    bySize.Add(anchor);
+                    _anchorOutsideChain = stored.Length > 0 ? anchor : null;
+                }
             }
+
+            _checkpoints = [.. bySize.OrderBy(c => c.Size)];
         }
 
         public AuditVerificationResult? Result { get; private set; }
@@ -265,12 +335,13 @@ public static class AuditTrailVerifier
 
         public AuditVerificationResult Fail(AuditVerificationFailure failure, string why)
         {
-            Result = new(failure, _index, _head, _index, $"Event at index {_index} (sequence {_index + 1}): {why}.", _nextCheckpoint);
+            Result = new(failure, _index, _head, _index, $"Event at index {_index} (sequence {_index + 1}): {why}.", Math.Min(_nextCheckpoint, _stored));
             return Result;
         }
 
         public AuditVerificationResult Finish()
         {
+            var verified = Math.Min(_nextCheckpoint, _stored);
             if (_nextCheckpoint < _checkpoints.Length)
             {
                 var newest = _checkpoints[^1];
@@ -280,39 +351,36 @@ public static class AuditTrailVerifier
                     _head,
                     _index,
                     $"The trail has {_index} events but a checkpoint records {newest.Size}: truncated from index {_index} (sequence {_index + 1}).",
-                    _nextCheckpoint);
+                    verified);
                 return Result;
             }
 
-            Result = new(AuditVerificationFailure.None, _index, _head, null, null, _nextCheckpoint);
+            if (_index < _minimumSize)
+            {
+                Result = new(
+                    AuditVerificationFailure.Truncated,
+                    _index,
+                    _head,
+                    _index,
+                    $"The trail has {_index} events but at least {_minimumSize} were expected: truncated from index {_index} (sequence {_index + 1}).",
+                    verified);
+                return Result;
+            }
+
+            if (_anchorOutsideChain is { } anchor)
+            {
+                Result = new(
+                    AuditVerificationFailure.CheckpointChainBroken,
+                    _index,
+                    _head,
+                    null,
+                    $"The anchored checkpoint (size {anchor.Size}) matches the trail but is not in its checkpoint chain: the checkpoints from it on were deleted or rewritten.",
+                    verified);
+                return Result;
+            }
+
+            Result = new(AuditVerificationFailure.None, _index, _head, null, null, verified);
             return Result;
-        }
-
-        private static (AuditVerificationFailure Failure, string Message)? CheckSignature(AuditCheckpoint c, IAuditCheckpointSigner signer)
-        {
-            if (c.Signature is null)
-            {
-                return (AuditVerificationFailure.CheckpointSignatureMissing, "it is not signed");
-            }
-
-            if (signer.KeyId.Length > 0 && !string.Equals(signer.KeyId, c.KeyId, StringComparison.Ordinal))
-            {
-                return (AuditVerificationFailure.CheckpointSignatureInvalid, "it is signed with another key");
-            }
-
-            byte[] signature;
-            try
-            {
-                signature = Convert.FromBase64String(c.Signature);
-            }
-            catch (FormatException)
-            {
-                return (AuditVerificationFailure.CheckpointSignatureInvalid, "its signature is not base64");
-            }
-
-            return signer.Verify(AuditHashChain.GetCheckpointPayload(c with { Signature = null }), signature)
-                ? null
-                : (AuditVerificationFailure.CheckpointSignatureInvalid, "its signature does not verify");
         }
     }
 }

@@ -33,7 +33,10 @@ public interface IAuditTrailReader
     ValueTask<AuditEvent?> ReadLastAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A separate destination for checkpoints of the trail.</summary>
+/// <summary>
+/// A separate destination for checkpoints of the trail. Checkpoints are chained (<see cref="AuditCheckpoint.PreviousCheckpointHash"/>):
+/// a sink that several instances share must refuse a checkpoint whose link is not the hash of its newest one, as one step.
+/// </summary>
 public interface ICheckpointSink
 {
     /// <summary>Writes a checkpoint durably.</summary>
@@ -46,6 +49,19 @@ public interface ICheckpointSink
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The checkpoint.</returns>
     ValueTask<AuditCheckpoint?> ReadLatestAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// An optional capability of an <see cref="ICheckpointSink"/>: every checkpoint read back in the order written, so that
+/// the checkpoint chain can be verified (<see cref="AuditTrailVerifier"/>) and checked at start-up. A checkpoint sink
+/// without it is checked by its newest checkpoint only.
+/// </summary>
+public interface IAuditCheckpointReader
+{
+    /// <summary>Reads every checkpoint, in the order written.</summary>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The checkpoints.</returns>
+    IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The library's entry to the audit pipeline: the enforcer and every service record events through it.</summary>

@@ -7,7 +7,7 @@ namespace Privacy.Enforcement.InMemory;
 /// restart: for tests, demos and hosts that mirror the trail elsewhere. Several pipelines of one process may share it
 /// (<see cref="ISharedAuditSink"/>).
 /// </summary>
-public sealed class InMemoryAuditSink : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink
+public sealed class InMemoryAuditSink : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
 {
     private readonly object _gate = new();
     private readonly List<AuditEvent> _events = [];
@@ -175,10 +175,29 @@ public sealed class InMemoryAuditSink : ISharedAuditSink, IAuditTrailReader, IAu
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            // Shared by every pipeline over this sink: a checkpoint chained onto a stale newest one is refused (the
+            // writer reads the newest again and retries after its next batch).
+            if (checkpoint.PreviousCheckpointHash is { } link
+                && !string.Equals(link, AuditCheckpointChain.Link(_checkpoints.Count == 0 ? null : _checkpoints[^1]), StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"The checkpoint of size {checkpoint.Size} does not link to the newest checkpoint: writing it would break the checkpoint chain.");
+            }
+
             _checkpoints.Add(checkpoint);
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    async IAsyncEnumerable<AuditCheckpoint> IAuditCheckpointReader.ReadCheckpointsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var checkpoint in CheckpointSnapshot())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return checkpoint;
+        }
     }
 
     /// <inheritdoc />

@@ -7,26 +7,53 @@ namespace Privacy.Enforcement;
 /// Stores the audit trail in a JSON Lines file: one line per event, the canonical JSON with its hash
 /// (<see cref="AuditHashChain"/>), appended and flushed to disk once per batch. On open it recovers from a crash by
 /// cutting an incomplete last line (a batch that was never acknowledged). Verify a stored file with
-/// <see cref="AuditTrailVerifier.VerifyJsonLinesAsync"/> or the <c>privacy-audit verify</c> command.
+/// <see cref="AuditTrailVerifier.VerifyJsonLinesAsync"/> or
+/// the <c>privacy-audit verify</c> command.
 /// </summary>
-/// <remarks>One instance per file and process: it holds the file open for writing and keeps the head in memory.</remarks>
+/// <remarks>
+/// <para>
+/// One writer per file: the sink holds an exclusive OS lock on <c>&lt;path&gt;.lock</c> from construction to dispose, so a
+/// second sink on the same file, in this process or another, fails at construction with an <see cref="IOException"/>
+/// naming the file (several instances share a SQL trail instead). The lock file is left in place; readers (the
+/// verifier, <c>privacy-audit</c>) do not need it.
+/// </para>
+/// <para>
+/// A batch is acknowledged only after the data is written, flushed to disk (<c>fsync</c>) and the file's length, asked of
+/// the operating system through the sink's own handle, is the length written: a write or flush that was dropped on the
+/// way (a buffering layer that never passed the bytes on) fails the batch instead of acknowledging it. The trail must be
+/// a regular, seekable file; anything else is refused at open. A disk or file system that acknowledges <c>fsync</c> without
+/// making the data durable cannot be detected from the process.
+/// </para>
+/// </remarks>
 public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTrailQuery, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly FileStream _lock;
+    private readonly Func<FileStream, Stream>? _writePath;
     private FileStream? _stream;
+    private Stream? _data;
     private long _committedLength;
     private bool _dirty;
     private AuditEvent? _last;
     private QueryIndex? _index;
     private bool _disposed;
 
-    /// <summary>Creates the sink; the file is opened (and recovered) on first use.</summary>
+    /// <summary>Creates the sink and locks the trail for this writer; the file is opened (and recovered) on first use.</summary>
     /// <param name="path">The trail file; created with its directory when missing.</param>
+    /// <exception cref="IOException">Another writer holds the trail.</exception>
     public JsonLinesAuditSink(string path)
+        : this(path, writePath: null)
+    {
+    }
+
+    /// <summary>Creates the sink writing through <paramref name="writePath"/> (a layer over the file, for fault injection).</summary>
+    internal JsonLinesAuditSink(string path, Func<FileStream, Stream>? writePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        _writePath = writePath;
+        _lock = TrailFileLock.Acquire(Path, "audit trail");
     }
 
     /// <summary>Gets the trail file's full path.</summary>
@@ -40,6 +67,7 @@ public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTr
         try
         {
             var stream = Open();
+            var data = _data!;
             if (_dirty)
             {
                 // A failed write may have left part of a batch: cut back to what was acknowledged.
@@ -77,10 +105,21 @@ public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTr
             }
 
             _dirty = true;
-            stream.Write(_buffer.WrittenSpan);
-            stream.Flush(flushToDisk: true);
             var start = _committedLength;
-            _committedLength = stream.Position;
+            var end = start + _buffer.WrittenCount;
+            data.Write(_buffer.WrittenSpan);
+            data.Flush();
+            stream.Flush(flushToDisk: true);
+
+            // Per batch: the length the operating system holds for our handle must be what was written, or the bytes were
+            // lost on the way (a dropped write or flush) and the batch is not acknowledged.
+            var length = RandomAccess.GetLength(stream.SafeFileHandle);
+            if (length != end)
+            {
+                throw new IOException($"The audit trail file '{Path}' is {length} bytes after the flush, not the {end} written: the write did not reach the file, so the batch is not acknowledged.");
+            }
+
+            _committedLength = end;
             _dirty = false;
             _last = last;
             _index?.Add(batch, first, _buffer.WrittenSpan, start);
@@ -176,8 +215,14 @@ public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTr
         }
 
         _disposed = true;
+        if (!ReferenceEquals(_data, _stream))
+        {
+            _data?.Dispose();
+        }
+
         _stream?.Dispose();
         _gate.Dispose();
+        _lock.Dispose();
     }
 
     private async ValueTask<long> CommittedLengthAsync(CancellationToken cancellationToken)
@@ -211,8 +256,14 @@ public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTr
         var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
         try
         {
+            if (!stream.CanSeek)
+            {
+                throw new IOException($"The audit trail '{Path}' is not a regular file (a device, pipe or socket): it cannot be flushed to disk and checked, so it is refused.");
+            }
+
             (_committedLength, _last) = Recover(stream);
             stream.Position = _committedLength;
+            _data = _writePath?.Invoke(stream) ?? stream;
         }
         catch
         {
@@ -337,20 +388,27 @@ public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTr
     }
 }
 
-/// <summary>Stores checkpoints in a JSON Lines file, flushed to disk on each write; recovers a torn last line on open.</summary>
-public sealed class JsonLinesCheckpointSink : ICheckpointSink, IDisposable
+/// <summary>
+/// Stores checkpoints in a JSON Lines file, flushed to disk on each write; recovers a torn last line on open. Holds an
+/// exclusive lock on <c>&lt;path&gt;.lock</c> like <see cref="JsonLinesAuditSink"/>, and refuses a checkpoint that does not
+/// chain onto the file's newest one.
+/// </summary>
+public sealed class JsonLinesCheckpointSink : ICheckpointSink, IAuditCheckpointReader, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly FileStream _lock;
     private FileStream? _stream;
     private AuditCheckpoint? _latest;
     private bool _disposed;
 
-    /// <summary>Creates the sink; the file is opened on first use.</summary>
+    /// <summary>Creates the sink and locks the file for this writer; the file is opened on first use.</summary>
     /// <param name="path">The checkpoint file; keep it apart from the trail (another disk, host or account).</param>
+    /// <exception cref="IOException">Another writer holds the file.</exception>
     public JsonLinesCheckpointSink(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        _lock = TrailFileLock.Acquire(Path, "audit checkpoint");
     }
 
     /// <summary>Gets the checkpoint file's full path.</summary>
@@ -364,6 +422,11 @@ public sealed class JsonLinesCheckpointSink : ICheckpointSink, IDisposable
         try
         {
             var stream = Open();
+            if (checkpoint.PreviousCheckpointHash is { } link && !string.Equals(link, AuditCheckpointChain.Link(_latest), StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"The checkpoint of size {checkpoint.Size} does not link to the newest checkpoint of '{Path}': writing it would break the checkpoint chain.");
+            }
+
             var line = AuditHashChain.GetCheckpointLine(checkpoint);
             var length = stream.Length;
             try
@@ -403,6 +466,30 @@ public sealed class JsonLinesCheckpointSink : ICheckpointSink, IDisposable
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long length;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            length = Open().Length;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            await foreach (var line in JsonLines.ReadAsync(stream, length, includeIncompleteTail: false, cancellationToken).ConfigureAwait(false))
+            {
+                yield return AuditEventJson.ParseCheckpoint(line.Bytes.Span);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_disposed)
@@ -413,6 +500,7 @@ public sealed class JsonLinesCheckpointSink : ICheckpointSink, IDisposable
         _disposed = true;
         _stream?.Dispose();
         _gate.Dispose();
+        _lock.Dispose();
     }
 
     private FileStream Open()
@@ -421,12 +509,6 @@ public sealed class JsonLinesCheckpointSink : ICheckpointSink, IDisposable
         if (_stream is not null)
         {
             return _stream;
-        }
-
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
         }
 
         var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
@@ -458,4 +540,39 @@ public sealed class JsonLinesCheckpointSink : ICheckpointSink, IDisposable
         _stream = stream;
         return stream;
     }
+}
+
+/// <summary>The exclusive lock of a JSON Lines file: an OS lock on <c>&lt;path&gt;.lock</c>, held open by the sink.</summary>
+internal static class TrailFileLock
+{
+    private const int SharingViolation = 32; // Windows
+    private const int LockViolation = 33; // Windows
+    private const int WouldBlock = 11; // Unix (EWOULDBLOCK from flock)
+
+    public static FileStream Acquire(string path, string what)
+    {
+        var directory = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var lockPath = path + ".lock";
+        try
+        {
+            // FileShare.None: an exclusive OS lock (flock on Unix), released by the OS when the process dies.
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException ex) when (IsHeldElsewhere(ex))
+        {
+            throw new IOException(
+                $"The {what} file '{path}' is in use by another writer: its lock '{lockPath}' is held by another process or another sink in this one. " +
+                "A JSON Lines audit trail serves one process; for several instances use a shared SQL trail (UseSqlite or UsePostgreSql).",
+                ex);
+        }
+    }
+
+    private static bool IsHeldElsewhere(IOException ex)
+        => ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
+           && (ex.HResult & 0xFFFF) is SharingViolation or LockViolation or WouldBlock;
 }

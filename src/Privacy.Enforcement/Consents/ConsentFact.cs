@@ -38,13 +38,15 @@ public sealed record ConsentTerms
     public required IReadOnlyList<DataCategory> Categories { get; init; }
 
     /// <summary>Gets the acts consented to (collect, use, disclose).</summary>
-    public required IReadOnlyList<ProcessingAct> Acts { get; init; }
+    /// <exception cref="ArgumentException">A value is not a defined <see cref="ProcessingAct"/>.</exception>
+    public required IReadOnlyList<ProcessingAct> Acts { get; init => field = DefinedEnum.RequireAll(value, nameof(ConsentTerms), nameof(Acts)); }
 
     /// <summary>Gets the named recipient of a sharing consent, if any.</summary>
     public RecipientId? Recipient { get; init; }
 
     /// <summary>Gets the recipient kind a sharing consent covers when it names no single recipient.</summary>
-    public RecipientKind? RecipientKind { get; init; }
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="Enforcement.RecipientKind"/>.</exception>
+    public RecipientKind? RecipientKind { get; init => field = DefinedEnum.Require(value, nameof(ConsentTerms), nameof(RecipientKind)); }
 
     /// <summary>Gets the controller the consent was given to.</summary>
     public string Controller { get; init; } = "application";
@@ -81,7 +83,8 @@ public sealed record ConsentFact
     public required SubjectId Subject { get; init; }
 
     /// <summary>Gets the state the fact records.</summary>
-    public required ConsentState State { get; init; }
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="ConsentState"/>.</exception>
+    public required ConsentState State { get; init => field = DefinedEnum.Require(value, nameof(ConsentFact), nameof(State)); }
 
     /// <summary>Gets when the fact took effect (UTC, from the library's <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset RecordedAt { get; init; }

@@ -140,6 +140,7 @@ internal sealed class ConsentService : IConsentService
         var policy = ConsentValidation.ResolveShownPolicy(
             _policies, request.PolicyVersion, request.PolicyContentHash, RequestPrefix + nameof(request.PolicyVersion), RequestPrefix + nameof(request.PolicyContentHash));
         ConsentValidation.RequireFutureExpiry(request.ExpiresAt, now, RequestPrefix + nameof(request.ExpiresAt));
+        ConsentValidation.RequireDefinedEnums(request.Acts, request.RecipientKind, RequestPrefix);
         var terms = new ConsentTerms
         {
             Purposes = Distinct(request.Purposes),

@@ -64,6 +64,23 @@ internal static class ConsentValidation
         return value!;
     }
 
+    /// <summary>Checks the enum values of consent input before terms are built from it, naming the request's field and the value.</summary>
+    public static void RequireDefinedEnums(IReadOnlyList<ProcessingAct>? acts, RecipientKind? recipientKind, string prefix)
+    {
+        for (var i = 0; acts is not null && i < acts.Count; i++)
+        {
+            if (!Enum.IsDefined(acts[i]))
+            {
+                throw new ArgumentException($"Acts[{i}] is {(int)acts[i]}, which is not a defined {nameof(ProcessingAct)}.", prefix + nameof(ConsentTerms.Acts));
+            }
+        }
+
+        if (recipientKind is { } kind && !Enum.IsDefined(kind))
+        {
+            throw new ArgumentException($"The recipient kind is {(int)kind}, which is not a defined {nameof(RecipientKind)}.", prefix + nameof(ConsentTerms.RecipientKind));
+        }
+    }
+
     public static void RequireFutureExpiry(DateTimeOffset? expiresAt, DateTimeOffset now, string paramName)
     {
         if (expiresAt is { } at && at <= now)
@@ -103,13 +120,13 @@ internal static class ConsentValidation
         {
             if (!Enum.IsDefined(terms.Acts[i]))
             {
-                throw new ArgumentException($"Acts[{i}] is not a processing act.", prefix + nameof(ConsentTerms.Acts));
+                throw new ArgumentException($"Acts[{i}] is {(int)terms.Acts[i]}, which is not a defined {nameof(ProcessingAct)}.", prefix + nameof(ConsentTerms.Acts));
             }
         }
 
         if (terms.RecipientKind is { } kind && !Enum.IsDefined(kind))
         {
-            throw new ArgumentException("The recipient kind is not a kind the policy distinguishes.", prefix + nameof(ConsentTerms.RecipientKind));
+            throw new ArgumentException($"The recipient kind is {(int)kind}, which is not a defined {nameof(RecipientKind)}.", prefix + nameof(ConsentTerms.RecipientKind));
         }
 
         if (terms.Recipient is { } recipient)

@@ -17,4 +17,19 @@ public interface IPrivacyChangeFeed
     /// <returns>The subjects whose state changed, as announced. An empty <see cref="SubjectId"/> (<see cref="SubjectId.IsEmpty"/>)
     /// means the feed may have missed announcements (it reconnected): drop every cached subject state.</returns>
     IAsyncEnumerable<SubjectId> ListenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Listens for changes made by any instance until cancelled, as the engine reads them: a feed whose announcements
+    /// others can overhear names a stripe of subjects instead of a subject (<see cref="SubjectChange"/>). The default
+    /// reads <see cref="ListenAsync"/>: each subject is a change of that subject, an empty one a change of everything.
+    /// </summary>
+    /// <param name="cancellationToken">Stops listening.</param>
+    /// <returns>The changes, as announced.</returns>
+    async IAsyncEnumerable<SubjectChange> ListenForChangesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var subject in ListenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return subject.IsEmpty ? SubjectChange.Everything : SubjectChange.Of(subject);
+        }
+    }
 }

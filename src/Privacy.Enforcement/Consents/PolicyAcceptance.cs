@@ -16,7 +16,12 @@ public enum AcceptanceKind
 /// <param name="Kind">Explicit, or deemed by continued use.</param>
 /// <param name="AcceptedAt">When (UTC).</param>
 /// <param name="CountedEvent">The event that counted: the explicit action, or the use after publication (a reference, never personal data).</param>
-public sealed record PolicyAcceptance(SubjectId Subject, PolicyVersion Policy, AcceptanceKind Kind, DateTimeOffset AcceptedAt, string CountedEvent);
+public sealed record PolicyAcceptance(SubjectId Subject, PolicyVersion Policy, AcceptanceKind Kind, DateTimeOffset AcceptedAt, string CountedEvent)
+{
+    /// <summary>Gets whether the acceptance was explicit or deemed by continued use.</summary>
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="AcceptanceKind"/>.</exception>
+    public AcceptanceKind Kind { get; init => field = DefinedEnum.Require(value, nameof(PolicyAcceptance), nameof(Kind)); } = DefinedEnum.Require(Kind, nameof(PolicyAcceptance), nameof(Kind));
+}
 
 /// <summary>Whether an objection is raised or lifted.</summary>
 public enum ObjectionState
@@ -33,4 +38,9 @@ public enum ObjectionState
 /// <param name="Purpose">The purpose objected to.</param>
 /// <param name="State">Raised or lifted.</param>
 /// <param name="RecordedAt">When (UTC).</param>
-public sealed record ObjectionFact(SubjectId Subject, PurposeId Purpose, ObjectionState State, DateTimeOffset RecordedAt);
+public sealed record ObjectionFact(SubjectId Subject, PurposeId Purpose, ObjectionState State, DateTimeOffset RecordedAt)
+{
+    /// <summary>Gets whether the objection is raised or lifted.</summary>
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="ObjectionState"/>.</exception>
+    public ObjectionState State { get; init => field = DefinedEnum.Require(value, nameof(ObjectionFact), nameof(State)); } = DefinedEnum.Require(State, nameof(ObjectionFact), nameof(State));
+}

@@ -40,6 +40,13 @@ internal static class DecisionEvaluator
         var draft = new DecisionDraft(request.Act);
         var at = context.At.UtcTicks;
 
+        // store.security: a value outside its enum (written past the request's own checks, by reflection or unsafe
+        // code) is malformed input that no rule may read as something it is not.
+        if (HasUndefinedEnum(request))
+        {
+            return Indeterminate(ref draft, policy);
+        }
+
         // store.security: unknown or malformed input is denied.
         var categories = request.Categories;
         if (categories.Count == 0 || request.Subject.IsEmpty || request.Purpose.IsEmpty)
@@ -75,7 +82,9 @@ internal static class DecisionEvaluator
         // use.violator-termination: every request acting for a terminated user is denied.
         var actor = request.Actor;
         var actingForSubject = actor.IsActingFor(request.Subject);
-        var actorTerminatedAt = actingForSubject ? context.Subject.TerminatedAt : context.ActorState?.TerminatedAt ?? SubjectSnapshot.Never;
+        var actorTerminatedAt = actingForSubject ? context.Subject.TerminatedAt
+            : actor.Kind == ActorKind.ThirdParty ? context.ActorState?.ThirdPartyTerminatedAt ?? SubjectSnapshot.Never
+            : context.ActorState?.TerminatedAt ?? SubjectSnapshot.Never;
         if (actorTerminatedAt <= at)
         {
             draft.Refuse(DecisionReason.ActorSanctioned, RuleClause(policy, RuleKind.DenySanctionedActor));
@@ -114,6 +123,36 @@ internal static class DecisionEvaluator
         }
 
         return Finish(ref draft, policy);
+    }
+
+    /// <summary>
+    /// Returns whether any enum the request or its evidence carries lies outside its declared values. Range checks,
+    /// no lookups: the hot path pays a few comparisons (<c>DecisionEvaluatorEnumTests</c> keeps the bounds equal to
+    /// the enums' members).
+    /// </summary>
+    internal static bool HasUndefinedEnum(PrivacyRequest request)
+    {
+        if ((uint)request.Act > (uint)ProcessingAct.Disclose || (uint)request.Actor.Kind > (uint)ActorKind.ThirdParty)
+        {
+            return true;
+        }
+
+        if (request is not DisclosureRequest disclosure)
+        {
+            return false;
+        }
+
+        if ((uint)disclosure.TransferKind > (uint)TransferKind.Trade || (uint)disclosure.Recipient.Kind > (uint)RecipientKind.TransactionCounterparty)
+        {
+            return true;
+        }
+
+        return disclosure.Evidence switch
+        {
+            LegalRequirementEvidence legal => legal.Institution is not (InstitutionKind.Administrative or InstitutionKind.Judicial),
+            TransactionEvidence transaction => (uint)transaction.RequestingPartyFulfilment > (uint)Fulfilment.Full,
+            _ => false,
+        };
     }
 
     /// <summary>A decision that could not be made: Deny, Indeterminate, <c>store.security</c>.</summary>

@@ -81,6 +81,10 @@ public enum DecisionReason
     /// <summary>The application's approval is required and absent (<c>disclose.transaction</c>).</summary>
     ApprovalRequired,
 
-    /// <summary>The library could not decide: a store fault, timeout, cancellation, audit failure or malformed request (<c>store.security</c>).</summary>
+    /// <summary>
+    /// The library could not decide: a store fault, timeout, cancellation, audit failure, a malformed request (an
+    /// undefined enum value included), or an act dated in the future or before the newest change of the subject's state
+    /// (<see cref="PrivacyRequest.OccursAt"/>) (<c>store.security</c>).
+    /// </summary>
     Indeterminate,
 }

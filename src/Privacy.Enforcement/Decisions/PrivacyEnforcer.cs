@@ -260,9 +260,11 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
 
     private PrivacyDecision Evaluate(PrivacyRequest request, CompiledPolicy policy, SubjectSnapshot subject, SubjectSnapshot? actor, DateTimeOffset at, Violation? violation)
     {
-        if (request.OccursAt is { } occursAt && occursAt > _time.GetUtcNow())
+        if (request.OccursAt is { } occursAt && PastAct.IsRefused(occursAt, _time.GetUtcNow(), policy, subject, actor, violation))
         {
-            // The library cannot decide about acts that have not happened: facts may still change.
+            // The library cannot decide about acts that have not happened (facts may still change), nor replay an
+            // answer about a past the subject's state has since moved on from.
+            DecisionLog.Indeterminate(_logger, DecisionTelemetry.Kind(request.Act), "the act is dated in the future or before the newest change of the state it is judged on", nameof(PrivacyRequest.OccursAt));
             return DecisionEvaluator.Indeterminate(request.Act, policy);
         }
 
@@ -293,11 +295,11 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         return found;
     }
 
-    /// <summary>A user acting on another subject's information: its own state holds its sanctions (<c>use.violator-termination</c>).</summary>
+    /// <summary>A user acting on another subject's information, or a third party: the state under its id holds its sanctions (<c>use.violator-termination</c>).</summary>
     private static SubjectId? ActorSubject(PrivacyRequest request)
     {
         var actor = request.Actor;
-        return actor.Kind is ActorKind.User or ActorKind.Subject && !actor.Id.IsEmpty && !actor.IsActingFor(request.Subject) &&
+        return actor.Kind is ActorKind.User or ActorKind.Subject or ActorKind.ThirdParty && !actor.Id.IsEmpty && !actor.IsActingFor(request.Subject) &&
             SubjectId.TryCreate(actor.Id.Value, out var subject)
             ? subject
             : null;
@@ -388,6 +390,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             Obligations = [.. decision.Obligations.Select(o => o.ToString())],
             PolicyVersion = decision.PolicyVersion?.ToString(),
             CorrelationId = request.CorrelationId,
+            JudgedAt = request.OccursAt,
         };
     }
 

@@ -9,9 +9,13 @@ public abstract record PrivacyRequest
 {
     private protected PrivacyRequest(SubjectId subject, IReadOnlyList<DataCategory> categories, PurposeId purpose, Actor actor)
     {
+        ArgumentNullException.ThrowIfNull(categories);
         Subject = subject;
-        Categories = categories ?? throw new ArgumentNullException(nameof(categories));
+
+        // Copied once: the decision and its audit event read the same categories, whatever the caller's list does.
+        Categories = RequestList.Copy(categories);
         Purpose = purpose;
+        DefinedEnum.Require(actor.Kind, nameof(PrivacyRequest), nameof(Actor));
         Actor = actor;
     }
 
@@ -21,7 +25,7 @@ public abstract record PrivacyRequest
     /// <summary>Gets the subject whose information the request concerns.</summary>
     public SubjectId Subject { get; }
 
-    /// <summary>Gets the data categories concerned.</summary>
+    /// <summary>Gets the data categories concerned: a read-only copy of the list the request was made with.</summary>
     public IReadOnlyList<DataCategory> Categories { get; }
 
     /// <summary>Gets the purpose of the act.</summary>
@@ -31,6 +35,14 @@ public abstract record PrivacyRequest
     public Actor Actor { get; }
 
     /// <summary>Gets the time of the act when it is not now (consents are checked against this time); <see langword="null"/> for now.</summary>
+    /// <remarks>
+    /// A past time is judged only when nothing about the subject (or a user actor) changed since: an act dated before
+    /// the newest fact or state change (a consent given, withdrawn or expired, an objection, an acceptance, an
+    /// engagement's start or end, a sanction, a new policy version) is a Deny with reason
+    /// <see cref="DecisionReason.Indeterminate"/>, so a past-dated answer never permits more than a present one. A time
+    /// in the future is denied the same way. The audit event records the time judged. Ask about the past with
+    /// <see cref="IConsentService.GetStatusesAsync"/> and the audit trail, which never authorise anything.
+    /// </remarks>
     public DateTimeOffset? OccursAt { get; init; }
 
     /// <summary>Gets an optional correlation id carried into the audit event (never personal data).</summary>
@@ -71,7 +83,8 @@ public sealed record UseRequest : PrivacyRequest
     }
 
     /// <summary>Gets the act when it is more specific than use: <see cref="ProcessingAct.Edit"/> or <see cref="ProcessingAct.Store"/>.</summary>
-    public ProcessingAct UseAct { get; init; } = ProcessingAct.Use;
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="ProcessingAct"/>.</exception>
+    public ProcessingAct UseAct { get; init => field = DefinedEnum.Require(value, nameof(UseRequest), nameof(UseAct)); } = ProcessingAct.Use;
 
     /// <inheritdoc />
     public override ProcessingAct Act => UseAct;
@@ -96,6 +109,7 @@ public sealed record DisclosureRequest : PrivacyRequest
         Actor actor = default)
         : base(subject, categories, purpose, actor)
     {
+        DefinedEnum.Require(recipient.Kind, nameof(DisclosureRequest), nameof(Recipient));
         Recipient = recipient;
         Evidence = evidence;
     }
@@ -104,7 +118,8 @@ public sealed record DisclosureRequest : PrivacyRequest
     public Recipient Recipient { get; }
 
     /// <summary>Gets how the data passes to the recipient.</summary>
-    public TransferKind TransferKind { get; init; } = TransferKind.Share;
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="Enforcement.TransferKind"/>.</exception>
+    public TransferKind TransferKind { get; init => field = DefinedEnum.Require(value, nameof(DisclosureRequest), nameof(TransferKind)); } = TransferKind.Share;
 
     /// <summary>Gets the evidence of the ground the disclosure relies on; <see langword="null"/> is a Deny.</summary>
     public DisclosureEvidence? Evidence { get; }

@@ -37,6 +37,9 @@ internal sealed class SubjectSnapshot
     /// <summary>When the subject's service agreement was terminated (ticks), or <see cref="Never"/> (<c>use.violator-termination</c>).</summary>
     public long TerminatedAt { get; init; } = Never;
 
+    /// <summary>When the engagements of the third party with this id were terminated for a violation (ticks), or <see cref="Never"/> (<c>use.violator-termination</c>).</summary>
+    public long ThirdPartyTerminatedAt { get; init; } = Never;
+
     /// <summary>The earliest end of an engagement that had not ended when the snapshot was built, or <see cref="Never"/>:
     /// engagement ends are found by comparing this to the clock, not by polling the store.</summary>
     public long NextEngagementEnd { get; init; } = Never;

@@ -6,7 +6,7 @@ namespace Privacy.Enforcement;
 
 /// <summary>
 /// Caches each subject's state compiled into a <see cref="SubjectSnapshot"/>. Services that change a subject's state
-/// call <see cref="Invalidate"/> after their write. Each entry carries the generations read before its state was
+/// call <see cref="Invalidate(SubjectId)"/> after their write. Each entry carries the generations read before its state was
 /// loaded, and a read serves it only while they are still current: a load that started before an invalidation can
 /// never be served after it, however its publication interleaves with the invalidation.
 /// </summary>
@@ -21,6 +21,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private long _globalGeneration;
+    private long _feedGeneration;
     private IConsentStore? _consents;
     private IAcceptanceStore? _acceptances;
     private IEngagementStore? _engagements;
@@ -65,6 +66,32 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         _pseudonyms.TryRemove(subject.Value, out _);
     }
 
+    /// <summary>
+    /// Drops every cached subject a change feed's stripe covers (a change made on another instance). Which subjects
+    /// are loading meanwhile is not known by stripe, and moving a generation that reads check would make every cached
+    /// entry unservable on every announcement; so the feed generation moves instead, and a load that began before it
+    /// and stored its entry after this pass removes that entry itself (<see cref="LoadAsync"/>).
+    /// </summary>
+    public void Invalidate(SubjectChange change)
+    {
+        Interlocked.Increment(ref _feedGeneration);
+        foreach (var entry in _snapshots)
+        {
+            if (change.Covers(entry.Key))
+            {
+                _snapshots.TryRemove(entry.Key, out _);
+            }
+        }
+
+        foreach (var entry in _pseudonyms)
+        {
+            if (change.Covers(entry.Key))
+            {
+                _pseudonyms.TryRemove(entry.Key, out _);
+            }
+        }
+    }
+
     public void InvalidateAll()
     {
         Interlocked.Increment(ref _globalGeneration);
@@ -103,6 +130,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         var stripe = Stripe(subject);
         var generation = Volatile.Read(ref _generations[stripe]);
         var global = Volatile.Read(ref _globalGeneration);
+        var feed = Volatile.Read(ref _feedGeneration);
 
         var facts = new List<ConsentFact>();
         await foreach (var fact in Consents.GetFactsAsync(subject, cancellationToken).ConfigureAwait(false))
@@ -140,7 +168,14 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         // point after that read, TryGet no longer serves it. Storing one already known to be stale is merely skipped.
         if (Volatile.Read(ref _generations[stripe]) == generation && Volatile.Read(ref _globalGeneration) == global)
         {
-            Store(subject, new Entry(snapshot, stripe, generation, global));
+            var entry = new Entry(snapshot, stripe, generation, global);
+            Store(subject, entry);
+
+            // A stripe announced by the feed since the load began may cover this subject: drop what was just stored.
+            if (Volatile.Read(ref _feedGeneration) != feed)
+            {
+                _snapshots.TryRemove(new KeyValuePair<string, Entry>(subject.Value, entry));
+            }
         }
 
         return snapshot;
@@ -246,11 +281,17 @@ internal static class SubjectSnapshotBuilder
         }
 
         var terminatedAt = SubjectSnapshot.Never;
+        var thirdPartyTerminatedAt = SubjectSnapshot.Never;
         foreach (var sanction in sanctions)
         {
             if (sanction.Kind == SanctionKind.ServiceAgreementTerminated)
             {
                 terminatedAt = Math.Min(terminatedAt, sanction.ImposedAt.UtcTicks);
+            }
+            else if (sanction.Kind == SanctionKind.EngagementsTerminated)
+            {
+                // A third party's sanction, kept apart: a user whose id reads the same is not sanctioned by it.
+                thirdPartyTerminatedAt = Math.Min(thirdPartyTerminatedAt, sanction.ImposedAt.UtcTicks);
             }
         }
 
@@ -303,6 +344,7 @@ internal static class SubjectSnapshotBuilder
 
         var consents = ConsentSpans(policy, facts);
         var latest = Math.Max(acceptedAt == SubjectSnapshot.Never ? long.MinValue : acceptedAt, terminatedAt == SubjectSnapshot.Never ? long.MinValue : terminatedAt);
+        latest = Math.Max(latest, thirdPartyTerminatedAt == SubjectSnapshot.Never ? long.MinValue : thirdPartyTerminatedAt);
         foreach (var span in consents)
         {
             latest = Math.Max(latest, Math.Max(span.Start, span.End == SubjectSnapshot.Never ? long.MinValue : span.End));
@@ -328,6 +370,7 @@ internal static class SubjectSnapshotBuilder
             Objections = [.. spans],
             Engagements = engagementSpans,
             TerminatedAt = terminatedAt,
+            ThirdPartyTerminatedAt = thirdPartyTerminatedAt,
             NextEngagementEnd = nextEnd,
             HasEndedEngagement = ended,
         };

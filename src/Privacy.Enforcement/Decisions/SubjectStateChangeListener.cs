@@ -41,16 +41,20 @@ internal sealed class SubjectStateChangeListener : IDisposable
         {
             try
             {
-                await foreach (var subject in _feed.ListenAsync(stoppingToken).ConfigureAwait(false))
+                await foreach (var change in _feed.ListenForChangesAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    // An empty subject is the feed saying it may have missed changes (it reconnected).
-                    if (subject.IsEmpty)
+                    // Everything: the feed may have missed changes (it reconnected). A stripe: a feed that names no subject.
+                    if (change.IsEverything)
                     {
                         _cache.InvalidateAll();
                     }
+                    else if (change.StripeCount == 0)
+                    {
+                        _cache.Invalidate(change.Subject);
+                    }
                     else
                     {
-                        _cache.Invalidate(subject);
+                        _cache.Invalidate(change);
                     }
                 }
             }

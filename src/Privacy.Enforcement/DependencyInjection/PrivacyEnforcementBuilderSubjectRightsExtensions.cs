@@ -68,6 +68,33 @@ public static class PrivacyEnforcementBuilderSubjectRightsExtensions
         ArgumentNullException.ThrowIfNull(keyEncryptionKey);
         builder.Services.Replace(ServiceDescriptor.Singleton(keyEncryptionKey));
         builder.Services.TryAddSingleton<SubjectFieldEncryptor>();
+        builder.Services.TryAddSingleton<KeyEncryptionKeyRotation>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Retires key-encryption key epochs on a schedule (<c>store.subject-delete</c>): every
+    /// <see cref="KeyEncryptionKeyRotationOptions.RetireEvery"/>, live data keys are re-wrapped under the current epoch
+    /// and older epochs are destroyed, so the wrapped keys a database keeps after an erasure (heap, WAL, backups) can no
+    /// longer be unwrapped. Needs <see cref="UseSubjectKeyEncryption"/> with a provider that implements
+    /// <see cref="IKeyEncryptionKeyEpochs"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the schedule.</param>
+    /// <returns>The builder.</returns>
+    public static PrivacyEnforcementBuilder RetireKeyEncryptionKeyEpochs(this PrivacyEnforcementBuilder builder, Action<KeyEncryptionKeyRotationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<KeyEncryptionKeyRotationOptions>()
+            .Validate(o => o.RetireEvery > TimeSpan.Zero, $"{nameof(KeyEncryptionKeyRotationOptions)}.{nameof(KeyEncryptionKeyRotationOptions.RetireEvery)} must be positive.")
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton<KeyEncryptionKeyRotation>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, KeyEncryptionKeyRetirementService>());
         return builder;
     }
 

@@ -12,4 +12,8 @@ public readonly record struct Recipient(RecipientId Id, RecipientKind Kind)
         : this(new RecipientId(id), kind)
     {
     }
+
+    /// <summary>Gets the recipient's kind.</summary>
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="RecipientKind"/>.</exception>
+    public RecipientKind Kind { get; init => field = DefinedEnum.Require(value, nameof(Recipient), nameof(Kind)); } = DefinedEnum.Require(Kind, nameof(Recipient), nameof(Kind));
 }

@@ -7,8 +7,9 @@ namespace Privacy.Enforcement;
 
 /// <summary>
 /// Finds the ends of engagements without polling them on every decision (<c>use.third-party.service-end</c>): it
-/// emits what has ended, asks the store for the next end, and sleeps on a <see cref="TimeProvider"/> timer until
-/// then (or until the rescan interval, or until this process creates an engagement). Termination does not wait for
+/// emits what has ended, delivers again what the end handlers did not take, asks the store for the next end, and
+/// sleeps on a <see cref="TimeProvider"/> timer until then or the next delivery owed (or until the rescan interval,
+/// or until this process creates an engagement). Termination does not wait for
 /// it: the engagement service emits at once.
 /// </summary>
 internal sealed partial class EngagementEndMonitor : BackgroundService
@@ -58,10 +59,24 @@ internal sealed partial class EngagementEndMonitor : BackgroundService
             TimeSpan sleep;
             try
             {
-                await _service.EmitEndedObligationsAsync(stoppingToken).ConfigureAwait(false);
+                // The library's service also delivers again what the handlers have not taken; a host's own service only emits.
+                DateTimeOffset? nextDelivery = null;
+                if (_service is EngagementService service)
+                {
+                    nextDelivery = (await service.RunPassAsync(stoppingToken).ConfigureAwait(false)).NextDelivery;
+                }
+                else
+                {
+                    await _service.EmitEndedObligationsAsync(stoppingToken).ConfigureAwait(false);
+                }
+
                 var now = _time.GetUtcNow();
                 next = await _store.GetNextEndAsync(now, stoppingToken).ConfigureAwait(false);
                 sleep = next is { } n && n - now < rescan ? n - now : rescan;
+                if (nextDelivery is { } d && d - now < sleep)
+                {
+                    sleep = d - now;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

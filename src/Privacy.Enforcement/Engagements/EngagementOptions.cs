@@ -16,6 +16,16 @@ public sealed class EngagementOptions
     /// </summary>
     public TimeSpan MonitorRescanInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Gets or sets how long after a failed delivery of an engagement's end to the <see cref="IEngagementEndHandler"/>s
+    /// it is made again; each further failure doubles the wait, up to <see cref="HandlerMaxRetryDelay"/>. Default one
+    /// minute; between one second and one day.
+    /// </summary>
+    public TimeSpan HandlerRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets or sets the longest wait between two deliveries of an end the handlers did not take. Default one hour; between <see cref="HandlerRetryDelay"/> and one day.</summary>
+    public TimeSpan HandlerMaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Gets or sets a value indicating whether the hosted end monitor runs; turn it off when another process emits the obligations. Default on.</summary>
     public bool EnableEndMonitor { get; set; } = true;
 }

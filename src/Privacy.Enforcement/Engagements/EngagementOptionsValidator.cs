@@ -11,9 +11,21 @@ internal sealed class EngagementOptionsValidator : IValidateOptions<EngagementOp
     public ValidateOptionsResult Validate(string? name, EngagementOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.MonitorRescanInterval < MinRescan || options.MonitorRescanInterval > MaxRescan
+        if (options.MonitorRescanInterval < MinRescan || options.MonitorRescanInterval > MaxRescan)
+        {
+            return ValidateOptionsResult.Fail(
+                $"{nameof(EngagementOptions)}.{nameof(EngagementOptions.MonitorRescanInterval)} is {options.MonitorRescanInterval}; it must be between {MinRescan} and {MaxRescan}.");
+        }
+
+        if (options.HandlerRetryDelay < MinRescan || options.HandlerRetryDelay > MaxRescan)
+        {
+            return ValidateOptionsResult.Fail(
+                $"{nameof(EngagementOptions)}.{nameof(EngagementOptions.HandlerRetryDelay)} is {options.HandlerRetryDelay}; it must be between {MinRescan} and {MaxRescan}.");
+        }
+
+        return options.HandlerMaxRetryDelay < options.HandlerRetryDelay || options.HandlerMaxRetryDelay > MaxRescan
             ? ValidateOptionsResult.Fail(
-                $"{nameof(EngagementOptions)}.{nameof(EngagementOptions.MonitorRescanInterval)} is {options.MonitorRescanInterval}; it must be between {MinRescan} and {MaxRescan}.")
+                $"{nameof(EngagementOptions)}.{nameof(EngagementOptions.HandlerMaxRetryDelay)} is {options.HandlerMaxRetryDelay}; it must be between {nameof(EngagementOptions.HandlerRetryDelay)} ({options.HandlerRetryDelay}) and {MaxRescan}.")
             : ValidateOptionsResult.Success;
     }
 }

@@ -14,6 +14,7 @@ internal sealed partial class EngagementService : IEngagementService
     private readonly IPolicyProvider _policy;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<PrivacyDecisionOptions> _options;
+    private readonly IOptionsMonitor<EngagementOptions> _engagementOptions;
     private readonly RecordAudit _audit;
     private readonly EngagementEndSignal _signal;
     private readonly IEngagementEndHandler[] _handlers;
@@ -21,24 +22,28 @@ internal sealed partial class EngagementService : IEngagementService
     private readonly ISubjectStateCache? _cache;
     private readonly IAuditTrailReader? _trailReader;
     private readonly IPseudonymStore? _pseudonyms;
+    private readonly IViolationStore? _violations;
 
     public EngagementService(
         IEngagementStore store,
         IPolicyProvider policy,
         TimeProvider time,
         IOptionsMonitor<PrivacyDecisionOptions> options,
+        IOptionsMonitor<EngagementOptions> engagementOptions,
         RecordAudit audit,
         EngagementEndSignal signal,
         IEnumerable<IEngagementEndHandler> handlers,
         ISubjectStateCache? cache = null,
         IAuditTrailReader? trailReader = null,
         IPseudonymStore? pseudonyms = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IViolationStore? violations = null)
     {
         _store = store;
         _policy = policy;
         _time = time;
         _options = options;
+        _engagementOptions = engagementOptions;
         _audit = audit;
         _signal = signal;
         _handlers = [.. handlers];
@@ -47,6 +52,7 @@ internal sealed partial class EngagementService : IEngagementService
         _cache = cache;
         _trailReader = trailReader;
         _pseudonyms = pseudonyms;
+        _violations = violations;
     }
 
     /// <inheritdoc />
@@ -54,10 +60,15 @@ internal sealed partial class EngagementService : IEngagementService
     {
         ArgumentNullException.ThrowIfNull(request);
         var engagement = Validate(request, _time.GetUtcNow());
+        await RequireNotSanctionedAsync(engagement.Provider, cancellationToken).ConfigureAwait(false);
 
-        // Audit before effect: if the trail refuses the event nothing is stored.
-        await _audit.RecordAsync(Event("engagement.created", engagement, ClauseIds.UseThirdPartyServiceProvider), null, cancellationToken).ConfigureAwait(false);
-        await _store.CreateAsync(engagement, cancellationToken).ConfigureAwait(false);
+        // Audit before effect: if the trail refuses the event nothing is stored; if the store refuses the record, a
+        // compensating event follows.
+        await _audit.RecordThenStoreAsync(
+            Event("engagement.created", engagement, ClauseIds.UseThirdPartyServiceProvider),
+            null,
+            ct => _store.CreateAsync(engagement, ct),
+            cancellationToken).ConfigureAwait(false);
         Invalidate(engagement);
         if (engagement.EndsAt is not null)
         {
@@ -113,15 +124,36 @@ internal sealed partial class EngagementService : IEngagementService
     }
 
     /// <inheritdoc />
-    public async ValueTask<int> EmitEndedObligationsAsync(CancellationToken cancellationToken)
+    public async ValueTask<int> EmitEndedObligationsAsync(CancellationToken cancellationToken) =>
+        (await RunPassAsync(cancellationToken).ConfigureAwait(false)).Emitted;
+
+    /// <summary>
+    /// Emits the obligations of the engagements that ended, and delivers again every emitted obligation the handlers
+    /// have not taken whose back-off has run out.
+    /// </summary>
+    /// <returns>How many obligations were emitted, and when the next delivery owed falls due (the end monitor wakes then).</returns>
+    internal async ValueTask<(int Emitted, DateTimeOffset? NextDelivery)> RunPassAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var due = new List<ServiceEngagement>();
+        var redeliver = new List<ServiceEngagement>();
+        DateTimeOffset? nextDelivery = null;
         await foreach (var engagement in _store.GetEndedAsync(now, cancellationToken).ConfigureAwait(false))
         {
             if (engagement.ObligationEmittedAt is null)
             {
                 due.Add(engagement);
+            }
+            else if (engagement.ObligationDeliveredAt is null && engagement.NextObligationDeliveryAt is { } next)
+            {
+                if (next <= now)
+                {
+                    redeliver.Add(engagement);
+                }
+                else if (nextDelivery is null || next < nextDelivery)
+                {
+                    nextDelivery = next;
+                }
             }
         }
 
@@ -131,9 +163,14 @@ internal sealed partial class EngagementService : IEngagementService
             var current = engagement;
             for (var attempt = 0; attempt < MaxConcurrencyRetries && current is { ObligationEmittedAt: null }; attempt++)
             {
-                if (await EmitAsync(current, now, cancellationToken).ConfigureAwait(false) is not null)
+                if (await EmitAsync(current, now, cancellationToken).ConfigureAwait(false) is { } done)
                 {
                     emitted++;
+                    if (done is { ObligationDeliveredAt: null, NextObligationDeliveryAt: { } next } && (nextDelivery is null || next < nextDelivery))
+                    {
+                        nextDelivery = next;
+                    }
+
                     break;
                 }
 
@@ -142,7 +179,22 @@ internal sealed partial class EngagementService : IEngagementService
             }
         }
 
-        return emitted;
+        foreach (var engagement in redeliver)
+        {
+            // Claimed with the next attempt's time first, so one instance delivers and a crash mid-delivery is retried.
+            var claimed = WithDeliveryAttempt(engagement, now);
+            if (!await _store.TryUpdateAsync(engagement, claimed, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            if (!await DeliverAsync(claimed, cancellationToken).ConfigureAwait(false) && (nextDelivery is null || claimed.NextObligationDeliveryAt < nextDelivery))
+            {
+                nextDelivery = claimed.NextObligationDeliveryAt;
+            }
+        }
+
+        return (emitted, nextDelivery);
     }
 
     /// <inheritdoc />
@@ -226,6 +278,7 @@ internal sealed partial class EngagementService : IEngagementService
             // The same deadline a denied decision after the end carries (use.third-party.service-end).
             ReturnOrDeleteDueBy = end + _options.CurrentValue.ReturnOrDeletePeriod,
         };
+        emitted = _handlers.Length == 0 ? emitted with { ObligationDeliveredAt = now } : WithDeliveryAttempt(emitted, now);
         if (!await _store.TryUpdateAsync(engagement, emitted, cancellationToken).ConfigureAwait(false))
         {
             return null;
@@ -243,7 +296,42 @@ internal sealed partial class EngagementService : IEngagementService
         Invalidate(emitted);
         Log.ObligationEmitted(_logger, emitted.Id, emitted.Provider.Value, emitted.ReturnOrDeleteDueBy!.Value);
 
-        var obligation = EngagementEndObligation.From(emitted)!;
+        if (_handlers.Length > 0 && await DeliverAsync(emitted, cancellationToken).ConfigureAwait(false))
+        {
+            return await _store.FindAsync(emitted.Id, cancellationToken).ConfigureAwait(false) ?? emitted;
+        }
+
+        return emitted;
+    }
+
+    /// <summary>The delivery attempt after the ones made so far: counted, and the next one planned after the back-off.</summary>
+    private ServiceEngagement WithDeliveryAttempt(ServiceEngagement engagement, DateTimeOffset now)
+    {
+        var attempt = (engagement.ObligationDeliveryAttempts ?? 0) + 1;
+        var options = _engagementOptions.CurrentValue;
+        var backOff = options.HandlerRetryDelay;
+        for (var i = 1; i < attempt && backOff < options.HandlerMaxRetryDelay; i++)
+        {
+            backOff += backOff;
+        }
+
+        return engagement with
+        {
+            ObligationDeliveryAttempts = attempt,
+            NextObligationDeliveryAt = now + (backOff < options.HandlerMaxRetryDelay ? backOff : options.HandlerMaxRetryDelay),
+        };
+    }
+
+    /// <summary>
+    /// Tells every handler of an emitted obligation; when all of them took it, records the delivery so it is not made
+    /// again. A handler that throws leaves the delivery owed: it is made again after the back-off, to every handler
+    /// (at least once: a handler must accept an obligation it was already told of).
+    /// </summary>
+    /// <returns><see langword="true"/> when every handler took it.</returns>
+    private async ValueTask<bool> DeliverAsync(ServiceEngagement engagement, CancellationToken cancellationToken)
+    {
+        var obligation = EngagementEndObligation.From(engagement)!;
+        var delivered = true;
         foreach (var handler in _handlers)
         {
             try
@@ -253,11 +341,32 @@ internal sealed partial class EngagementService : IEngagementService
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // The obligation is stored and audited; it stays pending and queryable whatever the handler did.
-                Log.HandlerFailed(_logger, ex, emitted.Id, handler.GetType().FullName ?? handler.GetType().Name);
+                Log.HandlerFailed(_logger, ex, engagement.Id, handler.GetType().FullName ?? handler.GetType().Name, engagement.NextObligationDeliveryAt!.Value);
+                delivered = false;
             }
         }
 
-        return emitted;
+        if (!delivered)
+        {
+            // The end monitor plans its sleep around the deliveries owed: wake it for this one.
+            _signal.Notify();
+            return false;
+        }
+
+        var current = engagement;
+        for (var attempt = 0; attempt < MaxConcurrencyRetries && current is { ObligationDeliveredAt: null }; attempt++)
+        {
+            var now = _time.GetUtcNow();
+            if (await _store.TryUpdateAsync(current, current with { ObligationDeliveredAt = now, NextObligationDeliveryAt = null }, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            // Changed meanwhile (confirmed, or claimed by another instance): record the delivery on what is stored now.
+            current = await _store.FindAsync(current.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     private ServiceEngagement Validate(EngagementRequest request, DateTimeOffset now)
@@ -310,6 +419,25 @@ internal sealed partial class EngagementService : IEngagementService
             StartsAt = startsAt,
             EndsAt = endsAt,
         };
+    }
+
+    /// <summary>use.violator-termination: a third party whose engagements were terminated for a violation is not engaged again.</summary>
+    private async ValueTask RequireNotSanctionedAsync(RecipientId provider, CancellationToken cancellationToken)
+    {
+        if (_violations is null || !SubjectId.TryCreate(provider.Value, out var key))
+        {
+            return;
+        }
+
+        await foreach (var sanction in _violations.GetSanctionsAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            if (sanction.Kind == SanctionKind.EngagementsTerminated)
+            {
+                throw PolicyLookup.Invalid(
+                    nameof(EngagementRequest.Provider),
+                    $"{nameof(EngagementRequest.Provider)} '{provider.Value}' had its engagements terminated for violation {sanction.Violation} ({ClauseIds.UseViolatorTermination}); it cannot be engaged again.");
+            }
+        }
     }
 
     private static SubjectId[] ValidateSubjects(EngagementRequest request)
@@ -460,8 +588,8 @@ internal sealed partial class EngagementService : IEngagementService
         [LoggerMessage(1, LogLevel.Information, "Return-or-delete obligation emitted for engagement {EngagementId} of provider {Provider}, due by {DueBy}.")]
         public static partial void ObligationEmitted(ILogger logger, EngagementId engagementId, string provider, DateTimeOffset dueBy);
 
-        [LoggerMessage(2, LogLevel.Error, "Engagement end handler {Handler} failed for engagement {EngagementId}; the obligation stays pending.")]
-        public static partial void HandlerFailed(ILogger logger, Exception exception, EngagementId engagementId, string handler);
+        [LoggerMessage(2, LogLevel.Error, "Engagement end handler {Handler} failed for engagement {EngagementId}; the obligation stays pending and is delivered again at {NextDelivery}.")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception, EngagementId engagementId, string handler, DateTimeOffset nextDelivery);
 
         [LoggerMessage(3, LogLevel.Critical, "Engagement {EngagementId} changed after an unaudited update and could not be reverted.")]
         public static partial void RevertFailed(ILogger logger, EngagementId engagementId);

@@ -32,7 +32,11 @@ public interface IEngagementService
     /// <exception cref="InvalidOperationException">The engagement is still active or already confirmed. Nothing is stored.</exception>
     ValueTask<ServiceEngagement> ConfirmReturnOrDeletionAsync(EngagementId id, string reference, CancellationToken cancellationToken);
 
-    /// <summary>Emits the return-or-delete obligation of every engagement that has ended and has none yet. The end monitor calls it; a host without hosted services may call it on its own schedule.</summary>
+    /// <summary>
+    /// Emits the return-or-delete obligation of every engagement that has ended and has none yet, and delivers again to
+    /// the <see cref="IEngagementEndHandler"/>s every obligation they have not taken whose back-off has run out. The end
+    /// monitor calls it; a host without hosted services may call it on its own schedule.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The number of obligations emitted by this call.</returns>
     ValueTask<int> EmitEndedObligationsAsync(CancellationToken cancellationToken);

@@ -51,6 +51,18 @@ public sealed record ServiceEngagement
     /// <summary>Gets the deadline by which the provider must return or delete what it holds, fixed when the obligation is emitted.</summary>
     public DateTimeOffset? ReturnOrDeleteDueBy { get; init; }
 
+    /// <summary>
+    /// Gets when every registered <see cref="IEngagementEndHandler"/> took the end's obligation; <see langword="null"/>
+    /// while a delivery is still owed (the handlers are told again until they take it).
+    /// </summary>
+    public DateTimeOffset? ObligationDeliveredAt { get; init; }
+
+    /// <summary>Gets how many deliveries of the end's obligation to the handlers were started; <see langword="null"/> before the first.</summary>
+    public int? ObligationDeliveryAttempts { get; init; }
+
+    /// <summary>Gets when the obligation is delivered again if the handlers have not taken it by then.</summary>
+    public DateTimeOffset? NextObligationDeliveryAt { get; init; }
+
     /// <summary>Gets the time the engagement stops being active: the earlier of its end and its termination.</summary>
     public DateTimeOffset? EffectiveEnd =>
         TerminatedAt is { } t && (EndsAt is null || t < EndsAt) ? t : EndsAt;

@@ -1,8 +1,11 @@
+using System.Security.Cryptography;
+
 namespace Privacy.Enforcement.InMemory;
 
-/// <summary>An in-process store of subject-rights requests.</summary>
+/// <summary>An in-process store of subject-rights requests; it seals an erased subject's requests under a key of its own, kept for its lifetime.</summary>
 public sealed class InMemorySubjectRightsRequestStore : ISubjectRightsRequestStore
 {
+    private readonly byte[] _hashKey = RandomNumberGenerator.GetBytes(ErasedSubjectHash.MinKeySize);
     private readonly object _gate = new();
     private readonly Dictionary<SubjectRightsRequestId, SubjectRightsRequest> _items = [];
 
@@ -65,7 +68,19 @@ public sealed class InMemorySubjectRightsRequestStore : ISubjectRightsRequestSto
                 return ValueTask.FromResult(false);
             }
 
-            _items[expected.Id] = updated;
+            if (!ErasedSubjectHash.SealsSubject(updated))
+            {
+                _items[expected.Id] = updated;
+                return ValueTask.FromResult(true);
+            }
+
+            // store.subject-delete: the completed erasure and every closed request of its subject keep only the keyed hash.
+            _items[expected.Id] = ErasedSubjectHash.Seal(updated, _hashKey);
+            foreach (var other in _items.Values.Where(r => !r.IsOpen && r.Subject == updated.Subject).ToArray())
+            {
+                _items[other.Id] = ErasedSubjectHash.Seal(other, _hashKey);
+            }
+
             return ValueTask.FromResult(true);
         }
     }
@@ -76,7 +91,8 @@ public sealed class InMemorySubjectRightsRequestStore : ISubjectRightsRequestSto
         SubjectRightsRequest[] copy;
         lock (_gate)
         {
-            copy = [.. _items.Values.Where(r => r.Subject == subject).OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id.Value)];
+            var hash = subject.IsEmpty ? null : ErasedSubjectHash.Compute(_hashKey, subject);
+            copy = [.. _items.Values.Where(r => r.Subject == subject || (hash is not null && string.Equals(r.SubjectHash, hash, StringComparison.Ordinal))).OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id.Value)];
         }
 
         return InMemoryEnumerable.From(copy, cancellationToken);

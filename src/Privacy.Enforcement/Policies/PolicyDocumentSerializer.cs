@@ -9,39 +9,43 @@ namespace Privacy.Enforcement;
 /// <summary>
 /// Reads and writes JSON policy documents. <see cref="Load(string)"/> returns a validated <see cref="PublishedPolicy"/>
 /// or throws a <see cref="PolicyValidationException"/> naming the JSON path of every problem — never a half-loaded policy.
+/// Reading is strict and bounded: invalid UTF-8 or UTF-16, a member named twice in one object, and a document or list
+/// over a bound of <see cref="PolicyDocumentLimits"/> are errors, found before anything of the document is built.
 /// </summary>
 public static class PolicyDocumentSerializer
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Loads and validates a JSON policy document.</summary>
     /// <param name="json">The document.</param>
     /// <returns>The validated policy with its version record.</returns>
-    /// <exception cref="PolicyValidationException">The JSON is malformed or the document is invalid.</exception>
+    /// <exception cref="PolicyValidationException">The JSON is malformed, breaks a bound of <see cref="PolicyDocumentLimits"/>, or the document is invalid.</exception>
     public static PublishedPolicy Load(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return PublishedPolicy.Create(Deserialize(Encoding.UTF8.GetBytes(json)));
+        return PublishedPolicy.Create(Deserialize(ToUtf8(json)));
     }
 
     /// <summary>Loads and validates a JSON policy document (UTF-8).</summary>
     /// <param name="utf8Json">The document; read to its end, not closed.</param>
     /// <returns>The validated policy with its version record.</returns>
-    /// <exception cref="PolicyValidationException">The JSON is malformed or the document is invalid.</exception>
+    /// <exception cref="PolicyValidationException">The JSON is malformed, breaks a bound of <see cref="PolicyDocumentLimits"/>, or the document is invalid.</exception>
     public static PublishedPolicy Load(Stream utf8Json)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
-        using var buffer = new MemoryStream();
-        utf8Json.CopyTo(buffer);
-        return PublishedPolicy.Create(Deserialize(buffer.ToArray()));
+        return PublishedPolicy.Create(Deserialize(ReadBounded(utf8Json)));
     }
 
     /// <summary>Reads a JSON policy document without validating its consistency (the JSON itself must be well formed).</summary>
     /// <param name="json">The document.</param>
     /// <returns>The document as written.</returns>
-    /// <exception cref="PolicyValidationException">The JSON is malformed or misses a required member.</exception>
+    /// <exception cref="PolicyValidationException">The JSON is malformed, breaks a bound of <see cref="PolicyDocumentLimits"/>, or misses a required member.</exception>
     public static PolicyDocument Deserialize(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Deserialize(Encoding.UTF8.GetBytes(json));
+        return Deserialize(ToUtf8(json));
     }
 
     /// <summary>Writes the document as JSON.</summary>
@@ -75,8 +79,66 @@ public static class PolicyDocumentSerializer
         return (copy, Convert.ToHexString(SHA256.HashData(canonical)).ToLowerInvariant());
     }
 
-    private static PolicyDocument Deserialize(byte[] utf8)
+    private static PolicyValidationException TooLarge(string size) => new(
+        [new PolicyValidationError("$", $"the document is {size}; a policy document may be at most {PolicyDocumentLimits.MaxDocumentBytes} bytes of UTF-8 ({nameof(PolicyDocumentLimits)}.{nameof(PolicyDocumentLimits.MaxDocumentBytes)})")]);
+
+    /// <summary>Encodes the text strictly: a lone surrogate is an error, never a silent U+FFFD.</summary>
+    private static byte[] ToUtf8(string json)
     {
+        // Every UTF-16 code unit takes at least one byte: a longer text cannot fit.
+        if (json.Length > PolicyDocumentLimits.MaxDocumentBytes)
+        {
+            throw TooLarge($"{json.Length} characters long");
+        }
+
+        try
+        {
+            return StrictUtf8.GetBytes(json);
+        }
+        catch (EncoderFallbackException exception)
+        {
+            throw new PolicyValidationException(
+                [new PolicyValidationError("$", $"the text is not valid UTF-16: it holds a lone surrogate at character {exception.Index}")], exception);
+        }
+    }
+
+    /// <summary>Reads the stream to its end, but never more than one byte past the limit.</summary>
+    private static byte[] ReadBounded(Stream utf8Json)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        while (true)
+        {
+            var wanted = (int)Math.Min(chunk.Length, PolicyDocumentLimits.MaxDocumentBytes + 1L - buffer.Length);
+            var read = utf8Json.Read(chunk, 0, wanted);
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > PolicyDocumentLimits.MaxDocumentBytes)
+            {
+                throw TooLarge($"more than {PolicyDocumentLimits.MaxDocumentBytes} bytes long");
+            }
+        }
+    }
+
+    private static PolicyDocument Deserialize(byte[] bytes)
+    {
+        // A byte-order mark is allowed (editors write one) but is not part of the JSON.
+        var utf8 = bytes.AsSpan().StartsWith(Utf8Bom) ? bytes[Utf8Bom.Length..] : bytes;
+        if (utf8.Length > PolicyDocumentLimits.MaxDocumentBytes)
+        {
+            throw TooLarge($"{utf8.Length} bytes long");
+        }
+
+        var problems = PolicyJsonGuard.Check(utf8);
+        if (problems.Count > 0)
+        {
+            throw new PolicyValidationException(problems);
+        }
+
         PolicyDocument? document;
         try
         {

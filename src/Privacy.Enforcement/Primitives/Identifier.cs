@@ -1,9 +1,18 @@
+using System.Globalization;
+
 namespace Privacy.Enforcement;
 
 /// <summary>
 /// The rules every opaque identifier of the library follows: non-empty, at most
-/// <see cref="MaxLength"/> UTF-16 code units, no control characters and no lone surrogates.
+/// <see cref="MaxLength"/> UTF-16 code units, no control characters, no lone surrogates, and no invisible or
+/// direction-changing characters (the Unicode categories Cf, Zl and Zp: zero-width space and joiners, bidirectional
+/// overrides and isolates, the byte-order mark, soft hyphen, tag characters, line and paragraph separators), so two
+/// identifiers that look alike are the same identifier.
 /// </summary>
+/// <remarks>
+/// A stored identifier written before the last rule existed is not loaded under another name: turning it back into
+/// an identifier throws the same <see cref="ArgumentException"/>, naming the type and the character.
+/// </remarks>
 public static class Identifier
 {
     /// <summary>The longest identifier accepted, in UTF-16 code units.</summary>
@@ -53,6 +62,7 @@ public static class Identifier
                 return $"must not contain control characters (found one at position {i})";
             }
 
+            int codePoint = c;
             if (char.IsHighSurrogate(c))
             {
                 if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
@@ -60,14 +70,33 @@ public static class Identifier
                     return $"must not contain a lone surrogate (position {i})";
                 }
 
-                i++;
+                codePoint = char.ConvertToUtf32(c, value[i + 1]);
             }
             else if (char.IsLowSurrogate(c))
             {
                 return $"must not contain a lone surrogate (position {i})";
             }
+
+            // Invisible and direction-changing characters make two different ids look alike (or one look reversed).
+            var category = CharUnicodeInfo.GetUnicodeCategory(codePoint);
+            if (category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                return $"must not contain the invisible or direction-changing character U+{codePoint:X4} ({Abbreviation(category)}) (position {i})";
+            }
+
+            if (codePoint > char.MaxValue)
+            {
+                i++;
+            }
         }
 
         return null;
     }
+
+    private static string Abbreviation(UnicodeCategory category) => category switch
+    {
+        UnicodeCategory.Format => "format, Cf",
+        UnicodeCategory.LineSeparator => "line separator, Zl",
+        _ => "paragraph separator, Zp",
+    };
 }

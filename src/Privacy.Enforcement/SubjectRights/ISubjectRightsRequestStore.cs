@@ -1,6 +1,11 @@
 namespace Privacy.Enforcement;
 
-/// <summary>Stores subject-rights requests.</summary>
+/// <summary>
+/// Stores subject-rights requests. When a completed erasure is stored, the store seals every closed request of that
+/// subject in the same atomic step (<see cref="ErasedSubjectHash.Seal"/> under a secret key of its own, generated once
+/// and kept), so that no stored request links the subject id to the pseudonym the audit trail knows it by
+/// (<c>store.subject-delete</c>); <see cref="GetBySubjectAsync"/> still finds sealed requests by the keyed hash.
+/// </summary>
 public interface ISubjectRightsRequestStore
 {
     /// <summary>
@@ -23,12 +28,12 @@ public interface ISubjectRightsRequestStore
     /// <paramref name="updated"/> carries the same id and version <c>expected.Version + 1</c>.
     /// </summary>
     /// <param name="expected">The request as read.</param>
-    /// <param name="updated">The new state.</param>
+    /// <param name="updated">The new state; a completed erasure is stored sealed and seals the subject's other closed requests.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns><see langword="true"/> when replaced; <see langword="false"/> when it changed meanwhile or does not exist.</returns>
     ValueTask<bool> TryUpdateAsync(SubjectRightsRequest expected, SubjectRightsRequest updated, CancellationToken cancellationToken);
 
-    /// <summary>Lists a subject's requests, oldest first.</summary>
+    /// <summary>Lists a subject's requests, oldest first, sealed ones included (matched by the keyed hash of <paramref name="subject"/>).</summary>
     /// <param name="subject">The subject.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The requests.</returns>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Privacy.Enforcement;
 
 /// <summary>What a data subject asks for.</summary>
@@ -83,16 +85,26 @@ public sealed record ReturnOrDeleteObligation(EngagementId Engagement, Recipient
 
 /// <summary>
 /// A data-subject rights request (<c>store.subject-access</c>, <c>store.subject-edit</c>, <c>store.subject-delete</c>):
-/// its status, deadline and the per-source evidence. It holds the subject id (the request is the proof the right was
-/// honoured) but never the data read or written.
+/// its status, deadline and the per-source evidence. It holds the subject id while it is open (the request is the proof
+/// the right was honoured) but never the data read or written. Once an erasure of the subject completes, the store keeps
+/// the subject's closed requests sealed: <see cref="Subject"/> is empty and <see cref="SubjectHash"/> holds a keyed hash
+/// of the id, so nothing stored links the id to the pseudonym the audit trail knows the requests by, while the subject,
+/// presenting its id, is still matched to them (<c>store.subject-delete</c>).
 /// </summary>
 public sealed record SubjectRightsRequest
 {
     /// <summary>Gets the id.</summary>
     public required SubjectRightsRequestId Id { get; init; }
 
-    /// <summary>Gets the subject.</summary>
-    public required SubjectId Subject { get; init; }
+    /// <summary>Gets the subject; the default (empty) value once the request is sealed (see <see cref="SubjectHash"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SubjectId Subject { get; init; }
+
+    /// <summary>
+    /// Gets the keyed hash of the subject id (<see cref="ErasedSubjectHash"/>) that replaces <see cref="Subject"/> once an
+    /// erasure of the subject completed; <see langword="null"/> before.
+    /// </summary>
+    public string? SubjectHash { get; init; }
 
     /// <summary>Gets what is asked.</summary>
     public required SubjectRightsRequestKind Kind { get; init; }

@@ -15,14 +15,15 @@ public interface IViolationService
     ValueTask<Violation> ReportAsync(ViolationReport report, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reports a request the enforcer denied under <c>use.no-free-harvesting</c> (a user collecting, editing, selling or
-    /// disseminating another subject's information): the actor is the violator, the request's subject the affected one.
+    /// Reports a request the enforcer denied under <c>use.no-free-harvesting</c> (a user or a third party collecting,
+    /// editing, selling or disseminating another subject's information): the actor is the violator (a
+    /// <see cref="ViolatorKind.ThirdParty"/> for <see cref="Actor.ThirdParty"/>), the request's subject the affected one.
     /// </summary>
-    /// <param name="request">The denied request; its actor must be a user or subject.</param>
+    /// <param name="request">The denied request; its actor must be a user, a subject or a third party.</param>
     /// <param name="evidenceReference">The host's reference to the evidence (for example the decision's correlation id).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The stored violation.</returns>
-    /// <exception cref="ArgumentException">The request's actor is not a user, or acts on its own information. Nothing is stored.</exception>
+    /// <exception cref="ArgumentException">The request's actor is not a user or third party, or acts on its own information. Nothing is stored.</exception>
     ValueTask<Violation> ReportHarvestingAsync(PrivacyRequest request, string evidenceReference, CancellationToken cancellationToken);
 
     /// <summary>Confirms a reported violation.</summary>
@@ -43,8 +44,12 @@ public interface IViolationService
 
     /// <summary>
     /// Terminates the violator's service agreement (<c>use.violator-termination</c>); allowed only for a confirmed
-    /// harvesting or trading violation. From then on the enforcer denies every request acting for that user. Calling
-    /// it again for the same violation returns the sanction already imposed.
+    /// harvesting or trading violation. From then on the enforcer denies every request acting for that user. For a
+    /// <see cref="ViolatorKind.ThirdParty"/> the agreement is its engagements: the sanction is
+    /// <see cref="SanctionKind.EngagementsTerminated"/>, every engagement of it that has not ended is terminated (each
+    /// emits its return-or-delete obligation, <c>use.third-party.service-end</c>), it cannot be engaged again, and every
+    /// request acting for it is denied. Calling it again for the same violation returns the sanction already imposed
+    /// (and finishes terminating engagements a failure left).
     /// </summary>
     /// <param name="id">The confirmed violation.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -16,6 +16,20 @@ public enum ViolationKind
     AgreementViolation = 3,
 }
 
+/// <summary>Who committed a violation.</summary>
+public enum ViolatorKind
+{
+    /// <summary>A user of the platform; <see cref="Violation.Violator"/> is its subject id.</summary>
+    User = 0,
+
+    /// <summary>
+    /// A third party (a service provider or partner) caught harvesting or trading (<c>use.no-free-harvesting</c>);
+    /// <see cref="Violation.Violator"/> holds its recipient id. A third party is not a data subject: its records are
+    /// never listed among a subject's, even one whose id reads the same.
+    /// </summary>
+    ThirdParty = 1,
+}
+
 /// <summary>Where a reported violation stands.</summary>
 public enum ViolationStatus
 {
@@ -29,7 +43,7 @@ public enum ViolationStatus
     Dismissed = 2,
 }
 
-/// <summary>A violation by a user of the platform. Outside the policy (<c>collect.exempt.violations</c>): never erased by the violator's erasure request.</summary>
+/// <summary>A violation by a user of the platform or by a third party. Outside the policy (<c>collect.exempt.violations</c>): never erased by the violator's erasure request.</summary>
 public sealed record Violation
 {
     /// <summary>Gets the id.</summary>
@@ -38,8 +52,13 @@ public sealed record Violation
     /// <summary>Gets the kind.</summary>
     public required ViolationKind Kind { get; init; }
 
-    /// <summary>Gets the user who committed it.</summary>
+    /// <summary>Gets who committed it: the user's subject id, or for a <see cref="ViolatorKind.ThirdParty"/> its recipient id.</summary>
     public required SubjectId Violator { get; init; }
+
+    /// <summary>Gets whether the violator is a user or a third party.</summary>
+    // Not written for a user, so a record stored before third parties could be violators reads and compares the same.
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public ViolatorKind ViolatorKind { get; init; }
 
     /// <summary>Gets the host's reference to the evidence.</summary>
     public required string EvidenceReference { get; init; }
@@ -65,10 +84,16 @@ public enum SanctionKind
 {
     /// <summary>The user's service agreement was terminated (<c>use.violator-termination</c>).</summary>
     ServiceAgreementTerminated = 0,
+
+    /// <summary>
+    /// A third party's engagements were terminated (<c>use.violator-termination</c>, <c>use.third-party.service-end</c>):
+    /// each ended with a return-or-delete obligation, none can be made again, and every request acting for it is denied.
+    /// </summary>
+    EngagementsTerminated = 1,
 }
 
 /// <summary>A measure taken against a violator; outside the policy (<c>collect.exempt.violations</c>).</summary>
-/// <param name="Subject">The sanctioned user.</param>
+/// <param name="Subject">The sanctioned user; for <see cref="SanctionKind.EngagementsTerminated"/>, the third party's recipient id.</param>
 /// <param name="Violation">The violation it answers.</param>
 /// <param name="Kind">The measure.</param>
 /// <param name="ImposedAt">When (UTC).</param>

@@ -1,13 +1,16 @@
 namespace Privacy.Enforcement;
 
-/// <summary>A report of a violation by a user of the platform (<c>use.no-free-harvesting</c>, <c>disclose.user-violation</c>).</summary>
+/// <summary>A report of a violation by a user of the platform or a third party (<c>use.no-free-harvesting</c>, <c>disclose.user-violation</c>).</summary>
 public sealed record ViolationReport
 {
     /// <summary>Gets the kind.</summary>
     public required ViolationKind Kind { get; init; }
 
-    /// <summary>Gets the user who committed it.</summary>
+    /// <summary>Gets who committed it: the user's subject id, or for a <see cref="ViolatorKind.ThirdParty"/> its recipient id.</summary>
     public required SubjectId Violator { get; init; }
+
+    /// <summary>Gets whether the violator is a user (the default) or a third party; a third party can be reported for harvesting or trading only.</summary>
+    public ViolatorKind ViolatorKind { get; init; }
 
     /// <summary>Gets the host's reference to the evidence (a case, document or log reference; never personal data).</summary>
     public required string EvidenceReference { get; init; }

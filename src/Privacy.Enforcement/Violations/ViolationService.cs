@@ -13,14 +13,25 @@ internal sealed class ViolationService : IViolationService
     private readonly TimeProvider _time;
     private readonly RecordAudit _audit;
     private readonly ISubjectStateCache? _cache;
+    private readonly IEngagementStore? _engagementStore;
+    private readonly IEngagementService? _engagements;
 
-    public ViolationService(IViolationStore store, IPolicyProvider policy, TimeProvider time, RecordAudit audit, ISubjectStateCache? cache = null)
+    public ViolationService(
+        IViolationStore store,
+        IPolicyProvider policy,
+        TimeProvider time,
+        RecordAudit audit,
+        ISubjectStateCache? cache = null,
+        IEngagementStore? engagementStore = null,
+        IEngagementService? engagements = null)
     {
         _store = store;
         _policy = policy;
         _time = time;
         _audit = audit;
         _cache = cache;
+        _engagementStore = engagementStore;
+        _engagements = engagements;
     }
 
     /// <inheritdoc />
@@ -29,9 +40,9 @@ internal sealed class ViolationService : IViolationService
         ArgumentNullException.ThrowIfNull(report);
         var violation = Validate(report, _time.GetUtcNow());
 
-        // Audit before effect: if the trail refuses the event nothing is stored.
-        await _audit.RecordAsync(Event("violation.reported", violation), violation.Violator, cancellationToken).ConfigureAwait(false);
-        await _store.CreateAsync(violation, cancellationToken).ConfigureAwait(false);
+        // Audit before effect: if the trail refuses the event nothing is stored; if the store refuses the record, a
+        // compensating event follows.
+        await _audit.RecordThenStoreAsync(Event("violation.reported", violation), AuditedSubject(violation), ct => _store.CreateAsync(violation, ct), cancellationToken).ConfigureAwait(false);
         _cache?.Invalidate(violation.Violator);
         return violation;
     }
@@ -40,11 +51,17 @@ internal sealed class ViolationService : IViolationService
     public ValueTask<Violation> ReportHarvestingAsync(PrivacyRequest request, string evidenceReference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Actor.Kind is not (ActorKind.User or ActorKind.Subject) || request.Actor.IsActingFor(request.Subject))
+        var thirdParty = request.Actor.Kind == ActorKind.ThirdParty;
+        if (!(thirdParty || request.Actor.Kind is ActorKind.User or ActorKind.Subject) || request.Actor.IsActingFor(request.Subject))
         {
             throw new ArgumentException(
-                $"{nameof(PrivacyRequest.Actor)} must be a user acting on another subject's information to be reported as harvesting ({ClauseIds.UseNoFreeHarvesting}); it is {request.Actor.Kind}.",
+                $"{nameof(PrivacyRequest.Actor)} must be a user or a third party acting on another subject's information to be reported as harvesting ({ClauseIds.UseNoFreeHarvesting}); it is {request.Actor.Kind}.",
                 nameof(request));
+        }
+
+        if (!SubjectId.TryCreate(request.Actor.Id.Value, out var violator))
+        {
+            throw new ArgumentException($"{nameof(PrivacyRequest.Actor)} has no id that can be recorded as a violator ({ClauseIds.UseNoFreeHarvesting}).", nameof(request));
         }
 
         // use.no-free-harvesting: selling, renting or trading is trading; collecting, editing or disseminating is harvesting.
@@ -53,7 +70,8 @@ internal sealed class ViolationService : IViolationService
             new ViolationReport
             {
                 Kind = kind,
-                Violator = new SubjectId(request.Actor.Id.Value),
+                Violator = violator,
+                ViolatorKind = thirdParty ? ViolatorKind.ThirdParty : ViolatorKind.User,
                 EvidenceReference = evidenceReference,
                 AffectedSubjects = [request.Subject],
                 RelevantCategories = request.Categories,
@@ -85,30 +103,50 @@ internal sealed class ViolationService : IViolationService
                 $"Violation {id} is of kind {violation.Kind}; termination of the service agreement answers harvesting or trading ({ClauseIds.UseNoFreeHarvesting}, {ClauseIds.UseViolatorTermination}).");
         }
 
+        // A third party's agreement with the application is its engagements: they are what is terminated.
+        var thirdParty = violation.ViolatorKind == ViolatorKind.ThirdParty;
+        var kind = thirdParty ? SanctionKind.EngagementsTerminated : SanctionKind.ServiceAgreementTerminated;
+        Sanction? sanction = null;
         await foreach (var existing in _store.GetSanctionsAsync(violation.Violator, cancellationToken).ConfigureAwait(false))
         {
-            if (existing.Violation == id && existing.Kind == SanctionKind.ServiceAgreementTerminated)
+            if (existing.Violation == id && existing.Kind == kind)
             {
-                return existing;
+                sanction = existing;
+                break;
             }
         }
 
-        var sanction = new Sanction(violation.Violator, id, SanctionKind.ServiceAgreementTerminated, _time.GetUtcNow());
-        await _audit.RecordAsync(
-            new AuditEvent
-            {
-                Timestamp = sanction.ImposedAt,
-                Kind = AuditEventKind.Sanction,
-                Action = "sanction.service-agreement-terminated",
-                ClauseIds = [ClauseIds.UseViolatorTermination, ClauseIds.CollectExemptViolations],
-                RecordId = id.ToString(),
-            },
-            violation.Violator,
-            cancellationToken).ConfigureAwait(false);
-        await _store.AddSanctionAsync(sanction, cancellationToken).ConfigureAwait(false);
+        if (sanction is null)
+        {
+            var imposed = new Sanction(violation.Violator, id, kind, _time.GetUtcNow());
+            await _audit.RecordThenStoreAsync(
+                new AuditEvent
+                {
+                    Timestamp = imposed.ImposedAt,
+                    Kind = AuditEventKind.Sanction,
+                    Action = thirdParty ? "sanction.engagements-terminated" : "sanction.service-agreement-terminated",
+                    Recipient = thirdParty ? violation.Violator.Value : null,
+                    ClauseIds = thirdParty
+                        ? [ClauseIds.UseViolatorTermination, ClauseIds.UseThirdPartyServiceEnd, ClauseIds.CollectExemptViolations]
+                        : [ClauseIds.UseViolatorTermination, ClauseIds.CollectExemptViolations],
+                    RecordId = id.ToString(),
+                },
+                AuditedSubject(violation),
+                ct => _store.AddSanctionAsync(imposed, ct),
+                cancellationToken).ConfigureAwait(false);
+            sanction = imposed;
+        }
 
-        // use.violator-termination: the very next decision acting for this user must see the sanction.
+        // use.violator-termination: the very next decision acting for this user or third party must see the sanction.
         _cache?.Invalidate(violation.Violator);
+
+        // A retry after a failure part-way finishes the terminations: the sanction is recorded first, so every request
+        // acting for the third party is denied meanwhile.
+        if (thirdParty)
+        {
+            await TerminateEngagementsAsync(new RecipientId(violation.Violator.Value), id, cancellationToken).ConfigureAwait(false);
+        }
+
         return sanction;
     }
 
@@ -132,14 +170,25 @@ internal sealed class ViolationService : IViolationService
     /// <inheritdoc />
     public async IAsyncEnumerable<RetainedRecord> GetRetainedRecordsAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // A third party's records are not a subject's, even when its recipient id reads as this subject's id.
         var clause = new ClauseId(ClauseIds.CollectExemptViolations);
         await foreach (var violation in _store.GetByViolatorAsync(subject, cancellationToken).ConfigureAwait(false))
         {
+            if (violation.ViolatorKind != ViolatorKind.User)
+            {
+                continue;
+            }
+
             yield return new RetainedRecord(RetainedRecordKind.Violation, violation.Id.ToString(), clause, RetentionReason, violation.ReportedAt);
         }
 
         await foreach (var sanction in _store.GetSanctionsAsync(subject, cancellationToken).ConfigureAwait(false))
         {
+            if (sanction.Kind != SanctionKind.ServiceAgreementTerminated)
+            {
+                continue;
+            }
+
             yield return new RetainedRecord(RetainedRecordKind.Sanction, sanction.Violation.ToString(), clause, RetentionReason, sanction.ImposedAt);
         }
     }
@@ -161,7 +210,7 @@ internal sealed class ViolationService : IViolationService
 
         try
         {
-            await _audit.RecordAsync(Event(action, decided), decided.Violator, cancellationToken).ConfigureAwait(false);
+            await _audit.RecordAsync(Event(action, decided), AuditedSubject(decided), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -186,6 +235,19 @@ internal sealed class ViolationService : IViolationService
             throw PolicyLookup.Invalid(nameof(ViolationReport.Violator), $"{nameof(ViolationReport.Violator)} is required.");
         }
 
+        if (!Enum.IsDefined(report.ViolatorKind))
+        {
+            throw PolicyLookup.Invalid(nameof(ViolationReport.ViolatorKind), $"{nameof(ViolationReport.ViolatorKind)} {(int)report.ViolatorKind} is not a known kind of violator.");
+        }
+
+        var thirdParty = report.ViolatorKind == ViolatorKind.ThirdParty;
+        if (thirdParty && report.Kind is not (ViolationKind.Harvesting or ViolationKind.Trading))
+        {
+            throw PolicyLookup.Invalid(
+                nameof(ViolationReport.ViolatorKind),
+                $"A third party can be reported for harvesting or trading ({ClauseIds.UseNoFreeHarvesting}); {report.Kind} concerns a user ({ClauseIds.DiscloseUserViolation}).");
+        }
+
         var evidence = PolicyLookup.ValidateText(report.EvidenceReference, nameof(ViolationReport.EvidenceReference));
         var harvesting = report.Kind is ViolationKind.Harvesting or ViolationKind.Trading;
         var clause = harvesting ? ClauseIds.UseNoFreeHarvesting : ClauseIds.DiscloseUserViolation;
@@ -198,7 +260,7 @@ internal sealed class ViolationService : IViolationService
                 throw PolicyLookup.Invalid(nameof(ViolationReport.AffectedSubjects), $"{nameof(ViolationReport.AffectedSubjects)} contains an empty subject id.");
             }
 
-            if (harvesting && subject == report.Violator)
+            if (harvesting && !thirdParty && subject == report.Violator)
             {
                 throw PolicyLookup.Invalid(nameof(ViolationReport.AffectedSubjects), $"{nameof(ViolationReport.AffectedSubjects)} contains the violator; harvesting and trading concern other subjects' information ({clause}).");
             }
@@ -220,6 +282,7 @@ internal sealed class ViolationService : IViolationService
             Id = ViolationId.New(),
             Kind = report.Kind,
             Violator = report.Violator,
+            ViolatorKind = report.ViolatorKind,
             EvidenceReference = evidence,
             AffectedSubjects = [.. affected],
             RelevantCategories = categories,
@@ -227,6 +290,52 @@ internal sealed class ViolationService : IViolationService
             ReportedAt = now,
         };
     }
+
+    /// <summary>
+    /// Ends every engagement of a sanctioned third party that has not ended, those not yet started included; each
+    /// emits its return-or-delete obligation (<c>use.third-party.service-end</c>).
+    /// </summary>
+    private async ValueTask TerminateEngagementsAsync(RecipientId provider, ViolationId id, CancellationToken cancellationToken)
+    {
+        if (_engagementStore is null || _engagements is null)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var live = new List<EngagementId>();
+        await foreach (var engagement in _engagementStore.GetByProviderAsync(provider, cancellationToken).ConfigureAwait(false))
+        {
+            if (engagement.EffectiveEnd is not { } end || end > now)
+            {
+                live.Add(engagement.Id);
+            }
+        }
+
+        var reason = $"Violation {id}: the third party's engagements are terminated ({ClauseIds.UseViolatorTermination}).";
+        foreach (var engagement in live)
+        {
+            try
+            {
+                await _engagements.TerminateAsync(engagement, reason, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Ended meanwhile (its end passed, or another instance terminated it): nothing left to do; otherwise the failure stands.
+                if (!await HasEndedAsync(engagement, cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private async ValueTask<bool> HasEndedAsync(EngagementId id, CancellationToken cancellationToken) =>
+        await _engagementStore!.FindAsync(id, cancellationToken).ConfigureAwait(false) is not { EffectiveEnd: { } end } || end <= _time.GetUtcNow();
+
+    /// <summary>A user's events name it by pseudonym; a third party is not a data subject and is named as the recipient instead.</summary>
+    private static SubjectId? AuditedSubject(Violation violation) =>
+        violation.ViolatorKind == ViolatorKind.User ? violation.Violator : null;
 
     private async ValueTask<Violation> FindExistingAsync(ViolationId id, CancellationToken cancellationToken) =>
         await _store.FindAsync(id, cancellationToken).ConfigureAwait(false)
@@ -244,5 +353,6 @@ internal sealed class ViolationService : IViolationService
             : [ClauseIds.DiscloseUserViolation, ClauseIds.CollectExemptViolations],
         Outcome = violation.Status.ToString(),
         RecordId = violation.Id.ToString(),
+        Recipient = violation.ViolatorKind == ViolatorKind.ThirdParty ? violation.Violator.Value : null,
     };
 }

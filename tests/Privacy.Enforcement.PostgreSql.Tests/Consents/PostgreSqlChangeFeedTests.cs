@@ -80,8 +80,8 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
             (await kill.ExecuteScalarAsync()).Should().Be(true);
         }
 
-        // The empty subject means "anything may have changed": caches drop everything.
-        await listener.WaitForAsync(default, Bound + Bound);
+        // "Anything may have changed": caches drop everything.
+        await listener.WaitForEverythingAsync(Bound + Bound);
         var subject = StoreTestData.NewSubject();
         await instance.GetRequiredService<IConsentStore>().AppendAsync(StoreTestData.Grant(subject, ConsentId.New()), CancellationToken.None);
         await listener.WaitForAsync(subject, Bound);
@@ -95,13 +95,13 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
     private sealed class FeedListener : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
-        private readonly System.Threading.Channels.Channel<SubjectId> _seen = System.Threading.Channels.Channel.CreateUnbounded<SubjectId>();
+        private readonly System.Threading.Channels.Channel<SubjectChange> _seen = System.Threading.Channels.Channel.CreateUnbounded<SubjectChange>();
         private Task _pump = Task.CompletedTask;
 
         public static async Task<FeedListener> StartAsync(IPrivacyChangeFeed feed)
         {
             var listener = new FeedListener();
-            var enumerator = feed.ListenAsync(listener._stop.Token).GetAsyncEnumerator(listener._stop.Token);
+            var enumerator = feed.ListenForChangesAsync(listener._stop.Token).GetAsyncEnumerator(listener._stop.Token);
 
             // Announce a marker and wait for it, so the LISTEN is known to be in place before the test writes.
             var marker = StoreTestData.NewSubject();
@@ -139,7 +139,12 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
             }
         }
 
-        public async Task WaitForAsync(SubjectId subject, TimeSpan bound)
+        /// <summary>Waits for a change that covers the subject (its stripe: the feed names no subject).</summary>
+        public Task WaitForAsync(SubjectId subject, TimeSpan bound) => WaitForAsync(change => !change.IsEverything && change.Covers(subject), bound);
+
+        public Task WaitForEverythingAsync(TimeSpan bound) => WaitForAsync(change => change.IsEverything, bound);
+
+        private async Task WaitForAsync(Func<SubjectChange, bool> match, TimeSpan bound)
         {
             using var timeout = new CancellationTokenSource(bound);
             try
@@ -148,7 +153,7 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
                 {
                     while (_seen.Reader.TryRead(out var seen))
                     {
-                        if (seen == subject)
+                        if (match(seen))
                         {
                             return;
                         }

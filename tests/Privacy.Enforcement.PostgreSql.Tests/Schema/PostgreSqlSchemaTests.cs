@@ -134,6 +134,58 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
         (await ScalarAsync($"SELECT MAX(version) FROM {prefix}pe_schema_migrations")).Should().Be(PostgreSqlMigrations.For(string.Empty)[^1].Version);
     }
 
+    [StoreFact]
+    public async Task Finding08_a_version_3_schema_is_upgraded_and_its_completed_erasures_keep_only_the_keyed_hash()
+    {
+        // store.subject-delete: requests stored before migration 4 for an erasure that completed are sealed by it.
+        var erased = StoreTestData.NewSubject();
+        var other = StoreTestData.NewSubject();
+        var erase = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Erase, at: 2), SubjectRightsRequestStatus.Completed);
+        var access = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Access, at: 1), SubjectRightsRequestStatus.Completed);
+        var open = StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Rectify, "user.contact.phone", at: 3);
+        var others = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(other, SubjectRightsRequestKind.Access, at: 4), SubjectRightsRequestStatus.Completed);
+        var instance = await _schema.NewInstanceAsync();
+        var prefix = $"\"{_schema.Schema}\".";
+        await using (var connection = new NpgsqlConnection(_schema.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var before = PostgreSqlMigrations.For(prefix).Where(m => m.Version <= 3).ToArray();
+            await using var setup = new NpgsqlCommand(
+                $"CREATE SCHEMA \"{_schema.Schema}\"; CREATE TABLE {prefix}pe_schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); "
+                + string.Join(";\n", before.Select(m => m.Sql))
+                + $"; INSERT INTO {prefix}pe_schema_migrations (version, description) VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+                connection);
+            await setup.ExecuteNonQueryAsync();
+            foreach (var request in new[] { erase, access, open, others })
+            {
+                await using var insert = new NpgsqlCommand(
+                    $"INSERT INTO {prefix}pe_subject_rights_requests (id, subject_id, kind, scope_key, is_open, received_at, deadline, row_version, payload) VALUES (@id, @subject, @kind, @id, @open, @received, 0, @version, @payload)",
+                    connection);
+                insert.Parameters.AddWithValue("id", request.Id.ToString());
+                insert.Parameters.AddWithValue("subject", request.Subject.Value);
+                insert.Parameters.AddWithValue("kind", (long)request.Kind);
+                insert.Parameters.AddWithValue("open", request.IsOpen ? 1L : 0L);
+                insert.Parameters.AddWithValue("received", request.ReceivedAt.UtcTicks);
+                insert.Parameters.AddWithValue("version", request.Version);
+                insert.Parameters.AddWithValue("payload", Privacy.Enforcement.Storage.StoreJson.Serialize(request));
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        var store = instance.GetRequiredService<ISubjectRightsRequestStore>();
+
+        (await store.GetBySubjectAsync(erased, CancellationToken.None).CollectAsync()).Select(r => r.Id).Should().Equal(access.Id, erase.Id, open.Id);
+        var sealedErase = (await store.FindAsync(erase.Id, CancellationToken.None))!;
+        sealedErase.Should().BeEquivalentTo(erase with { Subject = default }, o => o.Excluding(r => r.SubjectHash));
+        sealedErase.SubjectHash.Should().StartWith("hmac-sha256:");
+        (await store.FindAsync(access.Id, CancellationToken.None))!.SubjectHash.Should().Be(sealedErase.SubjectHash);
+        (await store.FindAsync(open.Id, CancellationToken.None))!.Subject.Should().Be(erased);
+        (await store.FindAsync(others.Id, CancellationToken.None))!.Subject.Should().Be(other);
+        (await ScalarAsync($"SELECT MAX(version) FROM {prefix}pe_schema_migrations")).Should().Be(PostgreSqlMigrations.For(string.Empty)[^1].Version);
+        (await ScalarAsync($"SELECT COUNT(*) FROM {prefix}pe_subject_rights_requests WHERE subject_id = '{erased.Value}' OR payload LIKE '%{erased.Value}%'"))
+            .Should().Be(1L, "only the open rectification still names the subject");
+    }
+
     private async Task<object?> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_schema.ConnectionString);

@@ -57,6 +57,7 @@ public sealed class SqliteSchemaTests : IDisposable
         (await ScalarAsync(fresh, "PRAGMA busy_timeout")).Should().Be((long)SqliteDatabase.BusyTimeoutMilliseconds);
         (await ScalarAsync(fresh, "PRAGMA foreign_keys")).Should().Be(1L);
         (await ScalarAsync(fresh, "PRAGMA synchronous")).Should().Be(2L);
+        (await ScalarAsync(fresh, "PRAGMA secure_delete")).Should().Be(1L, "deleted keys and pseudonyms are overwritten, not left in free space (store.subject-delete)");
     }
 
     [Fact]
@@ -117,6 +118,59 @@ public sealed class SqliteSchemaTests : IDisposable
         await using (var connection = await OpenAsync())
         {
             (await ScalarAsync(connection, "SELECT MAX(version) FROM pe_schema_migrations")).Should().Be((long)SqliteMigrations.All[^1].Version);
+        }
+    }
+
+    [Fact]
+    public async Task Finding08_a_version_3_database_is_upgraded_and_its_completed_erasures_keep_only_the_keyed_hash()
+    {
+        // store.subject-delete: requests stored before migration 4 for an erasure that completed are sealed by it.
+        var erased = StoreTestData.NewSubject();
+        var other = StoreTestData.NewSubject();
+        var erase = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Erase, at: 2), SubjectRightsRequestStatus.Completed);
+        var access = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Access, at: 1), SubjectRightsRequestStatus.Completed);
+        var open = StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Rectify, "user.contact.phone", at: 3);
+        var others = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(other, SubjectRightsRequestKind.Access, at: 4), SubjectRightsRequestStatus.Completed);
+        await using (var connection = await OpenAsync())
+        {
+            await ExecuteAsync(connection, "CREATE TABLE pe_schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            foreach (var migration in SqliteMigrations.All.Where(m => m.Version <= 3))
+            {
+                await ExecuteAsync(connection, migration.Sql);
+                await ExecuteAsync(connection, "INSERT INTO pe_schema_migrations VALUES ($v, 'before', 'x')", ("$v", migration.Version));
+            }
+
+            foreach (var request in new[] { erase, access, open, others })
+            {
+                await ExecuteAsync(
+                    connection,
+                    "INSERT INTO pe_subject_rights_requests (id, subject_id, kind, scope_key, is_open, received_at, deadline, row_version, payload) VALUES ($id, $subject, $kind, $id, $open, $received, 0, $version, $payload)",
+                    ("$id", request.Id.ToString()),
+                    ("$subject", request.Subject.Value),
+                    ("$kind", (long)request.Kind),
+                    ("$open", request.IsOpen ? 1L : 0L),
+                    ("$received", request.ReceivedAt.UtcTicks),
+                    ("$version", request.Version),
+                    ("$payload", Privacy.Enforcement.Storage.StoreJson.Serialize(request)));
+            }
+        }
+
+        var store = _database.Get<ISubjectRightsRequestStore>();
+
+        (await store.GetBySubjectAsync(erased, CancellationToken.None).CollectAsync()).Select(r => r.Id).Should().Equal(access.Id, erase.Id, open.Id);
+        var sealedErase = (await store.FindAsync(erase.Id, CancellationToken.None))!;
+        sealedErase.Should().BeEquivalentTo(erase with { Subject = default }, o => o.Excluding(r => r.SubjectHash));
+        sealedErase.SubjectHash.Should().StartWith("hmac-sha256:");
+        (await store.FindAsync(access.Id, CancellationToken.None))!.SubjectHash.Should().Be(sealedErase.SubjectHash);
+        (await store.FindAsync(open.Id, CancellationToken.None))!.Subject.Should().Be(erased);
+        (await store.FindAsync(others.Id, CancellationToken.None))!.Subject.Should().Be(other);
+        await using (var connection = await OpenAsync())
+        {
+            (await ScalarAsync(connection, "SELECT MAX(version) FROM pe_schema_migrations")).Should().Be((long)SqliteMigrations.All[^1].Version);
+            using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM pe_subject_rights_requests WHERE subject_id = $s OR payload LIKE '%' || $s || '%'";
+            count.Parameters.AddWithValue("$s", erased.Value);
+            (await count.ExecuteScalarAsync()).Should().Be(1L, "only the open rectification still names the subject");
         }
     }
 

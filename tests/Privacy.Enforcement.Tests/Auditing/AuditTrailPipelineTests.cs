@@ -157,7 +157,7 @@ public class AuditTrailPipelineTests
         var checkpoints = sink.CheckpointSnapshot();
         checkpoints.Select(c => c.Size).Should().Equal(3, 6, 7);
         checkpoints.Should().OnlyContain(c => c.KeyId == "k" && c.Signature != null);
-        AuditTrailVerifier.Verify(sink.Snapshot(), checkpoints, signer).Should().Match<AuditVerificationResult>(r => r.IsValid && r.CheckpointsVerified == 3);
+        AuditTrailVerifier.Verify(sink.Snapshot(), checkpoints, new AuditVerificationOptions { Signer = signer }).Should().Match<AuditVerificationResult>(r => r.IsValid && r.CheckpointsVerified == 3);
     }
 
     [Fact]

@@ -188,11 +188,11 @@ public class AuditTrailVerifierTests
         var signer = new HmacSha256CheckpointSigner("k1", RandomNumberGenerator.GetBytes(32));
         var signed = AuditHashChain.Sign(new AuditCheckpoint(5, chain[4].Hash, AuditTestData.Start), signer);
 
-        AuditTrailVerifier.Verify(chain, [signed], signer).IsValid.Should().BeTrue();
-        AuditTrailVerifier.Verify(chain, [signed with { Size = 4, HeadHash = chain[3].Hash }], signer).Failure.Should().Be(AuditVerificationFailure.CheckpointSignatureInvalid);
-        AuditTrailVerifier.Verify(chain, [signed with { Signature = null }], signer).Failure.Should().Be(AuditVerificationFailure.CheckpointSignatureMissing);
-        AuditTrailVerifier.Verify(chain, [signed], new HmacSha256CheckpointSigner("k1", RandomNumberGenerator.GetBytes(32))).Failure.Should().Be(AuditVerificationFailure.CheckpointSignatureInvalid);
-        AuditTrailVerifier.Verify(chain, [signed], new HmacSha256CheckpointSigner("k2", RandomNumberGenerator.GetBytes(32))).Message.Should().Contain("another key");
+        AuditTrailVerifier.Verify(chain, [signed], new AuditVerificationOptions { Signer = signer }).IsValid.Should().BeTrue();
+        AuditTrailVerifier.Verify(chain, [signed with { Size = 4, HeadHash = chain[3].Hash }], new AuditVerificationOptions { Signer = signer }).Failure.Should().Be(AuditVerificationFailure.CheckpointSignatureInvalid);
+        AuditTrailVerifier.Verify(chain, [signed with { Signature = null }], new AuditVerificationOptions { Signer = signer }).Failure.Should().Be(AuditVerificationFailure.CheckpointSignatureMissing);
+        AuditTrailVerifier.Verify(chain, [signed], new AuditVerificationOptions { Signer = new HmacSha256CheckpointSigner("k1", RandomNumberGenerator.GetBytes(32)) }).Failure.Should().Be(AuditVerificationFailure.CheckpointSignatureInvalid);
+        AuditTrailVerifier.Verify(chain, [signed], new AuditVerificationOptions { Signer = new HmacSha256CheckpointSigner("k2", RandomNumberGenerator.GetBytes(32)) }).Message.Should().Contain("another key");
     }
 
     [Fact]
@@ -203,8 +203,8 @@ public class AuditTrailVerifierTests
         using var publicKey = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
         var signed = AuditHashChain.Sign(new AuditCheckpoint(5, chain[4].Hash, AuditTestData.Start), new ECDsaCheckpointSigner("ec1", key));
 
-        AuditTrailVerifier.Verify(chain, [signed], new ECDsaCheckpointSigner("ec1", publicKey)).IsValid.Should().BeTrue();
-        AuditTrailVerifier.Verify(chain, [signed with { CreatedAt = signed.CreatedAt.AddSeconds(1) }], new ECDsaCheckpointSigner("ec1", publicKey))
+        AuditTrailVerifier.Verify(chain, [signed], new AuditVerificationOptions { Signer = new ECDsaCheckpointSigner("ec1", publicKey) }).IsValid.Should().BeTrue();
+        AuditTrailVerifier.Verify(chain, [signed with { CreatedAt = signed.CreatedAt.AddSeconds(1) }], new AuditVerificationOptions { Signer = new ECDsaCheckpointSigner("ec1", publicKey) })
             .Failure.Should().Be(AuditVerificationFailure.CheckpointSignatureInvalid);
     }
 

@@ -104,17 +104,29 @@ internal static class ClauseCases
             await f.ConsentAsync(Alice, Service, [Phone], [ProcessingAct.Collect], state: ConsentState.Refused);
             return Collect(Phone);
         }, DecisionOutcome.Deny, DecisionReason.ConsentRefused);
-        Add(ClauseIds.CollectConsent, "consent given after the act denies", async f =>
+        Add(ClauseIds.CollectConsent, "consent given after the act is not judged as of the act", async f =>
         {
             await f.AcceptAsync(Alice);
             await f.ConsentAsync(Alice, Service, [Phone], [ProcessingAct.Collect], at: f.Now.AddMinutes(-1));
             return Collect(Phone) with { OccursAt = f.Now.AddMinutes(-3) };
+        }, DecisionOutcome.Deny, DecisionReason.Indeterminate, ClauseIds.StoreSecurity);
+        Add(ClauseIds.CollectConsent, "consent recorded after the act (a clock ahead of this one) is not prior", async f =>
+        {
+            await f.AcceptAsync(Alice);
+            await f.ConsentAsync(Alice, Service, [Phone], [ProcessingAct.Collect], at: f.Now.AddMinutes(1));
+            return Collect(Phone);
         }, DecisionOutcome.Deny, DecisionReason.ConsentNotPrior);
-        Add(ClauseIds.CollectConsent, "checked as of the act, before a later withdrawal", async f =>
+        Add(ClauseIds.CollectConsent, "an act dated before a later withdrawal is not replayed as a permit", async f =>
         {
             await f.AcceptAsync(Alice);
             var id = await f.ConsentAsync(Alice, Service, [Phone], [ProcessingAct.Collect], at: f.Now.AddMinutes(-5));
             await f.AppendAsync(Alice, id, ConsentState.Withdrawn, f.Now.AddMinutes(-1));
+            return Collect(Phone) with { OccursAt = f.Now.AddMinutes(-2) };
+        }, DecisionOutcome.Deny, DecisionReason.Indeterminate, ClauseIds.StoreSecurity);
+        Add(ClauseIds.CollectConsent, "checked as of the act when nothing changed since", async f =>
+        {
+            await f.AcceptAsync(Alice);
+            await f.ConsentAsync(Alice, Service, [Phone], [ProcessingAct.Collect], at: f.Now.AddMinutes(-5));
             return Collect(Phone) with { OccursAt = f.Now.AddMinutes(-2) };
         }, DecisionOutcome.Permit);
         Add(ClauseIds.CollectConsent, "all or part: the consented category only", async f =>
@@ -182,8 +194,8 @@ internal static class ClauseCases
         Add(ClauseIds.UseThirdPartyPermission, "consent granted after the transfer is not prior", async f =>
         {
             await f.AcceptAsync(Alice);
-            var id = await ShareConsent(f, AdNetwork, null, at: f.Now.AddMinutes(-1));
-            return Disclose(AdNetwork, RecipientKind.UnrelatedThirdParty, new ConsentEvidence { ConsentId = id }, Service, Email) with { OccursAt = f.Now.AddMinutes(-2) };
+            var id = await ShareConsent(f, AdNetwork, null, at: f.Now.AddMinutes(1));
+            return Disclose(AdNetwork, RecipientKind.UnrelatedThirdParty, new ConsentEvidence { ConsentId = id }, Service, Email);
         }, DecisionOutcome.Deny, DecisionReason.ConsentNotPrior);
         Add(ClauseIds.UseThirdPartyPermission, "withdrawn permission denies", async f =>
         {

@@ -275,7 +275,10 @@ public sealed class SubjectRightsServiceTests : IDisposable
 
         request.ReceivedAt.Should().Be(SubjectRightsFixture.Start);
         request.Deadline.Should().Be(SubjectRightsFixture.Start.AddDays(15));
-        (await _f.Get<ISubjectRightsRequestStore>().FindAsync(request.Id, default)).Should().BeEquivalentTo(request);
+        // Completed, it is stored sealed: the keyed hash in place of the id (store.subject-delete).
+        var stored = await _f.Get<ISubjectRightsRequestStore>().FindAsync(request.Id, default);
+        stored.Should().BeEquivalentTo(request with { Subject = default }, o => o.Excluding(r => r.SubjectHash));
+        stored!.SubjectHash.Should().StartWith("hmac-sha256:");
     }
 
     [Fact]

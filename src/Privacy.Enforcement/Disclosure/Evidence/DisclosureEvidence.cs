@@ -60,6 +60,14 @@ public sealed record LegalRequirementEvidence(
     string DocumentReference,
     IReadOnlyList<DataCategory> RequestedCategories) : DisclosureEvidence
 {
+    /// <summary>Gets whether the requesting institution is administrative or judicial.</summary>
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="InstitutionKind"/>.</exception>
+    public InstitutionKind Institution { get; init => field = DefinedEnum.Require(value, nameof(LegalRequirementEvidence), nameof(Institution)); } =
+        DefinedEnum.Require(Institution, nameof(LegalRequirementEvidence), nameof(Institution));
+
+    /// <summary>Gets the categories the institution's request names (a copy of the list given).</summary>
+    public IReadOnlyList<DataCategory> RequestedCategories { get; init => field = RequestList.Copy(value); } = RequestList.Copy(RequestedCategories);
+
     /// <inheritdoc />
     public override DisclosureGround Ground => DisclosureGround.LegalRequirement;
 }
@@ -105,7 +113,11 @@ public enum Fulfilment
 /// <summary>The application's decision to provide information for a transaction (<c>disclose.transaction</c>: "has the right to decide").</summary>
 /// <param name="ApprovedBy">The operator or process that approved.</param>
 /// <param name="AdditionalCategories">Categories beyond contact information the approval releases; empty for contact only.</param>
-public sealed record TransactionApproval(string ApprovedBy, IReadOnlyList<DataCategory> AdditionalCategories);
+public sealed record TransactionApproval(string ApprovedBy, IReadOnlyList<DataCategory> AdditionalCategories)
+{
+    /// <summary>Gets the categories beyond contact information the approval releases (a copy of the list given).</summary>
+    public IReadOnlyList<DataCategory> AdditionalCategories { get; init => field = RequestList.Copy(value); } = RequestList.Copy(AdditionalCategories);
+}
 
 /// <summary>Evidence for <see cref="DisclosureGround.Transaction"/> (<c>disclose.transaction</c>).</summary>
 /// <param name="TransactionReference">The transaction created on the platform.</param>
@@ -120,6 +132,14 @@ public sealed record TransactionEvidence(
     Fulfilment RequestingPartyFulfilment,
     TransactionApproval? Approval) : DisclosureEvidence
 {
+    /// <summary>Gets the transaction's parties (a copy of the list given).</summary>
+    public IReadOnlyList<string> Counterparties { get; init => field = RequestList.Copy(value); } = RequestList.Copy(Counterparties);
+
+    /// <summary>Gets how far the requesting party fulfilled its obligations.</summary>
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="Fulfilment"/>.</exception>
+    public Fulfilment RequestingPartyFulfilment { get; init => field = DefinedEnum.Require(value, nameof(TransactionEvidence), nameof(RequestingPartyFulfilment)); } =
+        DefinedEnum.Require(RequestingPartyFulfilment, nameof(TransactionEvidence), nameof(RequestingPartyFulfilment));
+
     /// <inheritdoc />
     public override DisclosureGround Ground => DisclosureGround.Transaction;
 }
@@ -129,6 +149,9 @@ public sealed record TransactionEvidence(
 /// <param name="AllowedCategories">The categories the cited provision allows to disclose.</param>
 public sealed record OtherLegalEvidence(string Provision, IReadOnlyList<DataCategory> AllowedCategories) : DisclosureEvidence
 {
+    /// <summary>Gets the categories the cited provision allows to disclose (a copy of the list given).</summary>
+    public IReadOnlyList<DataCategory> AllowedCategories { get; init => field = RequestList.Copy(value); } = RequestList.Copy(AllowedCategories);
+
     /// <inheritdoc />
     public override DisclosureGround Ground => DisclosureGround.OtherLegal;
 }

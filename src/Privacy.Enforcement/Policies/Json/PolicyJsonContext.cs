@@ -35,13 +35,48 @@ internal sealed partial class PolicyJsonContext : JsonSerializerContext
     internal static PolicyJsonContext Indented => field ??= new(new JsonSerializerOptions(Default.Options) { WriteIndented = true });
 }
 
-/// <summary>Writes enum values as kebab-case strings (<c>unrelated-third-party</c>); numbers are rejected.</summary>
+/// <summary>
+/// Reads and writes enum values as kebab-case names (<c>unrelated-third-party</c>), exactly: numbers, numeric strings,
+/// comma-joined names (which <see cref="Enum.TryParse{TEnum}(string, out TEnum)"/> would combine into another member),
+/// other casing and surrounding white space are all rejected.
+/// </summary>
 /// <typeparam name="TEnum">The enum type.</typeparam>
-internal sealed class KebabCaseEnumConverter<TEnum> : JsonStringEnumConverter<TEnum>
+internal sealed class KebabCaseEnumConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
-    public KebabCaseEnumConverter()
-        : base(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)
+    private static readonly (TEnum Value, string Name)[] Members =
+        [.. Enum.GetValues<TEnum>().Select(v => (v, JsonNamingPolicy.KebabCaseLower.ConvertName(v.ToString())))];
+
+    private static readonly string Expected = $"expected a {typeof(TEnum).Name}: one of {string.Join(", ", Members.Select(m => m.Name))}";
+
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            foreach (var (value, name) in Members)
+            {
+                if (reader.ValueTextEquals(name))
+                {
+                    return value;
+                }
+            }
+        }
+
+        throw new JsonException($"invalid value; {Expected}");
+    }
+
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        foreach (var (member, name) in Members)
+        {
+            if (EqualityComparer<TEnum>.Default.Equals(member, value))
+            {
+                writer.WriteStringValue(name);
+                return;
+            }
+        }
+
+        throw new JsonException($"{Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)} is not a defined {typeof(TEnum).Name}.");
     }
 }

@@ -425,7 +425,7 @@ public static partial class PolicyDocumentValidator
 
         private void CheckEveryClauseEnforced()
         {
-            if (document.Clauses is null)
+            if (document.Clauses is null || document.Clauses.Count > PolicyDocumentLimits.MaxListItems)
             {
                 return;
             }
@@ -503,12 +503,28 @@ public static partial class PolicyDocumentValidator
             }
         }
 
-        private IEnumerable<(T Item, string Path)> Items<T>(IReadOnlyList<T?>? list, string path)
+        private bool TooLong(int count, string path)
+        {
+            if (count <= PolicyDocumentLimits.MaxListItems)
+            {
+                return false;
+            }
+
+            Error(path, $"holds {count} entries; a policy list may hold at most {PolicyDocumentLimits.MaxListItems} ({nameof(PolicyDocumentLimits)}.{nameof(PolicyDocumentLimits.MaxListItems)})");
+            return true;
+        }
+
+                private IEnumerable<(T Item, string Path)> Items<T>(IReadOnlyList<T?>? list, string path)
             where T : class
         {
             if (list is null)
             {
                 Error(path, "must be an array, not null");
+                yield break;
+            }
+
+            if (TooLong(list.Count, path))
+            {
                 yield break;
             }
 
@@ -530,6 +546,11 @@ public static partial class PolicyDocumentValidator
             if (list is null)
             {
                 Error(path, "must be an array, not null");
+                yield break;
+            }
+
+            if (TooLong(list.Count, path))
+            {
                 yield break;
             }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace Privacy.Enforcement;
@@ -6,13 +7,14 @@ namespace Privacy.Enforcement;
 /// <summary>
 /// Wraps data keys with AES-256-GCM under host-supplied 256-bit key-encryption keys, one per version. The wrapped form
 /// is <c>nonce (12) || ciphertext || tag (16)</c>; the associated data binds the subject and the KEK version, so a
-/// wrapped key moved to another subject or relabelled with another version fails to unwrap.
+/// wrapped key moved to another subject or relabelled with another version fails to unwrap. Versions are epochs: an
+/// older one is destroyed by <see cref="DestroyAsync"/> (see <see cref="KeyEncryptionKeyRotation"/>).
 /// </summary>
-public sealed class AesGcmKeyEncryptionKeyProvider : IKeyEncryptionKeyProvider, IDisposable
+public sealed class AesGcmKeyEncryptionKeyProvider : IKeyEncryptionKeyProvider, IKeyEncryptionKeyEpochs, IDisposable
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
-    private readonly Dictionary<int, AesGcm> _keys = [];
+    private readonly ConcurrentDictionary<int, AesGcm> _keys = new();
 
     /// <summary>Creates the provider.</summary>
     /// <param name="keys">The key-encryption keys by version; each exactly 32 bytes. The caller keeps ownership of the arrays.</param>
@@ -46,6 +48,27 @@ public sealed class AesGcmKeyEncryptionKeyProvider : IKeyEncryptionKeyProvider, 
 
     /// <inheritdoc />
     public int CurrentVersion { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<int> Versions => [.. _keys.Keys.Order()];
+
+    /// <inheritdoc />
+    /// <remarks>The provider forgets its copy of the key; the host must also destroy the bytes it supplied and every copy it keeps.</remarks>
+    public ValueTask DestroyAsync(int kekVersion, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (kekVersion == CurrentVersion)
+        {
+            throw new InvalidOperationException($"Key-encryption key version {kekVersion} is the current one and cannot be destroyed; make another version current first.");
+        }
+
+        if (_keys.TryRemove(kekVersion, out var aes))
+        {
+            aes.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc />
     public ValueTask<KeyWrapResult> WrapAsync(ReadOnlyMemory<byte> dataKey, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken)
@@ -84,9 +107,12 @@ public sealed class AesGcmKeyEncryptionKeyProvider : IKeyEncryptionKeyProvider, 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var aes in _keys.Values)
+        foreach (var version in _keys.Keys)
         {
-            aes.Dispose();
+            if (_keys.TryRemove(version, out var aes))
+            {
+                aes.Dispose();
+            }
         }
     }
 
