@@ -205,13 +205,24 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             writer = _writer;
         }
 
+        var stopped = true;
         if (writer is not null)
         {
             using var deadline = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), _abort, _options.ShutdownTimeout, Timeout.InfiniteTimeSpan);
 
             // Also on the wall clock: a stopped (test) clock must not hang disposal behind a failing sink.
             _abort.CancelAfter(_options.ShutdownTimeout);
-            await writer.ConfigureAwait(false);
+
+            // The wait itself is bounded too, on both clocks: a sink that ignores its token cannot hang shutdown.
+            try
+            {
+                await writer.WaitAsync(_options.ShutdownTimeout, _time).WaitAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                stopped = false;
+                LogShutdownTimedOut(_logger, _options.ShutdownTimeout);
+            }
         }
 
         if (_checkpointTimer is not null)
@@ -225,8 +236,15 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             await _publisher.DisposeAsync().ConfigureAwait(false);
         }
 
-        _abort.Dispose();
+        // A writer still stuck in the sink may yet read the abort token: leave it undisposed then.
+        if (stopped)
+        {
+            _abort.Dispose();
+        }
     }
+
+    [LoggerMessage(20, LogLevel.Error, "The audit writer did not stop within the shutdown timeout ({Timeout}): the sink ignored cancellation; events not yet written are lost.")]
+    private static partial void LogShutdownTimedOut(ILogger logger, TimeSpan timeout);
 
     private void EnsureStarted()
     {

@@ -49,6 +49,9 @@ internal sealed class ConsentService : IConsentService
             // write) and hands back the original receipt.
             var earlier = facts[^1];
             await _notifier.SubjectChangedAsync(subject, cancellationToken).ConfigureAwait(false);
+
+            // The first attempt may have stored the withdrawal and then found the trail down: its event is written now.
+            await _notifier.AuditIfMissingAsync(subject, ConsentAudit.For(earlier, status.Terms, "consent.withdrawn"), cancellationToken).ConfigureAwait(false);
             return Result(earlier, "withdrawn", status);
         }
 
@@ -167,11 +170,13 @@ internal sealed class ConsentService : IConsentService
         return await WriteWideningAsync(fact, "consent.given", "given", policy, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A grant or renewal widens what is permitted: it is audited before it is stored, so an audit outage stores nothing.</summary>
+    /// <summary>
+    /// A grant or renewal widens what is permitted: it is audited before it is stored, so an audit outage stores
+    /// nothing; a failed store write voids the event (<c>consent.given.aborted</c>, <c>consent.renewed.aborted</c>).
+    /// </summary>
     private async ValueTask<ConsentResult> WriteWideningAsync(ConsentFact fact, string action, string eventName, PublishedPolicy policy, CancellationToken cancellationToken)
     {
-        await _notifier.AuditAsync(fact.Subject, ConsentAudit.For(fact, fact.Terms, action), cancellationToken).ConfigureAwait(false);
-        await _store.AppendAsync(fact, cancellationToken).ConfigureAwait(false);
+        await _notifier.AuditThenStoreAsync(fact.Subject, ConsentAudit.For(fact, fact.Terms, action), ct => _store.AppendAsync(fact, ct), cancellationToken).ConfigureAwait(false);
         await InvalidateIfSupersededAsync(fact, policy, cancellationToken).ConfigureAwait(false);
         await _notifier.SubjectChangedAsync(fact.Subject, cancellationToken).ConfigureAwait(false);
         return Result(fact, eventName, ConsentHistory.Evaluate([fact], fact.ConsentId, fact.RecordedAt)!.Value);

@@ -15,7 +15,8 @@ internal static class ConsentServiceCollectionExtensions
             sp.GetService<ISubjectStateCache>(),
             sp.GetService<IPrivacyChangeFeed>(),
             sp.GetService<IAuditTrail>(),
-            sp.GetService<IPseudonymStore>()));
+            sp.GetService<IPseudonymStore>(),
+            sp.GetService<IAuditTrailReader>()));
         services.TryAddSingleton<IConsentService>(sp => new ConsentService(
             Required<IConsentStore>(sp, "consent store"),
             Required<IPolicyProvider>(sp, "policy provider"),

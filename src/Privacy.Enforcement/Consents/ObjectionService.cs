@@ -35,7 +35,9 @@ internal sealed class ObjectionService : IObjectionService
         var latest = await LatestAsync(subject, purpose, DateTimeOffset.MaxValue, cancellationToken).ConfigureAwait(false);
         if (latest is { State: ObjectionState.Raised })
         {
+            // Idempotent: re-announced, and audited now if the first attempt stored it while the trail was down.
             await _notifier.SubjectChangedAsync(subject, cancellationToken).ConfigureAwait(false);
+            await _notifier.AuditIfMissingAsync(subject, ConsentAudit.ForObjection(latest, policy.Version), cancellationToken).ConfigureAwait(false);
             return latest;
         }
 
@@ -57,8 +59,9 @@ internal sealed class ObjectionService : IObjectionService
         }
 
         var lifted = new ObjectionFact(subject, purpose, ObjectionState.Lifted, _notifier.TimeProvider.GetUtcNow());
-        await _notifier.AuditAsync(subject, ConsentAudit.ForObjection(lifted, _policies.Current.Version), cancellationToken).ConfigureAwait(false);
-        await _store.AppendObjectionAsync(lifted, cancellationToken).ConfigureAwait(false);
+        // Lifting widens what is permitted: audited first, voided (objection.lifted.aborted) when the write fails.
+        await _notifier.AuditThenStoreAsync(
+            subject, ConsentAudit.ForObjection(lifted, _policies.Current.Version), ct => _store.AppendObjectionAsync(lifted, ct), cancellationToken).ConfigureAwait(false);
         await _notifier.SubjectChangedAsync(subject, cancellationToken).ConfigureAwait(false);
         return lifted;
     }

@@ -95,9 +95,9 @@ internal sealed class PolicyAcceptanceService : IPolicyAcceptanceService
 
     private async ValueTask<PolicyAcceptance> WriteAsync(PolicyAcceptance acceptance, CancellationToken cancellationToken)
     {
-        // Acceptance widens what is permitted: audited before it takes effect.
-        await _notifier.AuditAsync(acceptance.Subject, ConsentAudit.ForAcceptance(acceptance), cancellationToken).ConfigureAwait(false);
-        await _store.AppendAcceptanceAsync(acceptance, cancellationToken).ConfigureAwait(false);
+        // Acceptance widens what is permitted: audited before it takes effect, voided (policy.accepted.aborted) when the write fails.
+        await _notifier.AuditThenStoreAsync(
+            acceptance.Subject, ConsentAudit.ForAcceptance(acceptance), ct => _store.AppendAcceptanceAsync(acceptance, ct), cancellationToken).ConfigureAwait(false);
         await _notifier.SubjectChangedAsync(acceptance.Subject, cancellationToken).ConfigureAwait(false);
         return acceptance;
     }

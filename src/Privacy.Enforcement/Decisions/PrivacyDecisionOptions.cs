@@ -8,7 +8,11 @@ public sealed class PrivacyDecisionOptions
     /// <summary>Gets or sets a value indicating whether each decision is recorded in the audit trail before it returns (default <see langword="true"/>). Turn off only for benchmarks.</summary>
     public bool AuditDecisions { get; set; } = true;
 
-    /// <summary>Gets or sets how long reading a subject's state from the stores may take before the decision is denied as indeterminate (default 5 seconds).</summary>
+    /// <summary>
+    /// Gets or sets how long reading a subject's state (and, with audit on, its pseudonym) from the stores may take
+    /// before the decision is denied as indeterminate (default 5 seconds). The wait is bounded by the library's
+    /// <see cref="TimeProvider"/>, whether or not the store observes its cancellation token.
+    /// </summary>
     public TimeSpan StateLoadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets the time a provider has after its engagement ends to return or delete what it holds (<c>use.third-party.service-end</c>; default 30 days).</summary>

@@ -212,6 +212,13 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         using var timeout = new CancellationTokenSource(_options.StateLoadTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked.Token;
+        var (subject, actor, violation) = await Bounded(LoadStateAsync(request, policy, token), token).ConfigureAwait(false);
+        token.ThrowIfCancellationRequested();
+        return Evaluate(request, policy, subject, actor, request.OccursAt ?? _time.GetUtcNow(), violation);
+    }
+
+    private async ValueTask<(SubjectSnapshot Subject, SubjectSnapshot? Actor, Violation? Violation)> LoadStateAsync(PrivacyRequest request, CompiledPolicy policy, CancellationToken token)
+    {
         if (!_cache.TryGet(request.Subject, policy, out var subject))
         {
             subject = await _cache.LoadAsync(request.Subject, policy, token).ConfigureAwait(false);
@@ -229,8 +236,26 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             violation = await _cache.Violations.FindAsync(evidence.Violation, token).ConfigureAwait(false);
         }
 
-        token.ThrowIfCancellationRequested();
-        return Evaluate(request, policy, subject, actor, request.OccursAt ?? _time.GetUtcNow(), violation);
+        return (subject, actor, violation);
+    }
+
+    /// <summary>
+    /// Waits for host code (a store) no longer than <paramref name="token"/> allows, whether or not the host code
+    /// observes the token: the wait is bounded by the library's own clock, and the caller is answered (Deny
+    /// Indeterminate) while a store that ignores cancellation is left to finish on its own.
+    /// </summary>
+    private static ValueTask<T> Bounded<T>(ValueTask<T> pending, CancellationToken token)
+    {
+        if (pending.IsCompleted)
+        {
+            return pending;
+        }
+
+        var task = pending.AsTask();
+
+        // Observed, so an abandoned store call that fails later raises no unobserved-task exception.
+        _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return new(task.WaitAsync(token));
     }
 
     private PrivacyDecision Evaluate(PrivacyRequest request, CompiledPolicy policy, SubjectSnapshot subject, SubjectSnapshot? actor, DateTimeOffset at, Violation? violation)
@@ -376,7 +401,10 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             return pseudonym;
         }
 
-        pseudonym = await _pseudonyms!.GetOrCreateAsync(subject, cancellationToken).ConfigureAwait(false);
+        // The pseudonym store is read like the state stores: within StateLoadTimeout, whether or not it observes the token.
+        using var timeout = new CancellationTokenSource(_options.StateLoadTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        pseudonym = await Bounded(_pseudonyms!.GetOrCreateAsync(subject, linked.Token), linked.Token).ConfigureAwait(false);
         _cache.SetPseudonym(subject, pseudonym);
         return pseudonym;
     }

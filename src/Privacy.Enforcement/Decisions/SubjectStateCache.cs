@@ -6,20 +6,22 @@ namespace Privacy.Enforcement;
 
 /// <summary>
 /// Caches each subject's state compiled into a <see cref="SubjectSnapshot"/>. Services that change a subject's state
-/// call <see cref="Invalidate(SubjectId)"/> after their write; a per-subject generation keeps a load that started before an
-/// invalidation from putting stale state back.
+/// call <see cref="Invalidate(SubjectId)"/> after their write. Each entry carries the generations read before its state was
+/// loaded, and a read serves it only while they are still current: a load that started before an invalidation can
+/// never be served after it, however its publication interleaves with the invalidation.
 /// </summary>
 internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 {
     private const int Stripes = 4096;
 
     // Keyed by the id's text with the ordinal comparer, so lookups use the runtime's fast non-randomized string hashing.
-    private readonly ConcurrentDictionary<string, SubjectSnapshot> _snapshots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _pseudonyms = new(StringComparer.Ordinal);
     private readonly long[] _generations = new long[Stripes];
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private long _globalGeneration;
+    private long _feedGeneration;
     private IConsentStore? _consents;
     private IAcceptanceStore? _acceptances;
     private IEngagementStore? _engagements;
@@ -65,12 +67,14 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     }
 
     /// <summary>
-    /// Drops every cached subject a change feed's stripe covers. Which subjects are loading meanwhile is not known by
-    /// stripe, so the global generation moves: no load under way puts its state back.
+    /// Drops every cached subject a change feed's stripe covers (a change made on another instance). Which subjects
+    /// are loading meanwhile is not known by stripe, and moving a generation that reads check would make every cached
+    /// entry unservable on every announcement; so the feed generation moves instead, and a load that began before it
+    /// and stored its entry after this pass removes that entry itself (<see cref="LoadAsync"/>).
     /// </summary>
     public void Invalidate(SubjectChange change)
     {
-        Interlocked.Increment(ref _globalGeneration);
+        Interlocked.Increment(ref _feedGeneration);
         foreach (var entry in _snapshots)
         {
             if (change.Covers(entry.Key))
@@ -96,8 +100,12 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 
     public bool TryGet(SubjectId subject, CompiledPolicy policy, out SubjectSnapshot snapshot)
     {
-        if (!subject.IsEmpty && _snapshots.TryGetValue(subject.Value, out snapshot!) && ReferenceEquals(snapshot.Policy, policy))
+        // The generation check on read is what makes a withdrawal visible to the very next decision: two plain
+        // reads, no lock and no allocation on the hot path.
+        if (!subject.IsEmpty && _snapshots.TryGetValue(subject.Value, out var entry) && ReferenceEquals(entry.Snapshot.Policy, policy) &&
+            Volatile.Read(ref _generations[entry.Stripe]) == entry.Generation && Volatile.Read(ref _globalGeneration) == entry.Global)
         {
+            snapshot = entry.Snapshot;
             return true;
         }
 
@@ -106,7 +114,11 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     }
 
     /// <summary>Puts a snapshot built elsewhere (benchmarks, warm-up) into the cache.</summary>
-    public void Prime(SubjectId subject, SubjectSnapshot snapshot) => Store(subject, snapshot);
+    public void Prime(SubjectId subject, SubjectSnapshot snapshot)
+    {
+        var stripe = Stripe(subject);
+        Store(subject, new Entry(snapshot, stripe, Volatile.Read(ref _generations[stripe]), Volatile.Read(ref _globalGeneration)));
+    }
 
     public bool TryGetPseudonym(SubjectId subject, out string pseudonym) => _pseudonyms.TryGetValue(subject.Value, out pseudonym!);
 
@@ -118,6 +130,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         var stripe = Stripe(subject);
         var generation = Volatile.Read(ref _generations[stripe]);
         var global = Volatile.Read(ref _globalGeneration);
+        var feed = Volatile.Read(ref _feedGeneration);
 
         var facts = new List<ConsentFact>();
         await foreach (var fact in Consents.GetFactsAsync(subject, cancellationToken).ConfigureAwait(false))
@@ -149,21 +162,28 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
             sanctions.Add(sanction);
         }
 
-        var snapshot = SubjectSnapshotBuilder.Build(policy, facts, acceptances, objections, engagements, sanctions, _time.GetUtcNow());
+        var snapshot = SubjectSnapshotBuilder.Build(subject, policy, facts, acceptances, objections, engagements, sanctions, _time.GetUtcNow());
 
-        // A decision that began loading before an invalidation must not put its (possibly stale) state back.
-        Store(subject, snapshot);
-        if (Volatile.Read(ref _generations[stripe]) != generation || Volatile.Read(ref _globalGeneration) != global)
+        // The entry is tagged with the generations read before the stores were: should an invalidation land at any
+        // point after that read, TryGet no longer serves it. Storing one already known to be stale is merely skipped.
+        if (Volatile.Read(ref _generations[stripe]) == generation && Volatile.Read(ref _globalGeneration) == global)
         {
-            _snapshots.TryRemove(new KeyValuePair<string, SubjectSnapshot>(subject.Value, snapshot));
+            var entry = new Entry(snapshot, stripe, generation, global);
+            Store(subject, entry);
+
+            // A stripe announced by the feed since the load began may cover this subject: drop what was just stored.
+            if (Volatile.Read(ref _feedGeneration) != feed)
+            {
+                _snapshots.TryRemove(new KeyValuePair<string, Entry>(subject.Value, entry));
+            }
         }
 
         return snapshot;
     }
 
-    private void Store(SubjectId subject, SubjectSnapshot snapshot)
+    private void Store(SubjectId subject, Entry entry)
     {
-        _snapshots[subject.Value] = snapshot;
+        _snapshots[subject.Value] = entry;
 
         // Counting a ConcurrentDictionary takes all its locks: look only every 256 stores, or at once when the bound is small.
         if ((Interlocked.Increment(ref _stores) & 255) == 0 || _capacity < 4096)
@@ -211,12 +231,25 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
             $"No {what} ({typeof(T).Name}) is registered; call AddPrivacyEnforcement().UseInMemoryStores(), .UseSqlite(...) or .UsePostgreSql(...).");
 
     private static int Stripe(SubjectId subject) => subject.GetHashCode() & (Stripes - 1);
+
+    /// <summary>A cached snapshot with the stripe and the generations that were current when its load began.</summary>
+    private sealed class Entry(SubjectSnapshot snapshot, int stripe, long generation, long global)
+    {
+        public SubjectSnapshot Snapshot { get; } = snapshot;
+
+        public int Stripe { get; } = stripe;
+
+        public long Generation { get; } = generation;
+
+        public long Global { get; } = global;
+    }
 }
 
 /// <summary>Compiles a subject's records into a <see cref="SubjectSnapshot"/> against one policy version.</summary>
 internal static class SubjectSnapshotBuilder
 {
     public static SubjectSnapshot Build(
+        SubjectId subject,
         CompiledPolicy policy,
         IReadOnlyList<ConsentFact> facts,
         IReadOnlyList<PolicyAcceptance> acceptances,
@@ -225,6 +258,8 @@ internal static class SubjectSnapshotBuilder
         IReadOnlyList<Sanction> sanctions,
         DateTimeOffset? builtAt = null)
     {
+        RequireOwn(subject, facts, acceptances, objections, engagements, sanctions);
+
         // intro.acceptance: the version in force must be accepted; an older version only is a changes.replace case.
         var acceptedAt = SubjectSnapshot.Never;
         var older = false;
@@ -340,6 +375,63 @@ internal static class SubjectSnapshotBuilder
             HasEndedEngagement = ended,
         };
     }
+
+    /// <summary>
+    /// A store that answers one subject's read with another subject's records is broken, and may as well have left
+    /// out the subject's own (a withdrawal among them): a store fault, so the decision is Deny Indeterminate. The
+    /// message names the kind of record only, never a subject.
+    /// </summary>
+    private static void RequireOwn(
+        SubjectId subject,
+        IReadOnlyList<ConsentFact> facts,
+        IReadOnlyList<PolicyAcceptance> acceptances,
+        IReadOnlyList<ObjectionFact> objections,
+        IReadOnlyList<ServiceEngagement> engagements,
+        IReadOnlyList<Sanction> sanctions)
+    {
+        foreach (var fact in facts)
+        {
+            if (fact.Subject != subject)
+            {
+                throw ForeignRecord("consent store (IConsentStore)", "consent fact");
+            }
+        }
+
+        foreach (var acceptance in acceptances)
+        {
+            if (acceptance.Subject != subject)
+            {
+                throw ForeignRecord("acceptance store (IAcceptanceStore)", "policy acceptance");
+            }
+        }
+
+        foreach (var objection in objections)
+        {
+            if (objection.Subject != subject)
+            {
+                throw ForeignRecord("acceptance store (IAcceptanceStore)", "objection");
+            }
+        }
+
+        foreach (var engagement in engagements)
+        {
+            if (!engagement.Covers(subject))
+            {
+                throw ForeignRecord("engagement store (IEngagementStore)", "engagement");
+            }
+        }
+
+        foreach (var sanction in sanctions)
+        {
+            if (sanction.Subject != subject)
+            {
+                throw ForeignRecord("violation store (IViolationStore)", "sanction");
+            }
+        }
+    }
+
+    private static PrivacyStoreException ForeignRecord(string store, string record) =>
+        new($"The {store} returned a {record} of another subject when asked for one subject's records; the state cannot be trusted and the decision is denied as indeterminate.");
 
     /// <summary>Folds consent facts into spans: each grant opens one, the next withdrawal, expiry, invalidation, refusal or grant closes it.</summary>
     public static ConsentSpan[] ConsentSpans(CompiledPolicy policy, IReadOnlyList<ConsentFact> facts)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -73,8 +74,48 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
         services.AddConsents();
         services.AddEngagements().AddViolations();
         PrivacyEnforcementBuilderSubjectRightsExtensions.AddSubjectRights(services);
+        AddStartupValidation(services);
         return new PrivacyEnforcementBuilder(services);
     }
+
+    /// <summary>
+    /// A host resolves all its hosted services at once before it runs start-up validation, and the container builds
+    /// the whole chain of constructor dependencies first: one library service that takes a missing store would fail
+    /// with a raw DI error ("Unable to resolve service for type ...") before the validation could name what to call.
+    /// So every library hosted service, and every library service whose constructor takes a store, is created by a
+    /// factory that runs the store registration check first. The check is cached by the options system, so it costs
+    /// once per container. Runs last in <c>AddPrivacyEnforcement</c>, over what the features registered.
+    /// </summary>
+    private static void AddStartupValidation(IServiceCollection services)
+    {
+        for (var i = 0; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            if (!descriptor.IsKeyedService && descriptor.ImplementationType is { } type && NeedsStartupValidation(descriptor.ServiceType, type))
+            {
+                // A factory typed by the implementation, so TryAddEnumerable still sees the type on a second AddPrivacyEnforcement.
+                var factory = (Func<IServiceProvider, object>)CreateValidatedMethod.MakeGenericMethod(type).Invoke(null, null)!;
+                services[i] = ServiceDescriptor.Describe(descriptor.ServiceType, factory, descriptor.Lifetime);
+            }
+        }
+    }
+
+    private static bool NeedsStartupValidation(Type service, Type implementation) =>
+        implementation.Assembly == typeof(PrivacyEnforcementServiceCollectionExtensions).Assembly &&
+        (service == typeof(IHostedService) ||
+         implementation.GetConstructors().Any(c => c.GetParameters().Any(p => StoreRegistrationValidator.IsRequiredStore(p.ParameterType))));
+
+    private static readonly System.Reflection.MethodInfo CreateValidatedMethod =
+        typeof(PrivacyEnforcementServiceCollectionExtensions).GetMethod(nameof(CreateValidated), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    private static Func<IServiceProvider, T> CreateValidated<T>()
+        where T : class =>
+        static services =>
+        {
+            // Throws OptionsValidationException naming each missing store and what to call.
+            _ = services.GetRequiredService<IOptions<StoreRegistrationOptions>>().Value;
+            return ActivatorUtilities.CreateInstance<T>(services);
+        };
 
     private static void AddCoreServices(IServiceCollection services)
     {

@@ -27,6 +27,9 @@ internal sealed class StoreRegistrationValidator(IServiceProviderIsService regis
         (typeof(IAuditSink), "audit sink", AuditRemedy),
     ];
 
+    /// <summary>Whether <paramref name="type"/> is one of the stores every host must register.</summary>
+    public static bool IsRequiredStore(Type type) => Array.Exists(RequiredStores, store => store.Service == type);
+
     public ValidateOptionsResult Validate(string? name, StoreRegistrationOptions options)
     {
         var failures = RequiredStores

@@ -173,6 +173,10 @@ public class ConsentServiceTests
         await kit.Invoking(k => k.Consents.WithdrawAsync(Alice, granted.ConsentId, default).AsTask()).Should().ThrowAsync<AuditUnavailableException>();
 
         (await kit.Decider.PermitsAsync(Alice, granted.ConsentId)).Should().BeFalse();
+
+        // A retry while the trail is still down cannot write the missing event either, so it still fails.
+        await kit.Invoking(k => k.Consents.WithdrawAsync(Alice, granted.ConsentId, default).AsTask()).Should().ThrowAsync<AuditUnavailableException>();
+        kit.Audit.Unavailable = false;
         var retried = await kit.Consents.WithdrawAsync(Alice, granted.ConsentId, default);
         retried.Fact.State.Should().Be(ConsentState.Withdrawn);
         (await kit.HistoryAsync(Alice)).Should().HaveCount(2);

@@ -111,7 +111,7 @@ internal sealed class TestPolicyCatalog : IPolicyProvider
     }
 }
 
-internal sealed class RecordingAuditTrail : IAuditTrail
+internal sealed class RecordingAuditTrail : IAuditTrail, IAuditTrailReader
 {
     public ConcurrentQueue<AuditEvent> Events { get; } = new();
 
@@ -124,9 +124,22 @@ internal sealed class RecordingAuditTrail : IAuditTrail
             throw new AuditUnavailableException("audit trail down (test)");
         }
 
-        Events.Enqueue(auditEvent);
+        Events.Enqueue(auditEvent with { Sequence = Interlocked.Increment(ref _sequence) });
         return ValueTask.CompletedTask;
     }
+
+    private long _sequence;
+
+    public async IAsyncEnumerable<AuditEvent> ReadAsync(long fromSequence, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var e in Events.Where(e => e.Sequence >= fromSequence))
+        {
+            yield return e;
+        }
+    }
+
+    public ValueTask<AuditEvent?> ReadLastAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Events.LastOrDefault());
 }
 
 internal sealed class RecordingFeed : IPrivacyChangeFeed
@@ -212,7 +225,7 @@ internal sealed class ConsentTestKit
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
-    public ConsentTestKit(IConsentStore? store = null, bool withAudit = true)
+    public ConsentTestKit(IConsentStore? store = null, bool withAudit = true, IAcceptanceStore? acceptances = null)
     {
         Time = new FakeTimeProvider(Start);
 
@@ -221,11 +234,11 @@ internal sealed class ConsentTestKit
         Catalog = new TestPolicyCatalog(Time);
         V1 = Catalog.Publish(TestPolicies.Version1);
         Store = store ?? new InMemoryConsentStore();
-        Acceptances = new InMemoryAcceptanceStore();
+        Acceptances = acceptances ?? new InMemoryAcceptanceStore();
         Decider = new CachingFoldDecider(Store, Time);
         Audit = new RecordingAuditTrail();
         Pseudonyms = new InMemoryPseudonymStore();
-        Notifier = new SubjectChangeNotifier(Time, Decider, Feed, withAudit ? Audit : null, Pseudonyms);
+        Notifier = new SubjectChangeNotifier(Time, Decider, Feed, withAudit ? Audit : null, Pseudonyms, Audit);
         Consents = new ConsentService(Store, Catalog, Notifier);
         AcceptanceService = new PolicyAcceptanceService(Acceptances, Catalog, Notifier);
         Objections = new ObjectionService(Acceptances, Catalog, Notifier);
@@ -242,7 +255,7 @@ internal sealed class ConsentTestKit
 
     public IConsentStore Store { get; }
 
-    public InMemoryAcceptanceStore Acceptances { get; }
+    public IAcceptanceStore Acceptances { get; }
 
     public CachingFoldDecider Decider { get; }
 
