@@ -36,4 +36,22 @@ internal static class ConformanceProbe
 
         return failed;
     }
+
+    /// <summary>
+    /// Asserts that every broken store makes at least the tests named for it fail, and that every test of the suite
+    /// is named for some broken store (so none of them passes whatever the store does).
+    /// </summary>
+    public static async Task EachBrokenStoreIsCaughtAsync(Type suiteType, IReadOnlyDictionary<string, (Func<object> Suite, string[] MustFail)> broken)
+    {
+        var missed = new List<string>();
+        foreach (var (store, (suite, mustFail)) in broken)
+        {
+            var failing = await FailingTestsAsync(suite());
+            missed.AddRange(mustFail.Where(t => !failing.Contains(t)).Select(t => $"{t} passed for {store}"));
+        }
+
+        missed.Should().BeEmpty();
+        var named = broken.Values.SelectMany(b => b.MustFail).ToHashSet(StringComparer.Ordinal);
+        Tests(suiteType).Where(t => !named.Contains(t)).Should().BeEmpty("every test of {0} must fail for some broken store", suiteType.Name);
+    }
 }
