@@ -161,7 +161,7 @@ public class ConsentStoreBenchmarks
             // The raw side has its own pool; SQLite's default synchronous (FULL) and the file's WAL mode give it the
             // store's durability, which SeedSqliteAsync checks.
             _rawSqlite = "Data Source=" + SqlitePath;
-            var sql = new StoreSql(string.Empty, notifySql: null);
+            var sql = new StoreSql(new Privacy.Enforcement.Sqlite.SqliteDialect());
             _selectBySubject = sql.FactsBySubject;
             _insertFact = sql.InsertFact;
         }
@@ -170,7 +170,7 @@ public class ConsentStoreBenchmarks
             var connectionString = await PostgresConnectionString.Value;
             services.AddPrivacyEnforcement().UsePostgreSql(connectionString, o => o.Schema = PgSchema);
             _rawPostgres = NpgsqlDataSource.Create(connectionString);
-            var sql = new StoreSql("\"" + PgSchema + "\".", notifySql: null);
+            var sql = new StoreSql(new Privacy.Enforcement.PostgreSql.PostgreSqlDialect("\"" + PgSchema + "\".", notifySql: null, auditLockSql: null));
             _selectBySubject = sql.FactsBySubject;
             _insertFact = sql.InsertFact;
         }
