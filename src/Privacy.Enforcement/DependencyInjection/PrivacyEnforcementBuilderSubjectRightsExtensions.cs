@@ -105,6 +105,17 @@ public static class PrivacyEnforcementBuilderSubjectRightsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SubjectRightsOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SubjectRightsOptions>, PersonalDataSourceValidator>());
+        services.TryAddSingleton<PersonalDataSources>();
+        services.TryAddSingleton<SubjectRightsRequests>();
+        services.TryAddSingleton<SubjectRightsEvents>();
+        services.TryAddSingleton<LegalHolds>();
+        services.TryAddSingleton<DisclosureLedger>();
+        services.TryAddSingleton<SubjectRecordReader>();
+        services.TryAddSingleton<SubjectDataExporter>();
+        services.TryAddSingleton<SubjectRectification>();
+        services.TryAddSingleton<ConsentRecordErasure>();
+        services.TryAddSingleton<ReturnOrDeleteObligations>();
+        services.TryAddSingleton<SubjectErasure>();
         services.TryAddSingleton<ISubjectRightsService, SubjectRightsService>();
     }
 }
