@@ -94,8 +94,8 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
     /// <summary>Gets the last sequence number sealed (for tests and diagnostics).</summary>
     internal long LastSequence => _sealer.LastSequence;
 
-    /// <summary>Gets a value indicating whether the writer is in (or entering) its sleep, waiting for work (for tests and diagnostics).</summary>
-    internal bool IsWriterIdle => _handoff.IsWriterIdle;
+    /// <summary>Gets a value indicating whether the writer sleeps, waiting for work (for tests and diagnostics).</summary>
+    internal bool IsWriterAsleep => _handoff.IsWriterAsleep;
 
     /// <inheritdoc />
     public ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken)

@@ -40,8 +40,20 @@ internal sealed partial class AuditWriterHandoff
         }
     }
 
-    /// <summary>Gets a value indicating whether the writer is in (or entering) its sleep (for tests and diagnostics).</summary>
-    internal bool IsWriterIdle => Volatile.Read(ref _writerIdle) != 0;
+    /// <summary>
+    /// Gets a value indicating whether the writer sleeps, waiting for work (for tests and diagnostics). Read under the
+    /// hand-off lock, which the writer lets go of, with its idle flag set, only while it sleeps.
+    /// </summary>
+    internal bool IsWriterAsleep
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _writerIdle != 0;
+            }
+        }
+    }
 
     /// <summary>How many events, up to <paramref name="limit"/>, the writer has room for; 0 once it stopped.</summary>
     public int Room(int limit)
