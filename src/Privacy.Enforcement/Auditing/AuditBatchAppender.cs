@@ -4,7 +4,7 @@ namespace Privacy.Enforcement;
 
 /// <summary>
 /// Writes one batch of sealed events to the sink until it is written: a failed write is retried — the same sealed
-/// events — with exponential back-off (<see cref="AuditRetryBackoff"/>); the sink ignores events it already holds.
+/// events — with exponential back-off (<see cref="AuditRetryBackoff"/>); the sink skips the events it already holds.
 /// </summary>
 /// <remarks>
 /// Over an <see cref="ISharedAuditSink"/> several instances write one trail: when the sink reports that another writer
