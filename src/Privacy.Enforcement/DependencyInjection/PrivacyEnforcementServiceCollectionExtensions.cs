@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Policies;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

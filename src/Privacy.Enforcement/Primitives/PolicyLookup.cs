@@ -1,3 +1,5 @@
+using Privacy.Enforcement.Policies;
+
 namespace Privacy.Enforcement;
 
 /// <summary>Checks the ids a service is given against the declarations of the policy in force.</summary>
