@@ -19,10 +19,12 @@ internal abstract class RelationalDatabase : IDisposable
     /// <param name="notifySql">The statement announcing a subject's change to other instances, if the provider has one.</param>
     /// <param name="auditLockSql">A statement taking a transaction-scoped lock that serializes audit appends across
     /// processes, when the write transaction itself does not (SQLite's <c>BEGIN IMMEDIATE</c> does).</param>
-    protected RelationalDatabase(string providerName, string tablePrefix, string? notifySql, string? auditLockSql = null)
+    /// <param name="notifyEverythingSql">The statement announcing that every subject's state may have changed (an
+    /// engagement of all subjects), required with <paramref name="notifySql"/>.</param>
+    protected RelationalDatabase(string providerName, string tablePrefix, string? notifySql, string? auditLockSql = null, string? notifyEverythingSql = null)
     {
         ProviderName = providerName;
-        Sql = new StoreSql(tablePrefix, notifySql, auditLockSql);
+        Sql = new StoreSql(tablePrefix, notifySql, auditLockSql, notifyEverythingSql);
     }
 
     /// <summary>Gets the provider's name for error messages (SQLite, PostgreSQL).</summary>

@@ -13,11 +13,17 @@ internal sealed class StoreSql
     private readonly string?[] _insertEvents = new string?[EventsPerInsert + 1];
     private readonly string _eventsTable;
 
-    public StoreSql(string prefix, string? notifySql, string? auditLockSql = null)
+    public StoreSql(string prefix, string? notifySql, string? auditLockSql = null, string? notifyEverythingSql = null)
     {
+        if ((notifySql is null) != (notifyEverythingSql is null))
+        {
+            throw new ArgumentException("A provider that announces a subject's change announces a change of every subject too.", nameof(notifyEverythingSql));
+        }
+
         var notify = notifySql is null ? string.Empty : "; " + notifySql;
         HasNotify = notifySql is not null;
         Notify = notifySql ?? string.Empty;
+        NotifyEverything = notifyEverythingSql ?? string.Empty;
 
         var facts = prefix + "pe_consent_facts";
         InsertFact = $"INSERT INTO {facts} (fact_id, consent_id, subject_id, payload) VALUES (@fact, @consent, @subject, @payload) ON CONFLICT (fact_id) DO NOTHING";
@@ -118,6 +124,9 @@ internal sealed class StoreSql
     public bool HasNotify { get; }
 
     public string Notify { get; }
+
+    /// <summary>Gets the statement announcing that any subject's state may have changed (empty without <see cref="HasNotify"/>).</summary>
+    public string NotifyEverything { get; }
 
     public string InsertFact { get; }
 
