@@ -67,6 +67,32 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
     }
 
     [StoreFact]
+    public async Task FollowUp01_The_feed_first_says_everything_once_its_LISTEN_is_in_place_and_hears_every_change_after()
+    {
+        var instance = await _schema.NewInstanceAsync();
+        var feed = instance.GetRequiredService<IPrivacyChangeFeed>();
+        using var stop = new CancellationTokenSource(Bound + Bound);
+        var changes = feed.ListenForChangesAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        try
+        {
+            (await changes.MoveNextAsync()).Should().BeTrue();
+            changes.Current.IsEverything.Should().BeTrue("the first change says the subscription is in place");
+
+            // No retry needed: a change committed after the first yield is heard.
+            var subject = StoreTestData.NewSubject();
+            await feed.PublishAsync(subject, CancellationToken.None);
+            (await changes.MoveNextAsync()).Should().BeTrue();
+            changes.Current.Covers(subject).Should().BeTrue();
+            changes.Current.IsEverything.Should().BeFalse();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await changes.DisposeAsync();
+        }
+    }
+
+    [StoreFact]
     public async Task FollowUp02_A_sanction_is_announced_for_its_subject()
     {
         var instance = await _schema.NewInstanceAsync();
