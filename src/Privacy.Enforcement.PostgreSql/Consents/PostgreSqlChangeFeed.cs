@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Npgsql;
-using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.PostgreSql;
 
@@ -30,11 +29,8 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
     /// <summary>How long a listener waits before reconnecting after a failure.</summary>
     public static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(500);
 
-    public async ValueTask PublishAsync(SubjectId subject, CancellationToken cancellationToken)
-    {
-        RelationalAcceptanceStore.RequireSubject(subject, "SubjectId", nameof(subject));
-        await database.ExecuteAsync(database.Sql.Notify, c => c.AddParameter("@subject", subject.Value), "publish a change", cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask PublishAsync(SubjectId subject, CancellationToken cancellationToken) =>
+        database.PublishChangeAsync(subject, cancellationToken);
 
     /// <summary>The notifications name no subject: each one is an empty <see cref="SubjectId"/> ("drop everything"). Read <see cref="ListenForChangesAsync"/> for the stripes.</summary>
     public async IAsyncEnumerable<SubjectId> ListenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -116,7 +112,7 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
             {
                 break;
             }
-            catch (Exception ex) when (RelationalDatabase.IsFault(ex) || ex is System.Net.Sockets.SocketException)
+            catch (Exception ex) when (database.Dialect.IsFault(ex) || ex is System.Net.Sockets.SocketException)
             {
                 reconnecting = true;
                 try

@@ -15,16 +15,18 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
     private static readonly string[] DurabilitySettings = ["fsync", "synchronous_commit"];
 
     private readonly bool _ownsDataSource;
+    private readonly MigrationRunner _migrations;
 
     public PostgreSqlDatabase(NpgsqlDataSource dataSource, string schema, bool ownsDataSource)
-        : base(
-            "PostgreSQL",
-            "\"" + ValidateSchema(schema) + "\".",
-            NotifySql(ChannelFor(schema)),
-            // Held until commit: the appends of every instance to this schema's audit trail take turns.
-            $"SELECT pg_advisory_xact_lock({LockKey("audit", schema) & long.MaxValue})",
-            NotifyEverythingSql(ChannelFor(schema)))
+        : this(dataSource, schema, ownsDataSource, PostgreSqlMigrations.For)
     {
+    }
+
+    /// <summary>A database over the given migrations, built for the schema's table prefix (tests replay an edited one).</summary>
+    internal PostgreSqlDatabase(NpgsqlDataSource dataSource, string schema, bool ownsDataSource, Func<string, Migration[]> migrations)
+        : base(DialectFor(schema))
+    {
+        _migrations = new MigrationRunner(Dialect, migrations(Dialect.TablePrefix));
         DataSource = dataSource;
         Schema = schema;
         Channel = ChannelFor(schema);
@@ -39,6 +41,13 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
     public string Channel { get; }
 
     public static string ChannelFor(string schema) => "pe_changes_" + schema;
+
+    private static PostgreSqlDialect DialectFor(string schema) => new(
+        "\"" + ValidateSchema(schema) + "\".",
+        NotifySql(ChannelFor(schema)),
+        // Held until commit: the appends of every instance to this schema's audit trail take turns.
+        $"SELECT pg_advisory_xact_lock({LockKey("audit", schema) & long.MaxValue})",
+        NotifyEverythingSql(ChannelFor(schema)));
 
     /// <summary>
     /// The notification of a change of <c>@subject</c>. Any role that can connect may LISTEN, so the payload is the
@@ -78,46 +87,12 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
                     await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                var prefix = "\"" + Schema + "\".";
-                using (var create = connection.CreateCommand(
-                    $"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"; CREATE TABLE IF NOT EXISTS {prefix}pe_schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-                    transaction))
+                using (var create = connection.CreateCommand($"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"", transaction))
                 {
                     await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                int current;
-                using (var version = connection.CreateCommand($"SELECT COALESCE(MAX(version), 0) FROM {prefix}pe_schema_migrations", transaction))
-                {
-                    current = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                var migrations = PostgreSqlMigrations.For(prefix);
-                if (current > migrations[^1].Version)
-                {
-                    throw new PrivacyStoreException($"The PostgreSQL schema '{Schema}' has version {current}, newer than this library knows ({migrations[^1].Version}); upgrade the package.");
-                }
-
-                foreach (var migration in migrations)
-                {
-                    if (migration.Version <= current)
-                    {
-                        continue;
-                    }
-
-                    using var apply = connection.CreateCommand(migration.Sql, transaction);
-                    await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    if (migration.Then is { } then)
-                    {
-                        await then(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    using var record = connection.CreateCommand($"INSERT INTO {prefix}pe_schema_migrations (version, description) VALUES (@version, @description)", transaction);
-                    record.AddParameter("@version", migration.Version);
-                    record.AddParameter("@description", migration.Description);
-                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                await _migrations.MigrateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }

@@ -123,6 +123,6 @@ internal static class PostgreSqlMigrations
             CREATE INDEX ix_pe_subject_rights_requests_hash ON {p}pe_subject_rights_requests (subject_hash, received_at, id) WHERE subject_hash IS NOT NULL;
             CREATE TABLE {p}pe_subject_rights_secret (id integer PRIMARY KEY CHECK (id = 1), hash_key bytea NOT NULL);
             """,
-            (connection, transaction, cancellationToken) => RelationalSubjectRightsRequestStore.SealCompletedErasuresAsync(connection, transaction, new StoreSql(p, null), cancellationToken)),
+            (connection, transaction, cancellationToken) => RelationalSubjectRightsRequestStore.SealCompletedErasuresAsync(connection, transaction, new PostgreSqlDialect(p, notifySql: null, auditLockSql: null), cancellationToken)),
     ];
 }

@@ -23,15 +23,23 @@ internal sealed class SqliteDatabase : RelationalDatabase
     private static readonly object Configured = new();
 
     private readonly string _connectionString;
+    private readonly MigrationRunner _migrations;
 
     // The native handles that already run with the session pragmas. A pooled connection keeps its handle, and the
     // pragmas with it, so they are set once per physical connection instead of one extra statement per operation.
     private readonly ConditionalWeakTable<sqlite3, object> _configured = new();
 
     public SqliteDatabase(string connectionString)
-        : base("SQLite", string.Empty, notifySql: null)
+        : this(connectionString, SqliteMigrations.All)
+    {
+    }
+
+    /// <summary>A database over the given migrations (tests replay an edited one).</summary>
+    internal SqliteDatabase(string connectionString, IReadOnlyList<Migration> migrations)
+        : base(new SqliteDialect())
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _migrations = new MigrationRunner(Dialect, migrations);
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DefaultTimeout < BusyTimeoutMilliseconds / 1000)
         {
@@ -93,9 +101,9 @@ internal sealed class SqliteDatabase : RelationalDatabase
                 }
             }
         }
-        catch (Exception ex) when (IsFault(ex))
+        catch (Exception ex) when (Dialect.IsFault(ex))
         {
-            throw Fault("checkpoint its write-ahead log", ex);
+            throw Dialect.TranslateFault("checkpoint its write-ahead log", ex);
         }
     }
 
@@ -127,46 +135,7 @@ internal sealed class SqliteDatabase : RelationalDatabase
             var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                using (var create = connection.CreateCommand(
-                    "CREATE TABLE IF NOT EXISTS pe_schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)",
-                    transaction))
-                {
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                long current;
-                using (var version = connection.CreateCommand("SELECT COALESCE(MAX(version), 0) FROM pe_schema_migrations", transaction))
-                {
-                    current = (long)(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
-                }
-
-                if (current > SqliteMigrations.All[^1].Version)
-                {
-                    throw new PrivacyStoreException($"The SQLite database has schema version {current}, newer than this library knows ({SqliteMigrations.All[^1].Version}); upgrade the package.");
-                }
-
-                foreach (var migration in SqliteMigrations.All)
-                {
-                    if (migration.Version <= current)
-                    {
-                        continue;
-                    }
-
-                    using var apply = connection.CreateCommand(migration.Sql, transaction);
-                    await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    if (migration.Then is { } then)
-                    {
-                        await then(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    using var record = connection.CreateCommand(
-                        "INSERT INTO pe_schema_migrations (version, description, applied_at) VALUES (@version, @description, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                        transaction);
-                    record.AddParameter("@version", (long)migration.Version);
-                    record.AddParameter("@description", migration.Description);
-                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                await _migrations.MigrateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }

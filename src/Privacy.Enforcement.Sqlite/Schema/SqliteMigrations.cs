@@ -119,6 +119,6 @@ internal static class SqliteMigrations
             CREATE INDEX ix_pe_subject_rights_requests_hash ON pe_subject_rights_requests (subject_hash, received_at, id) WHERE subject_hash IS NOT NULL;
             CREATE TABLE pe_subject_rights_secret (id INTEGER PRIMARY KEY CHECK (id = 1), hash_key BLOB NOT NULL);
             """,
-            static (connection, transaction, cancellationToken) => RelationalSubjectRightsRequestStore.SealCompletedErasuresAsync(connection, transaction, new StoreSql(string.Empty, null), cancellationToken)),
+            static (connection, transaction, cancellationToken) => RelationalSubjectRightsRequestStore.SealCompletedErasuresAsync(connection, transaction, new SqliteDialect(), cancellationToken)),
     ];
 }

@@ -77,8 +77,11 @@ public abstract class AcceptanceStoreConformanceTests
         foreach (var id in HostileIdentifiers)
         {
             var subject = new SubjectId(id);
-            await store.AppendAcceptanceAsync(new(subject, Policy, AcceptanceKind.Explicit, Epoch, id), None);
-            (await store.GetAcceptancesAsync(subject, None).CollectAsync()).Should().ContainSingle().Which.CountedEvent.Should().Be(id);
+            var acceptance = new PolicyAcceptance(subject, Policy, AcceptanceKind.Explicit, Epoch, id);
+            await store.AppendAcceptanceAsync(acceptance, None);
+            var read = (await store.GetAcceptancesAsync(subject, None).CollectAsync()).Should().ContainSingle().Which;
+            read.Subject.Value.Should().Be(id);
+            read.Should().BeEquivalentTo(acceptance);
         }
 
         var texts = NewSubject();

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Privacy.Enforcement;
@@ -18,8 +17,9 @@ namespace Privacy.Enforcement;
 /// categories, permittedCategories, ground, evidenceReferences, outcome, reasons, clauseIds, obligations,
 /// policyVersion, recordId, correlationId, previousHash</c>; <c>judgedAt</c> follows <c>correlationId</c> only when the
 /// event has one), <see langword="null"/> for absent values, the kind by its
-/// name, times in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>, and every character outside printable ASCII (and the
-/// HTML-sensitive ones) escaped as <c>\uXXXX</c>. <see cref="AuditEvent.Hash"/> is not part of it; a stored line of the
+/// name, times in UTC in the round-trip format as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>, and strings escaped by the
+/// rule of <see cref="CanonicalJson"/> (every character outside printable ASCII, and the HTML-sensitive ones, as
+/// <c>\uXXXX</c>). <see cref="AuditEvent.Hash"/> is not part of it; a stored line of the
 /// JSON Lines trail is the canonical JSON with <c>"hash"</c> appended as the last property.
 /// </remarks>
 public static class AuditHashChain
@@ -37,13 +37,10 @@ public static class AuditHashChain
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
-    private const int TimestampLength = 28;
-
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         Indented = false,
         SkipValidation = true,
-        Encoder = JavaScriptEncoder.Default,
     };
 
     [ThreadStatic]
@@ -301,10 +298,10 @@ public static class AuditHashChain
         writer.WriteStartObject();
         writer.WriteNumber("sequence"u8, sequence);
         WriteBodyMembers(writer, e);
-        writer.WriteString("previousHash"u8, previousHash);
+        CanonicalJson.WriteString(writer, "previousHash"u8, previousHash);
         if (hash is not null)
         {
-            writer.WriteString("hash"u8, hash);
+            CanonicalJson.WriteString(writer, "hash"u8, hash);
         }
 
         writer.WriteEndObject();
@@ -315,7 +312,7 @@ public static class AuditHashChain
     private static void WriteBodyMembers(Utf8JsonWriter writer, AuditEvent e)
     {
         WriteTime(writer, "timestamp"u8, e.Timestamp);
-        writer.WriteString("kind"u8, e.Kind.ToString());
+        CanonicalJson.WriteString(writer, "kind"u8, e.Kind.ToString());
         WriteNullable(writer, "action"u8, e.Action);
         WriteNullable(writer, "subjectPseudonym"u8, e.SubjectPseudonym);
         WriteNullable(writer, "actor"u8, e.Actor);
@@ -362,11 +359,11 @@ public static class AuditHashChain
     {
         writer.WriteStartObject();
         writer.WriteNumber("size"u8, c.Size);
-        writer.WriteString("headHash"u8, c.HeadHash);
+        CanonicalJson.WriteString(writer, "headHash"u8, c.HeadHash);
         WriteTime(writer, "createdAt"u8, c.CreatedAt);
         if (c.PreviousCheckpointHash is not null)
         {
-            writer.WriteString("previousCheckpointHash"u8, c.PreviousCheckpointHash);
+            CanonicalJson.WriteString(writer, "previousCheckpointHash"u8, c.PreviousCheckpointHash);
         }
 
         WriteNullable(writer, "keyId"u8, c.KeyId);
@@ -397,8 +394,8 @@ public static class AuditHashChain
 
     internal static string FormatTime(DateTimeOffset value)
     {
-        Span<byte> text = stackalloc byte[TimestampLength];
-        WriteTimestamp(value, text);
+        Span<byte> text = stackalloc byte[CanonicalJson.TimestampLength];
+        CanonicalJson.WriteTimestamp(value, text);
         return Encoding.ASCII.GetString(text);
     }
 
@@ -414,42 +411,15 @@ public static class AuditHashChain
         return false;
     }
 
+    /// <summary>Writes a time member: the UTC round-trip form, quoted (it holds nothing that needs an escape).</summary>
     private static void WriteTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset value)
     {
-        Span<byte> text = stackalloc byte[TimestampLength];
-        WriteTimestamp(value, text);
-        writer.WriteString(name, text);
-    }
-
-    /// <summary>Writes <paramref name="value"/> in UTC as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> (what <see cref="TimestampFormat"/> describes), digit by digit.</summary>
-    private static void WriteTimestamp(DateTimeOffset value, Span<byte> text)
-    {
-        var utc = value.UtcDateTime;
-        var (year, month, day) = (utc.Year, utc.Month, utc.Day);
-        var time = utc.TimeOfDay;
-        WriteDigits(text[..4], year);
-        text[4] = (byte)'-';
-        WriteDigits(text.Slice(5, 2), month);
-        text[7] = (byte)'-';
-        WriteDigits(text.Slice(8, 2), day);
-        text[10] = (byte)'T';
-        WriteDigits(text.Slice(11, 2), time.Hours);
-        text[13] = (byte)':';
-        WriteDigits(text.Slice(14, 2), time.Minutes);
-        text[16] = (byte)':';
-        WriteDigits(text.Slice(17, 2), time.Seconds);
-        text[19] = (byte)'.';
-        WriteDigits(text.Slice(20, 7), (int)(utc.Ticks % TimeSpan.TicksPerSecond));
-        text[27] = (byte)'Z';
-
-        static void WriteDigits(Span<byte> digits, int value)
-        {
-            for (var i = digits.Length - 1; i >= 0; i--)
-            {
-                digits[i] = (byte)('0' + (value % 10));
-                value /= 10;
-            }
-        }
+        Span<byte> text = stackalloc byte[CanonicalJson.TimestampLength + 2];
+        text[0] = (byte)'"';
+        CanonicalJson.WriteTimestamp(value, text[1..]);
+        text[^1] = (byte)'"';
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(text, skipInputValidation: true);
     }
 
     private static void WriteNullable(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
@@ -460,7 +430,7 @@ public static class AuditHashChain
         }
         else
         {
-            writer.WriteString(name, value);
+            CanonicalJson.WriteString(writer, name, value);
         }
     }
 
@@ -471,7 +441,7 @@ public static class AuditHashChain
         {
             for (var i = 0; i < values.Count; i++)
             {
-                writer.WriteStringValue(values[i]);
+                CanonicalJson.WriteStringValue(writer, values[i]);
             }
         }
 

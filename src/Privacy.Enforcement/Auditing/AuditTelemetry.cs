@@ -8,7 +8,7 @@ namespace Privacy.Enforcement;
 /// <remarks>The library-wide telemetry class did not exist yet when the audit pipeline was written; fold this into it when it does.</remarks>
 internal static class AuditTelemetry
 {
-    public const string MeterName = "Privacy.Enforcement";
+    public const string MeterName = PrivacyEnforcementTelemetry.MeterName;
 
     public static readonly Meter Meter = new(MeterName);
 

@@ -1,14 +1,29 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Privacy.Enforcement;
 
+// One durable event, from RecordAsync to the disk:
+//  1. AuditTrailPipeline.RecordAsync (this facade) makes a DurableAuditEntry, the caller's awaitable, with the event's
+//     canonical body, and puts it under the AuditEntryWatchdog, which fails it if it is not written within the timeout.
+//  2. Inside a decision window AuditDeferredQueueing holds it back until the window ends; otherwise it goes straight to
+//     the bounded AuditEntryQueue (when the queue is full the caller waits there for room, up to the timeout).
+//  3. The caller then runs AuditEventSealer.SealQueued: whoever holds the sealing lock takes what is queued, gives each
+//     event its sequence number, previous hash and SHA-256, and leaves the sealed events in the AuditWriterHandoff.
+//  4. The AuditGroupCommitWriter, on its own thread, takes what is sealed as one batch and has the AuditBatchAppender
+//     write it to the IAuditSink, retrying with back-off (AuditRetryBackoff) and re-chaining onto a head another
+//     instance moved; then it completes each entry, and the caller's await returns.
+//  5. Between batches the AuditCheckpointer writes chained, signed checkpoints and offers them to the
+//     AuditCheckpointPublisher.
+// Before the first event is sealed the writer's AuditTrailResumer reads the trail's head and checks it against the
+// checkpoint chain; AuditTrailShutdown bounds how long stopping waits for the writer. In asynchronous mode an AuditEntry
+// is queued (step 2) and the caller returns at once; the writer seals and writes it.
+
 /// <summary>
-/// The audit pipeline: callers enqueue into a bounded channel; each event is sealed (sequence number, previous hash,
-/// hash) exactly once, in queue order, under one lock; one writer group-commits the sealed events to the sink, retrying
-/// a failed batch — the same sealed events — with exponential back-off until it is written. In durable mode a caller
+/// The audit pipeline: callers enqueue into a bounded queue; each event is sealed (sequence number, previous hash, hash)
+/// exactly once, in queue order, under one lock; one writer group-commits the sealed events to the sink, retrying a
+/// failed batch — the same sealed events — with exponential back-off until it is written. In durable mode a caller
 /// returns when its batch is written; when that takes longer than <see cref="AuditTrailOptions.Timeout"/> (a full
 /// queue, a slow or failing sink) it gets <see cref="AuditUnavailableException"/> and must deny.
 /// </summary>
@@ -23,34 +38,23 @@ namespace Privacy.Enforcement;
 /// failure, no back-off), and sealing continues from the real head.
 /// </para>
 /// <para>
-/// Who seals, and the writer's own thread: <c>AuditTrailPipeline.Writer.cs</c>.
+/// This type only wires the parts (see the walk-through above it) and starts and stops them.
 /// </para>
 /// </remarks>
-internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
+internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
 {
-    private readonly IAuditSink _sink;
-    private readonly ISharedAuditSink? _sharedSink;
-    private readonly IAuditTrailReader? _reader;
-    private readonly ICheckpointSink? _checkpointSink;
-    private readonly IAuditCheckpointSigner? _signer;
-    private readonly AuditCheckpointPublisher? _publisher;
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly Channel<Entry> _channel;
-    private readonly CancellationTokenSource _abort = new();
+    private readonly AuditEntryQueue _queue;
+    private readonly AuditEntryWatchdog _watchdog;
+    private readonly AuditDeferredQueueing _deferred;
+    private readonly AuditEventSealer _sealer;
+    private readonly AuditWriterHandoff _handoff;
+    private readonly AuditCheckpointer _checkpointer;
+    private readonly AuditGroupCommitWriter _writerThread;
+    private readonly AuditTrailShutdown _shutdown;
     private readonly object _startGate = new();
     private Task? _writer;
-    private ITimer? _checkpointTimer;
-    private volatile bool _checkpointDue;
-    private long _sequence; // the last event sealed (by whoever holds the sealing lock)
-    private string _head = AuditHashChain.GenesisHash;
-    private long _durableSequence; // the last event the sink holds durably, what checkpoints cover (the writer's)
-    private string _durableHead = AuditHashChain.GenesisHash;
-    private long _checkpointedSize;
-    private long _checkpointFailedAt = -1; // the size of the last checkpoint that could not be written
-    private AuditCheckpoint? _lastCheckpoint; // the newest checkpoint known to be in the sink: the next one links to it
-    private bool _lastCheckpointStale; // re-read before the next checkpoint (a failed write; a shared trail)
     private int _disposed;
 
     public AuditTrailPipeline(
@@ -72,42 +76,26 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             throw new OptionsValidationException(AuditTrailOptions.SectionName, typeof(AuditTrailOptions), validation.Failures);
         }
 
-        _sink = sink;
-        _sharedSink = sink as ISharedAuditSink;
-        _reader = reader ?? sink as IAuditTrailReader;
-        _checkpointSink = checkpointSink;
-        _signer = signer;
+        var log = logger ?? (ILogger)NullLogger.Instance;
         _options = options;
         _time = timeProvider;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        _channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = false, // read under the sealing lock, by whichever thread seals
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
-        });
-        _watchdog = timeProvider.CreateTimer(static s => ((AuditTrailPipeline)s!).OnWatchdog(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (_reader is null)
-        {
-            LogNoReader(_logger);
-        }
-
-        if (anchor is not null)
-        {
-            if (checkpointSink is null)
-            {
-                LogAnchorWithoutCheckpoints(_logger);
-            }
-            else
-            {
-                _publisher = new AuditCheckpointPublisher(anchor, options, timeProvider, _logger);
-            }
-        }
+        _shutdown = new AuditTrailShutdown(options, timeProvider, log);
+        _queue = new AuditEntryQueue(options, timeProvider);
+        _watchdog = new AuditEntryWatchdog(options, timeProvider);
+        _handoff = new AuditWriterHandoff(_queue, options, log);
+        _sealer = new AuditEventSealer(_queue, _handoff);
+        _deferred = new AuditDeferredQueueing(options, _queue, _sealer);
+        var appender = new AuditBatchAppender(sink, options, timeProvider, log, _shutdown.Token);
+        _checkpointer = new AuditCheckpointer(checkpointSink, signer, anchor, appender.IsShared, _handoff, options, timeProvider, log, _shutdown.Token);
+        var resumer = new AuditTrailResumer(reader ?? sink as IAuditTrailReader, checkpointSink, signer, _checkpointer, _sealer, options, timeProvider, log, _shutdown.Token);
+        _writerThread = new AuditGroupCommitWriter(_queue, _sealer, _handoff, appender, _checkpointer, resumer, _watchdog, log);
     }
 
     /// <summary>Gets the last sequence number sealed (for tests and diagnostics).</summary>
-    internal long LastSequence => Interlocked.Read(ref _sequence);
+    internal long LastSequence => _sealer.LastSequence;
+
+    /// <summary>Gets a value indicating whether the writer sleeps, waiting for work (for tests and diagnostics).</summary>
+    internal bool IsWriterAsleep => _handoff.IsWriterAsleep;
 
     /// <inheritdoc />
     public ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -117,11 +105,10 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         var durable = _options.Mode == AuditTrailMode.Durable;
         if (!durable)
         {
-            var queued = new Entry(auditEvent);
-            if (_channel.Writer.TryWrite(queued))
+            var queued = new AuditEntry(auditEvent);
+            if (_queue.TryEnqueue(queued))
             {
-                AuditTelemetry.QueueDepth.Add(1);
-                WakeWriter();
+                _handoff.Wake();
                 return default;
             }
 
@@ -132,35 +119,24 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
         // seals what is queued if no one else is sealing (SealQueued), so the writer only writes. An asynchronous caller
         // returns at once and leaves all that to the writer.
         cancellationToken.ThrowIfCancellationRequested();
-        var entry = new DurableEntry(auditEvent, Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
-        Watch(entry, cancellationToken);
-        if (TryDefer(entry))
+        var entry = new DurableAuditEntry(auditEvent, _watchdog.Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
+        _watchdog.Watch(entry, cancellationToken);
+        if (_deferred.TryDefer(entry))
         {
             return entry.AsValueTask(); // queued with the rest of its scope (DeferQueueing)
         }
 
-        if (_channel.Writer.TryWrite(entry))
+        if (_queue.TryEnqueue(entry))
         {
-            AuditTelemetry.QueueDepth.Add(1);
-            SealQueued(byWriter: false);
+            _sealer.SealQueued(byWriter: false);
             return entry.AsValueTask();
         }
 
         return EnqueueSlowAsync(entry, cancellationToken);
     }
 
-    /// <summary>The event's canonical body, or <see langword="null"/> to let the writer try (and report what is wrong).</summary>
-    private static byte[]? PrepareBody(AuditEvent auditEvent)
-    {
-        try
-        {
-            return AuditHashChain.GetBody(auditEvent);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    /// <summary>Holds this flow's durable events back until the returned scope is disposed, so they share one batch (<see cref="AuditDeferredQueueing"/>).</summary>
+    internal AuditDeferredQueueing.Scope DeferQueueing() => _deferred.Open();
 
     /// <summary>Starts the writer (it also starts on the first event).</summary>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -172,15 +148,15 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
     /// <summary>Stops taking events and writes those queued; when <paramref name="cancellationToken"/> fires first, the rest are failed and logged.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _channel.Writer.TryComplete();
-        WakeWriter();
+        _queue.Complete();
+        _handoff.Wake();
         var writer = Volatile.Read(ref _writer);
         if (writer is null)
         {
             return;
         }
 
-        using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abort))
+        using (_shutdown.AbortWhen(cancellationToken))
         {
             await writer.ConfigureAwait(false);
         }
@@ -197,54 +173,38 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
             return;
         }
 
-        _channel.Writer.TryComplete();
-        WakeWriter();
+        _queue.Complete();
+        _handoff.Wake();
         Task? writer;
         lock (_startGate)
         {
             writer = _writer;
         }
 
-        var stopped = true;
-        if (writer is not null)
-        {
-            using var deadline = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), _abort, _options.ShutdownTimeout, Timeout.InfiniteTimeSpan);
-
-            // Also on the wall clock: a stopped (test) clock must not hang disposal behind a failing sink.
-            _abort.CancelAfter(_options.ShutdownTimeout);
-
-            // The wait itself is bounded too, on both clocks: a sink that ignores its token cannot hang shutdown.
-            try
-            {
-                await writer.WaitAsync(_options.ShutdownTimeout, _time).WaitAsync(_options.ShutdownTimeout).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                stopped = false;
-                LogShutdownTimedOut(_logger, _options.ShutdownTimeout);
-            }
-        }
-
-        if (_checkpointTimer is not null)
-        {
-            await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
-        }
-
+        var stopped = writer is null || await _shutdown.WaitForWriterAsync(writer).ConfigureAwait(false);
+        await _checkpointer.StopTimerAsync().ConfigureAwait(false);
         await _watchdog.DisposeAsync().ConfigureAwait(false);
-        if (_publisher is not null)
-        {
-            await _publisher.DisposeAsync().ConfigureAwait(false);
-        }
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
 
         // A writer still stuck in the sink may yet read the abort token: leave it undisposed then.
         if (stopped)
         {
-            _abort.Dispose();
+            _shutdown.Dispose();
         }
     }
 
-    [LoggerMessage(20, LogLevel.Error, "The audit writer did not stop within the shutdown timeout ({Timeout}): the sink ignored cancellation; events not yet written are lost.")]
-    private static partial void LogShutdownTimedOut(ILogger logger, TimeSpan timeout);
+    /// <summary>The event's canonical body, or <see langword="null"/> to let the writer try (and report what is wrong).</summary>
+    private static byte[]? PrepareBody(AuditEvent auditEvent)
+    {
+        try
+        {
+            return AuditHashChain.GetBody(auditEvent);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private void EnsureStarted()
     {
@@ -260,364 +220,24 @@ internal sealed partial class AuditTrailPipeline : IAuditTrail, IAsyncDisposable
                 return;
             }
 
-            if (_checkpointSink is not null && _options.CheckpointInterval > TimeSpan.Zero)
-            {
-                _checkpointTimer = _time.CreateTimer(static s => ((AuditTrailPipeline)s!).OnCheckpointTimer(), this, _options.CheckpointInterval, _options.CheckpointInterval);
-            }
-
-            Volatile.Write(ref _writer, _finished.Task);
-            StartWriter();
+            _checkpointer.StartTimer();
+            Volatile.Write(ref _writer, _writerThread.Completion);
+            _writerThread.Start();
         }
     }
 
-    private void OnCheckpointTimer()
+    /// <summary>The queue was full: waits for room (up to the timeout), then seals (durable) or wakes the writer.</summary>
+    private async ValueTask EnqueueSlowAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
-        _checkpointDue = true;
-        lock (_handoff)
+        await _queue.WaitForRoomAsync(entry, cancellationToken).ConfigureAwait(false);
+        if (entry is DurableAuditEntry durable)
         {
-            Monitor.PulseAll(_handoff); // wakes an idle writer
-        }
-    }
-
-    /// <summary>An event the queue did not take: counted once, and its wait (durable mode) closed so the watchdog skips it.</summary>
-    private static AuditUnavailableException Refused(Entry entry, AuditUnavailableException failure)
-    {
-        AuditTelemetry.Unavailable.Add(1);
-        (entry as DurableEntry)?.TryAbandon();
-        entry.TryComplete(failure);
-        return failure;
-    }
-
-    private async ValueTask EnqueueSlowAsync(Entry entry, CancellationToken cancellationToken)
-    {
-        await WaitForRoomAsync(entry, cancellationToken).ConfigureAwait(false);
-        if (entry is DurableEntry durable)
-        {
+            _sealer.SealQueued(byWriter: false);
             await durable.AsValueTask().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Queues an entry once the full queue has room, up to <see cref="AuditTrailOptions.Timeout"/>; a refusal also completes the entry's wait.</summary>
-    private async ValueTask WaitForRoomAsync(Entry entry, CancellationToken cancellationToken)
-    {
-        using (var timeout = new CancellationTokenSource(_options.Timeout, _time))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
-        {
-            try
-            {
-                await _channel.Writer.WriteAsync(entry, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw Refused(entry, new AuditUnavailableException($"The audit queue stayed full for {_options.Timeout}; deny whatever the event records.", ex));
-            }
-            catch (ChannelClosedException ex)
-            {
-                throw Refused(entry, new AuditUnavailableException("The audit trail is shut down; deny whatever the event records.", ex));
-            }
-        }
-
-        AuditTelemetry.QueueDepth.Add(1);
-        if (entry.IsDurable)
-        {
-            SealQueued(byWriter: false);
         }
         else
         {
-            WakeWriter();
+            _handoff.Wake();
         }
     }
-
-    /// <summary>Whether to checkpoint now: by time (the timer's flag) or by count; after a failed checkpoint, not before more events are durable.</summary>
-    private bool CheckpointDue
-        => _checkpointSink is not null
-           && _durableSequence > _checkpointedSize
-           && (_checkpointDue || (_options.CheckpointEveryEvents > 0 && _durableSequence - _checkpointedSize >= _options.CheckpointEveryEvents && _durableSequence > _checkpointFailedAt));
-
-    private async Task<bool> ResumeAsync()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                // Checkpoint first: on a shared trail another writer may checkpoint events appended after a head read.
-                var checkpoint = _checkpointSink is null ? null : await ReadCheckedCheckpointsAsync().ConfigureAwait(false);
-                var last = _reader is null ? null : await _reader.ReadLastAsync(_abort.Token).ConfigureAwait(false);
-                var sequence = last?.Sequence ?? 0;
-                var head = last?.Hash ?? AuditHashChain.GenesisHash;
-                if (checkpoint is not null && _reader is not null)
-                {
-                    await CheckAgainstCheckpointAsync(checkpoint, sequence).ConfigureAwait(false);
-                }
-
-                _lastCheckpoint = checkpoint;
-                if (checkpoint is not null)
-                {
-                    _publisher?.Offer(checkpoint); // at least once: the newest may not have been published before a stop
-                }
-
-                Interlocked.Exchange(ref _sequence, sequence);
-                _head = head;
-                (_durableSequence, _durableHead) = (sequence, head);
-                _checkpointedSize = checkpoint?.Size ?? 0;
-                LogResumed(_logger, sequence);
-                return true;
-            }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-            {
-                return false;
-            }
-            catch (Exception ex)
-            {
-                var delay = Backoff(attempt);
-                if (ex is InvalidDataException)
-                {
-                    LogIntegrityFailed(_logger, ex, attempt + 1, delay);
-                }
-                else
-                {
-                    LogResumeFailed(_logger, ex, attempt + 1, delay);
-                }
-
-                if (!await DelayAsync(delay).ConfigureAwait(false))
-                {
-                    return false;
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Reads the checkpoints and refuses a chain that is broken (a checkpoint deleted, inserted or reordered), forged (a
-    /// signature that does not verify with the configured key) or unsigned while a key is configured (store.integrity);
-    /// returns the newest. A checkpoint sink that cannot list its checkpoints is checked by its newest one alone.
-    /// </summary>
-    private async Task<AuditCheckpoint?> ReadCheckedCheckpointsAsync()
-    {
-        var checkpoints = new List<AuditCheckpoint>();
-        if (_checkpointSink is IAuditCheckpointReader all)
-        {
-            await foreach (var c in all.ReadCheckpointsAsync(_abort.Token).ConfigureAwait(false))
-            {
-                checkpoints.Add(c);
-            }
-        }
-        else if (await _checkpointSink!.ReadLatestAsync(_abort.Token).ConfigureAwait(false) is { } latest)
-        {
-            // Its link cannot be followed without the others: its form and signature are checked alone.
-            var alone = !AuditCheckpointChain.IsWellFormed(latest) ? "it is malformed"
-                : _signer is not null && AuditCheckpointChain.CheckSignature(latest, _signer) is { } bad ? bad.Message
-                : null;
-            if (alone is not null)
-            {
-                throw new InvalidDataException($"The audit trail's newest checkpoint (size {latest.Size}) is not trustworthy: {alone}. Nothing is appended; verify the trail with 'privacy-audit verify'.");
-            }
-
-            return latest;
-        }
-
-        if (AuditCheckpointChain.Check(checkpoints, _signer) is { } broken)
-        {
-            throw new InvalidDataException($"The audit trail's checkpoints are not one trustworthy chain ({broken.Failure}): {broken.Message} Nothing is appended; verify the trail with 'privacy-audit verify'.");
-        }
-
-        return checkpoints.Count == 0 ? null : checkpoints[^1];
-    }
-
-    /// <summary>Refuses to append to a trail shorter than its last checkpoint or whose history differs from it (store.integrity).</summary>
-    private async Task CheckAgainstCheckpointAsync(AuditCheckpoint checkpoint, long sequence)
-    {
-        if (checkpoint.Size > sequence)
-        {
-            throw new InvalidDataException($"The audit trail holds {sequence} events but its last checkpoint records {checkpoint.Size}: it was truncated. Verify it with 'privacy-audit verify'.");
-        }
-
-        if (checkpoint.Size == 0)
-        {
-            return;
-        }
-
-        await foreach (var e in _reader!.ReadAsync(checkpoint.Size, _abort.Token).ConfigureAwait(false))
-        {
-            if (e.Sequence != checkpoint.Size || !string.Equals(e.Hash, checkpoint.HeadHash, StringComparison.Ordinal))
-            {
-                throw new InvalidDataException($"Audit event {checkpoint.Size} does not match the last checkpoint: the trail was altered. Verify it with 'privacy-audit verify'.");
-            }
-
-            return;
-        }
-    }
-
-    private async Task<bool> WriteAsync(List<AuditEvent> batch)
-    {
-        AuditTelemetry.BatchSize.Record(batch.Count);
-        for (var attempt = 0; ;)
-        {
-            var started = _time.GetTimestamp();
-            try
-            {
-                if (_sharedSink is null)
-                {
-                    await _sink.WriteBatchAsync(batch, _abort.Token).ConfigureAwait(false);
-                }
-                else
-                {
-                    var result = await _sharedSink.AppendAsync(batch, _abort.Token).ConfigureAwait(false);
-                    if (result.IsHeadMoved && Rechain(batch, result))
-                    {
-                        continue; // another instance appended first: straight back onto the real head
-                    }
-                }
-
-                AuditTelemetry.WriteDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
-                return true;
-            }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-            {
-                return false;
-            }
-            catch (Exception ex)
-            {
-                AuditTelemetry.WriteFailures.Add(1);
-                var delay = Backoff(attempt++);
-                LogWriteFailed(_logger, ex, batch[0].Sequence, batch.Count, attempt, delay);
-                if (!await DelayAsync(delay).ConfigureAwait(false))
-                {
-                    return false;
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Re-seals the events of <paramref name="batch"/> not yet written onto the head another writer moved to, dropping
-    /// the leading events the trail already holds. Returns <see langword="false"/> when nothing is left to write.
-    /// </summary>
-    /// <exception cref="InvalidDataException">The sink reported a head that does not cover the conflicting event (a faulty
-    /// sink): treated as a failed write, retried with back-off, so a broken sink cannot spin the writer.</exception>
-    private bool Rechain(List<AuditEvent> batch, AuditAppendResult moved)
-    {
-        var written = Math.Min(moved.WrittenCount, batch.Count);
-        if (written == batch.Count)
-        {
-            return false;
-        }
-
-        if (moved.HeadSequence < batch[written].Sequence)
-        {
-            throw new InvalidDataException($"The audit sink reported that the head moved, but to sequence {moved.HeadSequence}, before the batch's unwritten event {batch[written].Sequence}.");
-        }
-
-        batch.RemoveRange(0, written);
-        Reseal(batch, moved.HeadSequence, moved.HeadHash!);
-        LogRechained(_logger, batch.Count, moved.HeadSequence);
-        return true;
-    }
-
-    /// <summary>Seals the events of <paramref name="batch"/> again, in order, after the head <paramref name="sequence"/> / <paramref name="hash"/>.</summary>
-    private static void Reseal(List<AuditEvent> batch, long sequence, string hash)
-    {
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i] = AuditHashChain.Seal(batch[i], sequence + 1 + i, hash);
-            hash = batch[i].Hash;
-        }
-
-        AuditTelemetry.Rechained.Add(batch.Count);
-    }
-
-    private async Task CheckpointAsync()
-    {
-        _checkpointDue = false;
-        var checkpoint = new AuditCheckpoint(_durableSequence, _durableHead, _time.GetUtcNow());
-        try
-        {
-            // Per checkpoint, never per event: the link to the previous checkpoint. Over a shared trail another instance may
-            // have written one since, so the newest is read back (the sink refuses a stale link as one step).
-            if (_lastCheckpointStale || _sharedSink is not null)
-            {
-                _lastCheckpoint = await _checkpointSink!.ReadLatestAsync(_abort.Token).ConfigureAwait(false);
-                _lastCheckpointStale = false;
-            }
-
-            if (_lastCheckpoint is { } previous && previous.Size >= checkpoint.Size)
-            {
-                _checkpointedSize = checkpoint.Size; // another instance's checkpoint covers this head already
-                return;
-            }
-
-            checkpoint = checkpoint with { PreviousCheckpointHash = AuditCheckpointChain.Link(_lastCheckpoint) };
-            if (_signer is not null)
-            {
-                checkpoint = AuditHashChain.Sign(checkpoint, _signer);
-            }
-
-            await _checkpointSink!.WriteAsync(checkpoint, _abort.Token).ConfigureAwait(false);
-            _checkpointedSize = checkpoint.Size;
-            _lastCheckpoint = checkpoint;
-            _publisher?.Offer(checkpoint);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            // Shutting down: the trail itself is written; the next start checkpoints it.
-            _checkpointFailedAt = checkpoint.Size;
-        }
-        catch (Exception ex)
-        {
-            // A missing checkpoint weakens truncation evidence but loses no event: retried after the next batch.
-            _checkpointFailedAt = checkpoint.Size;
-            _lastCheckpointStale = true;
-            AuditTelemetry.CheckpointFailures.Add(1);
-            LogCheckpointFailed(_logger, ex, checkpoint.Size);
-        }
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var delay = _options.RetryInitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
-        return TimeSpan.FromMilliseconds(Math.Min(delay, _options.RetryMaxDelay.TotalMilliseconds));
-    }
-
-    private async Task<bool> DelayAsync(TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _time, _abort.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    [LoggerMessage(1, LogLevel.Warning, "The audit sink cannot be read back: the trail restarts at sequence 1 on each start. Use a sink that implements IAuditTrailReader.")]
-    private static partial void LogNoReader(ILogger logger);
-
-    [LoggerMessage(2, LogLevel.Information, "Audit trail resumed after sequence {Sequence}.")]
-    private static partial void LogResumed(ILogger logger, long sequence);
-
-    [LoggerMessage(3, LogLevel.Error, "Reading the audit trail's head failed (attempt {Attempt}); retrying in {Delay}. Decisions are denied meanwhile.")]
-    private static partial void LogResumeFailed(ILogger logger, Exception exception, int attempt, TimeSpan delay);
-
-    [LoggerMessage(4, LogLevel.Error, "Writing audit batch from sequence {FirstSequence} ({Count} events) failed (attempt {Attempt}); retrying in {Delay}.")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, long firstSequence, int count, int attempt, TimeSpan delay);
-
-    [LoggerMessage(5, LogLevel.Warning, "Writing the audit checkpoint at size {Size} failed; it is retried after the next batch.")]
-    private static partial void LogCheckpointFailed(ILogger logger, Exception exception, long size);
-
-    [LoggerMessage(6, LogLevel.Critical, "The audit writer failed unexpectedly; waiting callers are denied.")]
-    private static partial void LogWriterFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(7, LogLevel.Error, "{Count} audit events enqueued in asynchronous mode were not written before shutdown.")]
-    private static partial void LogEventsNotWritten(ILogger logger, long count);
-
-    [LoggerMessage(9, LogLevel.Critical, "The audit trail failed its integrity check at start-up (attempt {Attempt}); nothing is appended and decisions are denied until it is resolved. Checking again in {Delay}.")]
-    private static partial void LogIntegrityFailed(ILogger logger, Exception exception, int attempt, TimeSpan delay);
-
-    [LoggerMessage(10, LogLevel.Warning, "An audit checkpoint anchor is registered but no checkpoint sink: there are no checkpoints to publish.")]
-    private static partial void LogAnchorWithoutCheckpoints(ILogger logger);
-
-    [LoggerMessage(8, LogLevel.Debug, "Another writer appended to the shared audit trail first; {Count} events re-chained after sequence {HeadSequence}.")]
-    private static partial void LogRechained(ILogger logger, int count, long headSequence);
 }

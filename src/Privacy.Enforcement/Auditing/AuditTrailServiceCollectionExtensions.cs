@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -128,7 +127,6 @@ internal static class AuditTrailServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AuditTrailOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditTrailOptions>, AuditTrailOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuditTrailOptions>, AuditTrailConfiguration>());
         services.TryAddSingleton(static sp =>
         {
             var sink = sp.GetService<IAuditSink>() ?? throw new InvalidOperationException(
@@ -146,18 +144,6 @@ internal static class AuditTrailServiceCollectionExtensions
         });
         services.TryAddSingleton<IAuditTrail>(static sp => sp.GetRequiredService<AuditTrailPipeline>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditTrailHostedService>());
-    }
-
-    /// <summary>Binds <c>PrivacyEnforcement:Audit</c> when the host has configuration.</summary>
-    private sealed class AuditTrailConfiguration(IServiceProvider services) : IConfigureOptions<AuditTrailOptions>
-    {
-        public void Configure(AuditTrailOptions options)
-        {
-            if (services.GetService(typeof(IConfiguration)) is IConfiguration configuration)
-            {
-                configuration.GetSection(AuditTrailOptions.SectionName).Bind(options);
-            }
-        }
     }
 
     /// <summary>Starts the writer with the host and flushes the queue on host shutdown.</summary>

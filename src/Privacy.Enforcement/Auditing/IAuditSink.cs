@@ -13,8 +13,12 @@ public interface IAuditSink
     /// <summary>Writes a batch. When the task completes successfully every event of the batch is durable.</summary>
     /// <param name="batch">Events with consecutive sequence numbers, sealed by the pipeline.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task. A failed task means the batch may be partly written: the pipeline retries it and the sink must
-    /// ignore events whose sequence number it already holds.</returns>
+    /// <returns>A task. A failed task means the batch may be partly written: the pipeline retries the same batch, so the
+    /// sink skips each event it already holds with the same sequence number and hash, and appends the rest. An event
+    /// whose sequence number it holds with a different hash is another writer's: the sink refuses the whole batch with
+    /// an exception naming that sequence number, writing none of it; it never writes over a held event and never reports
+    /// success while dropping one. A batch that would leave a gap after the last event held is refused whole too.
+    /// <c>AuditStoreConformanceTests</c> in Privacy.Enforcement.Testing checks this contract.</returns>
     ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken);
 }
 

@@ -85,7 +85,14 @@ public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTr
                 var e = batch[i];
                 if (e.Sequence < next)
                 {
-                    continue; // already held: a retried batch
+                    // Already held: a retried batch. The held head is the one event of the file at hand; since each hash covers
+                    // the previous one, an equal head hash means the batch's held part is the same history.
+                    if (e.Sequence == _last!.Sequence && !string.Equals(e.Hash, _last.Hash, StringComparison.Ordinal))
+                    {
+                        throw DifferentEvent(e.Sequence);
+                    }
+
+                    continue;
                 }
 
                 if (e.Sequence != next)
@@ -129,6 +136,9 @@ public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTr
             _gate.Release();
         }
     }
+
+    private InvalidOperationException DifferentEvent(long sequence) =>
+        new($"The audit trail file '{Path}' already holds a different event at sequence {sequence}; the batch is refused and nothing is written over it.");
 
     /// <inheritdoc />
     public async IAsyncEnumerable<AuditEvent> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)

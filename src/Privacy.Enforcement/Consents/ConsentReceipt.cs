@@ -131,9 +131,12 @@ public sealed record ConsentReceiptPolicy
     public Uri? Location { get; init; }
 }
 
-/// <summary>What the host adds to every consent receipt.</summary>
+/// <summary>What the host adds to every consent receipt, bound from <c>PrivacyEnforcement:ConsentReceipts</c>, set in code with <c>ConfigureConsentReceipts</c>.</summary>
 public sealed class ConsentReceiptOptions
 {
+    /// <summary>The configuration section, under <see cref="PrivacyEnforcementOptions.SectionName"/>, the options bind from.</summary>
+    public const string SectionName = "ConsentReceipts";
+
     /// <summary>Gets or sets the jurisdiction the controller operates under (for example <c>CN</c>).</summary>
     public string? Jurisdiction { get; set; }
 

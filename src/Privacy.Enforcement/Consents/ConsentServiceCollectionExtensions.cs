@@ -7,9 +7,12 @@ namespace Privacy.Enforcement;
 /// <summary>Registers the consent, acceptance, objection and policy-change services.</summary>
 internal static class ConsentServiceCollectionExtensions
 {
+    /// <summary>Registers the consent services; called once from <c>AddPrivacyEnforcement</c>.</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
     public static IServiceCollection AddConsents(this IServiceCollection services)
     {
-        services.AddOptions<ConsentReceiptOptions>();
+        services.AddOptions<ConsentReceiptOptions>(); // nothing to validate: every value may be absent
         services.TryAddSingleton(sp => new SubjectChangeNotifier(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ISubjectStateCache>(),

@@ -7,7 +7,7 @@ namespace Privacy.Enforcement;
 /// <summary>The library's one <see cref="System.Diagnostics.Metrics.Meter"/> and one <see cref="System.Diagnostics.ActivitySource"/>, both named <c>Privacy.Enforcement</c>.</summary>
 internal static class PrivacyTelemetry
 {
-    public const string Name = "Privacy.Enforcement";
+    public const string Name = PrivacyEnforcementTelemetry.ActivitySourceName;
 
     // One Meter for the whole library: the audit pipeline created it first.
     public static readonly Meter Meter = AuditTelemetry.Meter;

@@ -85,12 +85,11 @@ public static class PrivacyEnforcementBuilderSubjectRightsExtensions
     public static PrivacyEnforcementBuilder RetireKeyEncryptionKeyEpochs(this PrivacyEnforcementBuilder builder, Action<KeyEncryptionKeyRotationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<KeyEncryptionKeyRotationOptions>()
-            .Validate(o => o.RetireEvery > TimeSpan.Zero, $"{nameof(KeyEncryptionKeyRotationOptions)}.{nameof(KeyEncryptionKeyRotationOptions.RetireEvery)} must be positive.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<KeyEncryptionKeyRotationOptions>().ValidateOnStart();
+        OptionsPathValidator<KeyEncryptionKeyRotationOptions>.Register(builder.Services, new KeyEncryptionKeyRotationOptionsValidator(), KeyEncryptionKeyRotationOptions.Path);
         if (configure is not null)
         {
-            options.Configure(configure);
+            builder.Services.Configure(configure);
         }
 
         builder.Services.TryAddSingleton<KeyEncryptionKeyRotation>();
@@ -104,7 +103,19 @@ public static class PrivacyEnforcementBuilderSubjectRightsExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SubjectRightsOptions>().ValidateOnStart();
+        OptionsPathValidator<SubjectRightsOptions>.Register(services, new SubjectRightsOptionsValidator(), SubjectRightsOptions.Path);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SubjectRightsOptions>, PersonalDataSourceValidator>());
+        services.TryAddSingleton<PersonalDataSources>();
+        services.TryAddSingleton<SubjectRightsRequests>();
+        services.TryAddSingleton<SubjectRightsEvents>();
+        services.TryAddSingleton<LegalHolds>();
+        services.TryAddSingleton<DisclosureLedger>();
+        services.TryAddSingleton<SubjectRecordReader>();
+        services.TryAddSingleton<SubjectDataExporter>();
+        services.TryAddSingleton<SubjectRectification>();
+        services.TryAddSingleton<ConsentRecordErasure>();
+        services.TryAddSingleton<ReturnOrDeleteObligations>();
+        services.TryAddSingleton<SubjectErasure>();
         services.TryAddSingleton<ISubjectRightsService, SubjectRightsService>();
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -25,7 +24,7 @@ public static class PrivacyEnforcementDecisionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<PrivacyDecisionOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyDecisionOptions>, PrivacyDecisionOptionsValidator>());
+        OptionsPathValidator<PrivacyDecisionOptions>.Register(services, new PrivacyDecisionOptionsValidator(), PrivacyDecisionOptions.Path);
         services.TryAddSingleton<SubjectStateCache>();
         services.TryAddSingleton<ISubjectStateCache>(static sp => sp.GetRequiredService<SubjectStateCache>());
         services.TryAddSingleton<IPrivacyEnforcer, PrivacyEnforcer>();

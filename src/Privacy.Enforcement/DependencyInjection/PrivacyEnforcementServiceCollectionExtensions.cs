@@ -41,9 +41,12 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
     /// <summary>
     /// Registers the privacy enforcement services with options bound from a configuration section (usually
     /// <c>configuration.GetSection(PrivacyEnforcementOptions.SectionName)</c>): the section itself binds
-    /// <see cref="PrivacyEnforcementOptions"/>, and its subsections <c>Decisions</c>, <c>Audit</c>, <c>Engagements</c>
-    /// and <c>SubjectRights</c> bind <see cref="PrivacyDecisionOptions"/>, <see cref="AuditTrailOptions"/>,
-    /// <see cref="EngagementOptions"/> and <see cref="SubjectRightsOptions"/>. Safe to call more than once.
+    /// <see cref="PrivacyEnforcementOptions"/>, and each subsection named by an options class's <c>SectionName</c>
+    /// binds that class (<c>Decisions</c>, <c>Audit</c>, <c>Engagements</c>, <c>SubjectRights</c>,
+    /// <c>ConsentReceipts</c>, <c>KeyRotation</c>). This is the only place the library reads configuration.
+    /// Configuration is applied first and code after it, whatever the order of the calls: a value set with
+    /// <c>Configure...</c> (or <c>services.Configure</c>) wins over the same value in configuration, as in ASP.NET Core.
+    /// Binding the same section twice binds it once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="section">The configuration section.</param>
@@ -52,17 +55,9 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
-        services.AddOptions<PrivacyEnforcementOptions>().Bind(section);
-        services.AddOptions<PrivacyDecisionOptions>().Bind(section.GetSection(DecisionsSection));
-        services.AddOptions<AuditTrailOptions>().Bind(section.GetSection(AuditSection));
-        services.AddOptions<EngagementOptions>().Bind(section.GetSection(EngagementOptions.SectionName));
-        services.AddOptions<SubjectRightsOptions>().Bind(section.GetSection(SubjectRightsSection));
+        PrivacyEnforcementConfiguration.Bind(services, section);
         return AddPrivacyEnforcementCore(services);
     }
-
-    private const string DecisionsSection = "Decisions";
-    private const string AuditSection = "Audit";
-    private const string SubjectRightsSection = "SubjectRights";
 
     // One line per feature: each feature registers its services (with TryAdd) in its own method.
     private static PrivacyEnforcementBuilder AddPrivacyEnforcementCore(IServiceCollection services)

@@ -2,30 +2,29 @@ using Microsoft.Extensions.Options;
 
 namespace Privacy.Enforcement;
 
-/// <summary>Validates <see cref="EngagementOptions"/> at start-up; each failure names the option and its bounds.</summary>
+/// <summary>Validates each <see cref="EngagementOptions"/> value against its data annotations (generated).</summary>
+[OptionsValidator]
+internal sealed partial class EngagementOptionsAnnotationsValidator : IValidateOptions<EngagementOptions>;
+
+/// <summary>
+/// Validates <see cref="EngagementOptions"/> at start-up: each value's range by its annotation, named by its
+/// configuration path, and by hand the one rule that spans two values (the longest retry delay is at least the first).
+/// </summary>
 internal sealed class EngagementOptionsValidator : IValidateOptions<EngagementOptions>
 {
-    private static readonly TimeSpan MinRescan = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxRescan = TimeSpan.FromDays(1);
+    private static readonly OptionsPathValidator<EngagementOptions> Annotations = new(new EngagementOptionsAnnotationsValidator(), EngagementOptions.Path);
 
     public ValidateOptionsResult Validate(string? name, EngagementOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MonitorRescanInterval < MinRescan || options.MonitorRescanInterval > MaxRescan)
+        var result = Annotations.Validate(name, options);
+        List<string> failures = result.Failed ? [.. result.Failures] : [];
+        if (options.HandlerMaxRetryDelay < options.HandlerRetryDelay)
         {
-            return ValidateOptionsResult.Fail(
-                $"{nameof(EngagementOptions)}.{nameof(EngagementOptions.MonitorRescanInterval)} is {options.MonitorRescanInterval}; it must be between {MinRescan} and {MaxRescan}.");
+            failures.Add(
+                $"{EngagementOptions.Path}:{nameof(EngagementOptions.HandlerMaxRetryDelay)} is {options.HandlerMaxRetryDelay}; it must be between {nameof(EngagementOptions.HandlerRetryDelay)} ({options.HandlerRetryDelay}) and 1.00:00:00.");
         }
 
-        if (options.HandlerRetryDelay < MinRescan || options.HandlerRetryDelay > MaxRescan)
-        {
-            return ValidateOptionsResult.Fail(
-                $"{nameof(EngagementOptions)}.{nameof(EngagementOptions.HandlerRetryDelay)} is {options.HandlerRetryDelay}; it must be between {MinRescan} and {MaxRescan}.");
-        }
-
-        return options.HandlerMaxRetryDelay < options.HandlerRetryDelay || options.HandlerMaxRetryDelay > MaxRescan
-            ? ValidateOptionsResult.Fail(
-                $"{nameof(EngagementOptions)}.{nameof(EngagementOptions.HandlerMaxRetryDelay)} is {options.HandlerMaxRetryDelay}; it must be between {nameof(EngagementOptions.HandlerRetryDelay)} ({options.HandlerRetryDelay}) and {MaxRescan}.")
-            : ValidateOptionsResult.Success;
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

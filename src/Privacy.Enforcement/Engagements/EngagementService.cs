@@ -13,7 +13,7 @@ internal sealed partial class EngagementService : IEngagementService
     private readonly IEngagementStore _store;
     private readonly IPolicyProvider _policy;
     private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<PrivacyDecisionOptions> _options;
+    private readonly IOptions<PrivacyDecisionOptions> _options;
     private readonly IOptionsMonitor<EngagementOptions> _engagementOptions;
     private readonly RecordAudit _audit;
     private readonly EngagementEndSignal _signal;
@@ -28,7 +28,7 @@ internal sealed partial class EngagementService : IEngagementService
         IEngagementStore store,
         IPolicyProvider policy,
         TimeProvider time,
-        IOptionsMonitor<PrivacyDecisionOptions> options,
+        IOptions<PrivacyDecisionOptions> options,
         IOptionsMonitor<EngagementOptions> engagementOptions,
         RecordAudit audit,
         EngagementEndSignal signal,
@@ -276,7 +276,7 @@ internal sealed partial class EngagementService : IEngagementService
         {
             ObligationEmittedAt = now,
             // The same deadline a denied decision after the end carries (use.third-party.service-end).
-            ReturnOrDeleteDueBy = end + _options.CurrentValue.ReturnOrDeletePeriod,
+            ReturnOrDeleteDueBy = end + _options.Value.ReturnOrDeletePeriod,
         };
         emitted = _handlers.Length == 0 ? emitted with { ObligationDeliveredAt = now } : WithDeliveryAttempt(emitted, now);
         if (!await _store.TryUpdateAsync(engagement, emitted, cancellationToken).ConfigureAwait(false))

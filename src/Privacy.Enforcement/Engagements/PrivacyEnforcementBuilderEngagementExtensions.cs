@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Privacy.Enforcement;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,18 +14,6 @@ public static class PrivacyEnforcementBuilderEngagementExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
-        return builder;
-    }
-
-    /// <summary>Binds the engagement options from configuration (usually the <c>PrivacyEnforcement:Engagements</c> section).</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="configuration">The configuration section.</param>
-    /// <returns>The builder.</returns>
-    public static PrivacyEnforcementBuilder ConfigureEngagements(this PrivacyEnforcementBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.Configure<EngagementOptions>(configuration);
         return builder;
     }
 }

@@ -19,12 +19,8 @@ internal sealed class PersonalDataSourceValidator : IValidateOptions<SubjectRigh
 
     public ValidateOptionsResult Validate(string? name, SubjectRightsOptions options)
     {
+        // The response period is checked by SubjectRightsOptionsValidator; this rule spans the options, the policy and the sources.
         var failures = new List<string>();
-        if (options.ResponsePeriod <= TimeSpan.Zero)
-        {
-            failures.Add($"{nameof(SubjectRightsOptions)}.{nameof(SubjectRightsOptions.ResponsePeriod)} must be positive.");
-        }
-
         failures.AddRange(Check(_sources, DeclaredAffiliates(options, _policy)));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -1,5 +1,3 @@
-extern alias pg;
-
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -7,14 +5,10 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
-using pg::Microsoft.Extensions.DependencyInjection;
 using Privacy.Enforcement.Benchmarks.Decisions;
 using Privacy.Enforcement.PostgreSql.Tests;
+using Privacy.Enforcement.Storage;
 using Privacy.Enforcement.Testing;
-using PgJson = pg::Privacy.Enforcement.Storage.StoreJson;
-using PgSql = pg::Privacy.Enforcement.Storage.StoreSql;
-using SqliteJson = Privacy.Enforcement.Storage.StoreJson;
-using SqliteSql = Privacy.Enforcement.Storage.StoreSql;
 
 namespace Privacy.Enforcement.Benchmarks.Stores;
 
@@ -110,7 +104,7 @@ public class ConsentStoreBenchmarks
         var count = 0;
         while (await reader.ReadAsync())
         {
-            count += SqliteJson.Deserialize<ConsentFact>(reader.GetString(0)).State == ConsentState.Given ? 1 : 0;
+            count += StoreJson.Deserialize<ConsentFact>(reader.GetString(0)).State == ConsentState.Given ? 1 : 0;
         }
 
         return count;
@@ -125,7 +119,7 @@ public class ConsentStoreBenchmarks
         var count = 0;
         while (await reader.ReadAsync())
         {
-            count += PgJson.Deserialize<ConsentFact>(reader.GetString(0)).State == ConsentState.Given ? 1 : 0;
+            count += StoreJson.Deserialize<ConsentFact>(reader.GetString(0)).State == ConsentState.Given ? 1 : 0;
         }
 
         return count;
@@ -139,7 +133,7 @@ public class ConsentStoreBenchmarks
         command.Parameters.AddWithValue("@fact", fact.FactId.ToString("D"));
         command.Parameters.AddWithValue("@consent", fact.ConsentId.ToString());
         command.Parameters.AddWithValue("@subject", fact.Subject.Value);
-        command.Parameters.AddWithValue("@payload", SqliteJson.Serialize(fact));
+        command.Parameters.AddWithValue("@payload", StoreJson.Serialize(fact));
         await command.ExecuteNonQueryAsync();
     }
 
@@ -150,7 +144,7 @@ public class ConsentStoreBenchmarks
         command.Parameters.AddWithValue("@fact", fact.FactId.ToString("D"));
         command.Parameters.AddWithValue("@consent", fact.ConsentId.ToString());
         command.Parameters.AddWithValue("@subject", fact.Subject.Value);
-        command.Parameters.AddWithValue("@payload", PgJson.Serialize(fact));
+        command.Parameters.AddWithValue("@payload", StoreJson.Serialize(fact));
         await command.ExecuteNonQueryAsync();
     }
 
@@ -167,7 +161,7 @@ public class ConsentStoreBenchmarks
             // The raw side has its own pool; SQLite's default synchronous (FULL) and the file's WAL mode give it the
             // store's durability, which SeedSqliteAsync checks.
             _rawSqlite = "Data Source=" + SqlitePath;
-            var sql = new SqliteSql(string.Empty, notifySql: null);
+            var sql = new StoreSql(new Privacy.Enforcement.Sqlite.SqliteDialect());
             _selectBySubject = sql.FactsBySubject;
             _insertFact = sql.InsertFact;
         }
@@ -176,7 +170,7 @@ public class ConsentStoreBenchmarks
             var connectionString = await PostgresConnectionString.Value;
             services.AddPrivacyEnforcement().UsePostgreSql(connectionString, o => o.Schema = PgSchema);
             _rawPostgres = NpgsqlDataSource.Create(connectionString);
-            var sql = new PgSql("\"" + PgSchema + "\".", notifySql: null);
+            var sql = new StoreSql(new Privacy.Enforcement.PostgreSql.PostgreSqlDialect("\"" + PgSchema + "\".", notifySql: null, auditLockSql: null));
             _selectBySubject = sql.FactsBySubject;
             _insertFact = sql.InsertFact;
         }
@@ -262,7 +256,7 @@ public class ConsentStoreBenchmarks
             fact.Value = row.Fact;
             consent.Value = row.Consent;
             subject.Value = row.Subject;
-            payload.Value = SqliteJson.Serialize(row.Value);
+            payload.Value = StoreJson.Serialize(row.Value);
             await insert.ExecuteNonQueryAsync();
         }
 
@@ -296,7 +290,7 @@ public class ConsentStoreBenchmarks
                     await import.WriteAsync(row.Fact, NpgsqlDbType.Text);
                     await import.WriteAsync(row.Consent, NpgsqlDbType.Text);
                     await import.WriteAsync(row.Subject, NpgsqlDbType.Text);
-                    await import.WriteAsync(PgJson.Serialize(row.Value), NpgsqlDbType.Text);
+                    await import.WriteAsync(StoreJson.Serialize(row.Value), NpgsqlDbType.Text);
                 }
 
                 await import.CompleteAsync();

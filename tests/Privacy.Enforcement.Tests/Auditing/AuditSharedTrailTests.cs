@@ -83,7 +83,7 @@ public class AuditSharedTrailTests
     [Fact]
     public async Task A_sink_reporting_a_head_that_does_not_cover_the_batch_is_a_failure_retried_with_backoff()
     {
-        var time = new FakeTimeProvider(AuditTestData.Start);
+        var time = new TimerWatchingTimeProvider(AuditTestData.Start);
         var sink = new ForeignWriterSink(_ => 0) { LieOnCall = 1 };
         await sink.Inner.AppendAsync(AuditTestData.Chain(2), default);
         await using var trail = new AuditTrailPipeline(sink, sink, null, null, new AuditTrailOptions { RetryInitialDelay = TimeSpan.FromSeconds(1) }, time);
@@ -91,7 +91,7 @@ public class AuditSharedTrailTests
         var record = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
         await sink.FirstCallStarted.Task.WaitAsync(Wait);
         sink.Release();
-        await Task.Delay(50);
+        await time.WhenArmed(TimeSpan.FromSeconds(1)).WaitAsync(Wait); // the back-off after the failed write
         record.IsCompleted.Should().BeFalse("a head that did not move is no reason to retry at once");
 
         time.Advance(TimeSpan.FromSeconds(1));

@@ -108,36 +108,22 @@ public class AuditTrailPipelineTests
 
         // Each step waits for the writer's back-off timer to exist before moving the clock, so the clock never
         // runs ahead of a timer that is about to be armed.
-        await WaitForAsync(() => sink.Calls == 1 && time.Armed(TimeSpan.FromSeconds(1)) == 1);
-        time.Advance(TimeSpan.FromMilliseconds(999));
-        await Task.Delay(20);
+        await time.WhenArmed(TimeSpan.FromSeconds(1)).WaitAsync(TimeSpan.FromSeconds(10));
+        (sink.Calls, time.Armed(TimeSpan.FromSeconds(1))).Should().Be((1, 1));
+        time.Advance(TimeSpan.FromMilliseconds(999)); // the fake clock runs every due timer inside Advance: an early retry would be made by now
         sink.Calls.Should().Be(1);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitForAsync(() => sink.Calls == 2 && time.Armed(TimeSpan.FromSeconds(2)) == 1);
+        await time.WhenArmed(TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(10));
+        (sink.Calls, time.Armed(TimeSpan.FromSeconds(2))).Should().Be((2, 1));
         time.Advance(TimeSpan.FromMilliseconds(1999));
-        await Task.Delay(20);
         sink.Calls.Should().Be(2, "the second delay is twice the first");
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitForAsync(() => sink.Calls == 3 && time.Armed(TimeSpan.FromSeconds(3)) == 1);
+        await time.WhenArmed(TimeSpan.FromSeconds(3)).WaitAsync(TimeSpan.FromSeconds(10));
+        (sink.Calls, time.Armed(TimeSpan.FromSeconds(3))).Should().Be((3, 1));
         time.Advance(TimeSpan.FromSeconds(3)); // capped at RetryMaxDelay
         await record.WaitAsync(TimeSpan.FromSeconds(10));
 
         sink.Inner.Snapshot().Should().ContainSingle().Which.Sequence.Should().Be(1);
-    }
-
-    /// <summary>A fake clock that counts the timers armed for each due time.</summary>
-    private sealed class TimerWatchingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
-    {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, int> _armed = new();
-
-        public int Armed(TimeSpan dueTime) => _armed.TryGetValue(dueTime, out var count) ? count : 0;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = base.CreateTimer(callback, state, dueTime, period);
-            _armed.AddOrUpdate(dueTime, 1, (_, count) => count + 1);
-            return timer;
-        }
     }
 
     [Fact]
@@ -172,9 +158,10 @@ public class AuditTrailPipelineTests
             await trail.RecordAsync(AuditTestData.Event(i), default);
         }
 
-        await Task.Delay(200);
+        // A writer that retried a failed checkpoint in a loop would never fall asleep.
+        await WaitForAsync(() => trail.IsWriterAsleep);
         var attemptsWhileIdle = checkpoints.Attempts;
-        await Task.Delay(200);
+        trail.IsWriterAsleep.Should().BeTrue();
         checkpoints.Attempts.Should().Be(attemptsWhileIdle, "an idle writer does not retry a failed checkpoint until more events are durable");
         await trail.DisposeAsync();
 
@@ -186,15 +173,16 @@ public class AuditTrailPipelineTests
     public async Task Checkpoints_are_written_by_time_while_idle()
     {
         var time = new FakeTimeProvider(AuditTestData.Start);
-        var sink = new InMemoryAuditSink();
+        var sink = new SignallingSink();
         await using var trail = Create(sink, new AuditTrailOptions { CheckpointEveryEvents = 0, CheckpointInterval = TimeSpan.FromMinutes(1) }, time, checkpoints: sink);
 
         await trail.RecordAsync(AuditTestData.Event(1), default);
-        sink.CheckpointSnapshot().Should().BeEmpty();
+        sink.Inner.CheckpointSnapshot().Should().BeEmpty();
         time.Advance(TimeSpan.FromMinutes(1));
 
-        await WaitForAsync(() => sink.CheckpointSnapshot().Count == 1);
-        sink.CheckpointSnapshot()[0].Should().Match<AuditCheckpoint>(c => c.Size == 1 && c.CreatedAt == AuditTestData.Start.AddMinutes(1));
+        await sink.WhenCheckpointed(1).WaitAsync(TimeSpan.FromSeconds(10));
+        sink.Inner.CheckpointSnapshot().Should().ContainSingle();
+        sink.Inner.CheckpointSnapshot()[0].Should().Match<AuditCheckpoint>(c => c.Size == 1 && c.CreatedAt == AuditTestData.Start.AddMinutes(1));
     }
 
     [Fact]
@@ -222,11 +210,12 @@ public class AuditTrailPipelineTests
         var trailSink = new InMemoryAuditSink();
         ICheckpointSink checkpoints = new InMemoryAuditSink();
         await checkpoints.WriteAsync(new AuditCheckpoint(5, new string('1', 64), AuditTestData.Start), default);
-        var time = new FakeTimeProvider(AuditTestData.Start);
-        var trail = Create(trailSink, new AuditTrailOptions { Timeout = TimeSpan.FromSeconds(1), ShutdownTimeout = TimeSpan.FromSeconds(5) }, time, checkpoints);
+        var time = new TimerWatchingTimeProvider(AuditTestData.Start);
+        var options = new AuditTrailOptions { Timeout = TimeSpan.FromSeconds(1), ShutdownTimeout = TimeSpan.FromSeconds(5) };
+        var trail = Create(trailSink, options, time, checkpoints);
 
         var record = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
-        await Task.Delay(50);
+        await time.WhenArmed(options.RetryInitialDelay).WaitAsync(TimeSpan.FromSeconds(10)); // the start-up check failed and waits to check again
         time.Advance(TimeSpan.FromSeconds(1));
 
         await record.Invoking(r => r.WaitAsync(TimeSpan.FromSeconds(10))).Should().ThrowAsync<AuditUnavailableException>();
@@ -252,7 +241,7 @@ public class AuditTrailPipelineTests
         var sink = new FaultySink(_ => true);
         await using var trail = Create(sink, new AuditTrailOptions { RetryInitialDelay = TimeSpan.FromMilliseconds(1), Timeout = TimeSpan.FromMinutes(1) });
         var record = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
-        await WaitForAsync(() => sink.Calls >= 2);
+        await sink.WhenCalled(2).WaitAsync(TimeSpan.FromSeconds(10));
 
         using var stop = new CancellationTokenSource();
         stop.Cancel();
@@ -290,9 +279,12 @@ public class AuditTrailPipelineTests
 
         var first = trail.RecordAsync(AuditTestData.Event(1), default).AsTask();
         await sink.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var rest = Enumerable.Range(2, 29).Select(i => Task.Run(async () => await trail.RecordAsync(AuditTestData.Event(i), default))).ToArray();
+        var queueing = Enumerable.Range(2, 29).Select(i => Task.Run(() => new Pending(trail.RecordAsync(AuditTestData.Event(i), default).AsTask()))).ToArray();
+
+        // Every caller has queued its event and done its sealing rounds; the writer is held in the sink: whatever would
+        // be sealed is sealed by now.
+        var rest = (await Task.WhenAll(queueing).WaitAsync(TimeSpan.FromSeconds(10))).Select(p => p.Recorded).ToArray();
         await WaitForAsync(() => trail.LastSequence == 5);
-        await Task.Delay(100);
 
         trail.LastSequence.Should().Be(5, "one event is being written and one batch of four waits sealed; the rest stay queued");
         sink.Release();
@@ -345,7 +337,7 @@ public class AuditTrailPipelineTests
     {
         for (var round = 0; round < 20; round++)
         {
-            var sink = new InMemoryAuditSink();
+            var sink = new SignallingSink();
             var trail = Create(sink, new AuditTrailOptions { MaxBatchSize = 4, Timeout = TimeSpan.FromMinutes(5) });
             var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
             var callers = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
@@ -363,13 +355,13 @@ public class AuditTrailPipelineTests
                     }
                 }
             })).ToArray();
-            await Task.Delay(round % 5);
+            await sink.WhenHolding(round % 5 * 16).WaitAsync(TimeSpan.FromSeconds(20)); // dispose at a different point of the recording each round
 
             await trail.DisposeAsync();
 
             // A caller left waiting on an event sealed after the writer stopped would wait the whole five-minute timeout.
             await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(20));
-            var written = sink.Snapshot();
+            var written = sink.Inner.Snapshot();
             acknowledged.Except(written.Select(e => e.CorrelationId)).Should().BeEmpty("every acknowledged event is written");
             AuditTrailVerifier.Verify(written).IsValid.Should().BeTrue();
         }
@@ -395,7 +387,7 @@ public class AuditTrailPipelineTests
 
             cancelled = trail.RecordAsync(AuditTestData.Event(11), cancel.Token).AsTask();
             await cancel.CancelAsync();
-            await Task.Delay(50);
+            await WaitForAsync(() => trail.IsWriterAsleep); // it sleeps only once nothing is queued or sealed
             trail.LastSequence.Should().Be(1, "nothing recorded inside the scope is queued before it ends");
         }
 
@@ -433,6 +425,8 @@ public class AuditTrailPipelineTests
         act.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>()
             .Which.Failures.Should().Contain(f => f.Contains("MaxBatchSize")).And.Contain(f => f.Contains("Timeout"));
     }
+
+    private sealed record Pending(Task Recorded);
 
     internal static async Task WaitForAsync(Func<bool> condition)
     {

@@ -60,8 +60,7 @@ public class AuditTrailRegistrationTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["PrivacyEnforcement:Audit:Mode"] = "Asynchronous", ["PrivacyEnforcement:Audit:QueueCapacity"] = "0" })
             .Build();
         var services = new ServiceCollection();
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration);
-        services.AddPrivacyEnforcement().UseInMemoryStores();
+        services.AddPrivacyEnforcement(configuration.GetSection(PrivacyEnforcementOptions.SectionName)).UseInMemoryStores();
         using var provider = services.BuildServiceProvider();
 
         var act = () => provider.GetRequiredService<IOptions<AuditTrailOptions>>().Value;

@@ -435,6 +435,6 @@ public sealed class EngagementServiceTests
 
         var act = () => host.Services.GetRequiredService<IOptions<EngagementOptions>>().Value;
 
-        act.Should().Throw<OptionsValidationException>().WithMessage("*EngagementOptions.MonitorRescanInterval*between*");
+        act.Should().Throw<OptionsValidationException>().WithMessage("*PrivacyEnforcement:Engagements:MonitorRescanInterval*between*");
     }
 }

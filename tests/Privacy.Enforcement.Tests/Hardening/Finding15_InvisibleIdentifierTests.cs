@@ -99,7 +99,7 @@ public sealed class Finding15_InvisibleIdentifierTests
         return options;
     }
 
-    /// <summary>Reads an id as the SQL stores do (<c>src/Shared/StoreJson.cs</c>): through its constructor.</summary>
+    /// <summary>Reads an id as the SQL stores do (<c>src/Privacy.Enforcement.Relational/StoreJson.cs</c>): through its constructor.</summary>
     private sealed class StoredIdentifier<T>(Func<string, T> create) : System.Text.Json.Serialization.JsonConverter<T>
     {
         public override T Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) => create(reader.GetString()!);

@@ -5,7 +5,8 @@ namespace Privacy.Enforcement.Policies.Json;
 
 /// <summary>
 /// The source-generated JSON contract of <see cref="PolicyDocument"/>: camelCase members, kebab-case enum names,
-/// category flags as a string array, nulls omitted, unknown members rejected (a typo must not silently drop a rule).
+/// category flags as a string array, nulls omitted, unknown members rejected (a typo must not silently drop a rule),
+/// strings escaped by the rule of <see cref="CanonicalJson"/> (the content hash depends on it).
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -15,6 +16,7 @@ namespace Privacy.Enforcement.Policies.Json;
     AllowTrailingCommas = true,
     Converters =
     [
+        typeof(CanonicalStringJsonConverter),
         typeof(DataCategoryFlagsJsonConverter),
         typeof(KebabCaseEnumConverter<RecipientKind>),
         typeof(KebabCaseEnumConverter<TransferKind>),

@@ -28,12 +28,26 @@ public interface IKeyEncryptionKeyEpochs
 /// <param name="Retired">The epochs destroyed, oldest first.</param>
 public sealed record KeyEncryptionKeyRetirement(int Rewrapped, IReadOnlyList<int> Retired);
 
-/// <summary>Options of the scheduled retirement of key-encryption key epochs.</summary>
+/// <summary>
+/// Options of the scheduled retirement of key-encryption key epochs, bound from <c>PrivacyEnforcement:KeyRotation</c>,
+/// set in code with <c>RetireKeyEncryptionKeyEpochs</c>, validated at start-up.
+/// </summary>
 public sealed class KeyEncryptionKeyRotationOptions
 {
+    /// <summary>The configuration section, under <see cref="PrivacyEnforcementOptions.SectionName"/>, the options bind from.</summary>
+    public const string SectionName = "KeyRotation";
+
+    /// <summary>The full configuration path, for messages.</summary>
+    internal const string Path = PrivacyEnforcementOptions.SectionName + ":" + SectionName;
+
     /// <summary>Gets or sets how often the library re-wraps live data keys under the current epoch and destroys older epochs (default one day).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.0000001", "10675199.02:48:05.4775807")]
     public TimeSpan RetireEvery { get; set; } = TimeSpan.FromDays(1);
 }
+
+/// <summary>Validates <see cref="KeyEncryptionKeyRotationOptions"/> against its data annotations at start-up (generated).</summary>
+[OptionsValidator]
+internal sealed partial class KeyEncryptionKeyRotationOptionsValidator : IValidateOptions<KeyEncryptionKeyRotationOptions>;
 
 /// <summary>
 /// Retires key-encryption key epochs so that what a database keeps after an erasure cannot be read: every live data

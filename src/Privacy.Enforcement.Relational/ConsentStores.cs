@@ -4,10 +4,12 @@ using System.Runtime.CompilerServices;
 namespace Privacy.Enforcement.Storage;
 
 /// <summary>Consent facts in one append-only table; the fact id is the primary key, so a repeated append is a no-op.</summary>
-internal sealed class RelationalConsentStore(RelationalDatabase database) : IConsentStore
+/// <param name="database">The database the store reads and writes.</param>
+public sealed class RelationalConsentStore(RelationalDatabase database) : IConsentStore
 {
     private const int SubjectPageSize = 1000;
 
+    /// <inheritdoc />
     public async ValueTask AppendAsync(ConsentFact fact, CancellationToken cancellationToken)
     {
         Validate(fact);
@@ -17,6 +19,7 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
         await database.ExecuteAsync(database.Sql.InsertFactNotify, c => Bind(c, fact), "append a consent fact", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async ValueTask AppendManyAsync(IReadOnlyList<ConsentFact> facts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
@@ -62,12 +65,13 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
                 }
             }
         }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        catch (Exception ex) when (database.IsFault(ex))
         {
             throw database.Fault("append consent facts", ex);
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<ConsentFact> GetFactsAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var facts = await database.ReadAllAsync<ConsentFact>(database.Sql.FactsBySubject, c => c.AddParameter("@subject", subject.Value), "read consent facts", cancellationToken).ConfigureAwait(false);
@@ -78,6 +82,7 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<ConsentFact> GetConsentFactsAsync(ConsentId consentId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var facts = await database.ReadAllAsync<ConsentFact>(database.Sql.FactsByConsent, c => c.AddParameter("@consent", consentId.ToString()), "read consent facts", cancellationToken).ConfigureAwait(false);
@@ -88,6 +93,7 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<SubjectId> GetSubjectsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Paged by subject id so that a large store is never held in memory at once.
@@ -110,6 +116,7 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<int> DeleteSubjectAsync(SubjectId subject, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -179,7 +186,7 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
                 }
             }
         }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        catch (Exception ex) when (database.IsFault(ex))
         {
             throw database.Fault("list subjects", ex);
         }
@@ -187,8 +194,10 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
 }
 
 /// <summary>Policy acceptances and objections, each an append-only table ordered by insertion.</summary>
-internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : IAcceptanceStore
+/// <param name="database">The database the store reads and writes.</param>
+public sealed class RelationalAcceptanceStore(RelationalDatabase database) : IAcceptanceStore
 {
+    /// <inheritdoc />
     public async ValueTask AppendAcceptanceAsync(PolicyAcceptance acceptance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(acceptance);
@@ -198,6 +207,7 @@ internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : I
         await database.ExecuteAsync(database.Sql.InsertAcceptance, c => BindSubject(c, acceptance.Subject, acceptance), "append a policy acceptance", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<PolicyAcceptance> GetAcceptancesAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var items = await database.ReadAllAsync<PolicyAcceptance>(database.Sql.AcceptancesBySubject, c => c.AddParameter("@subject", subject.Value), "read policy acceptances", cancellationToken).ConfigureAwait(false);
@@ -208,6 +218,7 @@ internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : I
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask AppendObjectionAsync(ObjectionFact objection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objection);
@@ -215,6 +226,7 @@ internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : I
         await database.ExecuteAsync(database.Sql.InsertObjection, c => BindSubject(c, objection.Subject, objection), "append an objection", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<ObjectionFact> GetObjectionsAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var items = await database.ReadAllAsync<ObjectionFact>(database.Sql.ObjectionsBySubject, c => c.AddParameter("@subject", subject.Value), "read objections", cancellationToken).ConfigureAwait(false);
@@ -225,6 +237,7 @@ internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : I
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<int> DeleteSubjectAsync(SubjectId subject, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(
             database.Sql.DeleteAcceptances + "; " + database.Sql.DeleteObjections,

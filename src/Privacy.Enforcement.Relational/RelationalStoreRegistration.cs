@@ -4,11 +4,22 @@ using Microsoft.Extensions.Hosting;
 
 namespace Privacy.Enforcement.Storage;
 
-/// <summary>Registers every relational store over one database, replacing any store registered before.</summary>
-internal static class RelationalStoreRegistration
+/// <summary>Registers the relational stores; what a provider package's <c>Use...</c> method calls.</summary>
+public static class RelationalStoreRegistration
 {
+    /// <summary>
+    /// Registers every store (consents, acceptances and objections, engagements, violations and sanctions, pseudonyms,
+    /// subject-rights requests, legal holds, subject keys, and the audit trail's sink, reader and checkpoints) over one
+    /// database, replacing any store registered before, and a hosted service that makes the database ready when the
+    /// host starts, so that a misconfigured database or an edited migration fails start-up, not the first decision.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="database">Creates the database, once per container; the container disposes it.</param>
+    /// <returns>The services.</returns>
     public static IServiceCollection AddRelationalStores(this IServiceCollection services, Func<IServiceProvider, RelationalDatabase> database)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(database);
         services.RemoveAll<RelationalDatabase>();
         services.AddSingleton(database);
         services.Replace(ServiceDescriptor.Singleton<IConsentStore>(sp => new RelationalConsentStore(sp.GetRequiredService<RelationalDatabase>())));

@@ -13,7 +13,8 @@ namespace Privacy.Enforcement.Storage;
 /// filter on (subject pseudonym, recipient, kind, time), indexed; reading the trail back checks them against the payload
 /// (see <see cref="ReadStored"/>). Checkpoints are chained: one is written only onto the newest, under the append lock.
 /// </summary>
-internal sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
+/// <param name="database">The database the store reads and writes.</param>
+public sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
 {
     private const int PageSize = 500;
 
@@ -26,6 +27,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     private static readonly string[] RecipientParameters = ParameterNames("@recipient");
     private static readonly string[] PayloadParameters = ParameterNames("@payload");
 
+    /// <inheritdoc />
     public async ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
     {
         var result = await AppendAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -36,6 +38,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<AuditAppendResult> AppendAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -84,7 +87,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                 }
             }
         }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        catch (Exception ex) when (database.IsFault(ex))
         {
             throw database.Fault("write an audit batch", ex);
         }
@@ -160,6 +163,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<AuditEvent> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var next = Math.Max(1, fromSequence);
@@ -265,6 +269,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<AuditEvent?> ReadLastAsync(CancellationToken cancellationToken)
     {
         var rows = await database.QueryAsync(database.Sql.LastEvent, static _ => { }, ReadStored, "read the last audit event", cancellationToken).ConfigureAwait(false);
@@ -362,22 +367,26 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                 }
             }
         }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        catch (Exception ex) when (database.IsFault(ex))
         {
             throw database.Fault("write an audit checkpoint", ex);
         }
     }
 
+    /// <inheritdoc />
     public IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken) =>
         database.EnumerateAsync<AuditCheckpoint>(database.Sql.Checkpoints, static _ => { }, "read the audit checkpoints", cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<AuditCheckpoint?> ReadLatestAsync(CancellationToken cancellationToken) =>
         database.ReadFirstAsync<AuditCheckpoint>(database.Sql.LatestCheckpoint, static _ => { }, "read the latest audit checkpoint", cancellationToken);
 }
 
 /// <summary>The subject-to-pseudonym map; the subject id is the key, so creation is atomic across instances.</summary>
-internal sealed class RelationalPseudonymStore(RelationalDatabase database) : IPseudonymStore
+/// <param name="database">The database the store reads and writes.</param>
+public sealed class RelationalPseudonymStore(RelationalDatabase database) : IPseudonymStore
 {
+    /// <inheritdoc />
     public async ValueTask<string> GetOrCreateAsync(SubjectId subject, CancellationToken cancellationToken)
     {
         RelationalAcceptanceStore.RequireSubject(subject, "SubjectId", nameof(subject));
@@ -397,6 +406,7 @@ internal sealed class RelationalPseudonymStore(RelationalDatabase database) : IP
             ?? throw new PrivacyStoreException("The pseudonym was deleted while it was being created.");
     }
 
+    /// <inheritdoc />
     public async ValueTask<string?> FindAsync(SubjectId subject, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -410,12 +420,13 @@ internal sealed class RelationalPseudonymStore(RelationalDatabase database) : IP
                 return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
             }
         }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        catch (Exception ex) when (database.IsFault(ex))
         {
             throw database.Fault("find a pseudonym", ex);
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<bool> DeleteAsync(SubjectId subject, CancellationToken cancellationToken)
     {
         var deleted = await database.ExecuteAsync(database.Sql.DeletePseudonym, c => c.AddParameter("@subject", subject.Value), "delete a pseudonym", cancellationToken).ConfigureAwait(false) > 0;

@@ -1,35 +1,45 @@
 namespace Privacy.Enforcement;
 
 /// <summary>
-/// Records started together, queued together: inside <see cref="DeferQueueing"/> durable events are held back and
-/// queued in one go when the scope ends, so they are sealed and handed to the writer as one batch and share one flush
-/// (<see cref="IPrivacyEnforcer.DecideManyAsync"/> starts each window of decisions inside one). Without it the first of
-/// them would reach the disk alone and the rest wait a flush behind it.
+/// Records started together, queued together: inside a scope (<see cref="AuditTrailPipeline.DeferQueueing"/>) durable
+/// events are held back and queued in one go when the scope ends, so they are sealed and handed to the writer as one
+/// batch and share one flush (<see cref="IPrivacyEnforcer.DecideManyAsync"/> starts each window of decisions inside
+/// one). Without it the first of them would reach the disk alone and the rest wait a flush behind it.
 /// </summary>
 /// <remarks>
 /// The scope follows the async flow that opened it, not the thread: an event recorded by a decision that resumed after
 /// the scope closed is queued at once as usual. Nobody may wait for a held event inside the scope: it is queued only at
 /// its end.
 /// </remarks>
-internal sealed partial class AuditTrailPipeline
+internal sealed class AuditDeferredQueueing
 {
-    private static readonly AsyncLocal<DeferredRecords?> Deferred = new();
+    private static readonly AsyncLocal<Records?> Deferred = new();
+    private readonly AuditTrailOptions _options;
+    private readonly AuditEntryQueue _queue;
+    private readonly AuditEventSealer _sealer;
+
+    public AuditDeferredQueueing(AuditTrailOptions options, AuditEntryQueue queue, AuditEventSealer sealer)
+    {
+        _options = options;
+        _queue = queue;
+        _sealer = sealer;
+    }
 
     /// <summary>Holds this flow's durable events back until the returned scope is disposed (a no-op in asynchronous mode or when already inside one).</summary>
-    internal DeferredScope DeferQueueing()
+    public Scope Open()
     {
         if (_options.Mode != AuditTrailMode.Durable || Deferred.Value is { IsOpen: true })
         {
             return default;
         }
 
-        var records = new DeferredRecords(this);
+        var records = new Records(this);
         Deferred.Value = records;
-        return new DeferredScope(records);
+        return new Scope(records);
     }
 
     /// <summary>Holds <paramref name="entry"/> back when this flow is inside an open scope of this pipeline.</summary>
-    private bool TryDefer(DurableEntry entry)
+    public bool TryDefer(DurableAuditEntry entry)
     {
         var records = Deferred.Value;
         if (records is null || !ReferenceEquals(records.Owner, this))
@@ -50,9 +60,9 @@ internal sealed partial class AuditTrailPipeline
     }
 
     /// <summary>Queues what a scope held back, in order, then seals it.</summary>
-    private void QueueDeferred(DeferredRecords records)
+    private void QueueDeferred(Records records)
     {
-        List<DurableEntry> entries;
+        List<DurableAuditEntry> entries;
         lock (records)
         {
             records.IsOpen = false;
@@ -66,11 +76,7 @@ internal sealed partial class AuditTrailPipeline
 
         foreach (var entry in entries)
         {
-            if (_channel.Writer.TryWrite(entry))
-            {
-                AuditTelemetry.QueueDepth.Add(1);
-            }
-            else
+            if (!_queue.TryEnqueue(entry))
             {
                 _ = QueueDeferredSlowAsync(entry);
             }
@@ -78,16 +84,17 @@ internal sealed partial class AuditTrailPipeline
 
         if (entries.Count > 0)
         {
-            SealQueued(byWriter: false);
+            _sealer.SealQueued(byWriter: false);
         }
     }
 
     /// <summary>A held event the queue has no room for: waits for room like any caller; a refusal completes the event's wait (its caller denies).</summary>
-    private async Task QueueDeferredSlowAsync(DurableEntry entry)
+    private async Task QueueDeferredSlowAsync(DurableAuditEntry entry)
     {
         try
         {
-            await WaitForRoomAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            await _queue.WaitForRoomAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            _sealer.SealQueued(byWriter: false);
         }
         catch (AuditUnavailableException)
         {
@@ -95,8 +102,8 @@ internal sealed partial class AuditTrailPipeline
         }
     }
 
-    /// <summary>Ends a <see cref="DeferQueueing"/> scope: queues what it held back.</summary>
-    internal readonly struct DeferredScope(DeferredRecords? records) : IDisposable
+    /// <summary>Ends a scope: queues what it held back.</summary>
+    internal readonly struct Scope(Records? records) : IDisposable
     {
         public void Dispose()
         {
@@ -108,11 +115,11 @@ internal sealed partial class AuditTrailPipeline
     }
 
     /// <summary>The events one scope holds back.</summary>
-    internal sealed class DeferredRecords(AuditTrailPipeline owner)
+    internal sealed class Records(AuditDeferredQueueing owner)
     {
-        public AuditTrailPipeline Owner { get; } = owner;
+        public AuditDeferredQueueing Owner { get; } = owner;
 
-        public List<DurableEntry> Entries { get; } = [];
+        public List<DurableAuditEntry> Entries { get; } = [];
 
         public bool IsOpen { get; set; } = true;
     }

@@ -7,8 +7,10 @@ namespace Privacy.Enforcement.Storage;
 /// Engagements: the whole record as a document plus the columns the queries filter on, and a row version that makes
 /// <see cref="TryUpdateAsync"/> an optimistic compare-and-swap.
 /// </summary>
-internal sealed class RelationalEngagementStore(RelationalDatabase database) : IEngagementStore
+/// <param name="database">The database the store reads and writes.</param>
+public sealed class RelationalEngagementStore(RelationalDatabase database) : IEngagementStore
 {
+    /// <inheritdoc />
     public async ValueTask CreateAsync(ServiceEngagement engagement, CancellationToken cancellationToken)
     {
         Validate(engagement, nameof(engagement));
@@ -34,15 +36,17 @@ internal sealed class RelationalEngagementStore(RelationalDatabase database) : I
                 }
             }
         }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        catch (Exception ex) when (database.IsFault(ex))
         {
             throw database.Fault("create an engagement", ex);
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<ServiceEngagement?> FindAsync(EngagementId id, CancellationToken cancellationToken) =>
         RecordRows.FindAsync<ServiceEngagement>(database, database.Sql.FindEngagement, id.ToString(), "find an engagement", cancellationToken);
 
+    /// <inheritdoc />
     public async ValueTask<bool> TryUpdateAsync(ServiceEngagement expected, ServiceEngagement updated, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(expected);
@@ -75,16 +79,20 @@ internal sealed class RelationalEngagementStore(RelationalDatabase database) : I
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public IAsyncEnumerable<ServiceEngagement> GetByProviderAsync(RecipientId provider, CancellationToken cancellationToken) =>
         ListAsync(database.Sql.EngagementsByProvider, c => c.AddParameter("@provider", provider.Value), cancellationToken);
 
+    /// <inheritdoc />
     public IAsyncEnumerable<ServiceEngagement> GetBySubjectAsync(SubjectId subject, CancellationToken cancellationToken) =>
         ListAsync(database.Sql.EngagementsBySubject, c => c.AddParameter("@subject", subject.Value), cancellationToken);
 
+    /// <inheritdoc />
     public IAsyncEnumerable<ServiceEngagement> GetEndedAsync(DateTimeOffset until, CancellationToken cancellationToken) =>
         ListAsync(database.Sql.EngagementsEnded, c => c.AddParameter("@until", StoreJson.Ticks(until)), cancellationToken);
 
     // One range read on the partial index of pending ends, instead of the interface's scan (use.third-party.service-end).
+    /// <inheritdoc />
     public async ValueTask<DateTimeOffset?> GetNextEndAsync(DateTimeOffset after, CancellationToken cancellationToken)
     {
         var ends = await database.QueryAsync(database.Sql.NextEngagementEnd, c => c.AddParameter("@after", StoreJson.Ticks(after)), static row => row.GetInt64(0), "find the next engagement end", cancellationToken).ConfigureAwait(false);
@@ -193,8 +201,10 @@ internal readonly record struct VersionedRow(long Version, string Payload)
 }
 
 /// <summary>Violations (versioned documents) and sanctions (append-only).</summary>
-internal sealed class RelationalViolationStore(RelationalDatabase database) : IViolationStore
+/// <param name="database">The database the store reads and writes.</param>
+public sealed class RelationalViolationStore(RelationalDatabase database) : IViolationStore
 {
+    /// <inheritdoc />
     public async ValueTask CreateAsync(Violation violation, CancellationToken cancellationToken)
     {
         Validate(violation, nameof(violation));
@@ -205,9 +215,11 @@ internal sealed class RelationalViolationStore(RelationalDatabase database) : IV
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<Violation?> FindAsync(ViolationId id, CancellationToken cancellationToken) =>
         RecordRows.FindAsync<Violation>(database, database.Sql.FindViolation, id.ToString(), "find a violation", cancellationToken);
 
+    /// <inheritdoc />
     public async ValueTask<bool> TryUpdateAsync(Violation expected, Violation updated, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(expected);
@@ -229,6 +241,7 @@ internal sealed class RelationalViolationStore(RelationalDatabase database) : IV
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<Violation> GetByViolatorAsync(SubjectId violator, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var items = await database.ReadAllAsync<Violation>(database.Sql.ViolationsByViolator, c => c.AddParameter("@subject", violator.Value), "list violations", cancellationToken).ConfigureAwait(false);
@@ -239,6 +252,7 @@ internal sealed class RelationalViolationStore(RelationalDatabase database) : IV
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask AddSanctionAsync(Sanction sanction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sanction);
@@ -246,6 +260,7 @@ internal sealed class RelationalViolationStore(RelationalDatabase database) : IV
         await database.ExecuteAsync(database.Sql.InsertSanction, c => RelationalAcceptanceStore.BindSubject(c, sanction.Subject, sanction), "add a sanction", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<Sanction> GetSanctionsAsync(SubjectId subject, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var items = await database.ReadAllAsync<Sanction>(database.Sql.SanctionsBySubject, c => c.AddParameter("@subject", subject.Value), "list sanctions", cancellationToken).ConfigureAwait(false);
@@ -327,7 +342,7 @@ internal static class RecordRows
                 }
             }
         }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        catch (Exception ex) when (database.IsFault(ex))
         {
             throw database.Fault(operation, ex);
         }
@@ -346,7 +361,7 @@ internal static class RecordRows
                 return row is null ? null : StoreJson.Deserialize<T>(row.Value.Payload);
             }
         }
-        catch (Exception ex) when (RelationalDatabase.IsFault(ex))
+        catch (Exception ex) when (database.IsFault(ex))
         {
             throw database.Fault(operation, ex);
         }

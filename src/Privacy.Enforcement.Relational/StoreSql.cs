@@ -1,0 +1,322 @@
+namespace Privacy.Enforcement.Storage;
+
+/// <summary>
+/// Every statement of the relational stores, built once per database. Values are always parameters; only the table
+/// prefix (a schema name the library validated) and the notification statement are spliced in.
+/// </summary>
+internal sealed class StoreSql
+{
+    /// <summary>The most audit events one insert statement carries (7 parameters each, far below either database's limit).</summary>
+    public const int EventsPerInsert = 128;
+
+    private readonly string[] _auditQueries = new string[1 << 5];
+    private readonly string?[] _insertEvents = new string?[EventsPerInsert + 1];
+    private readonly string _eventsTable;
+    private readonly RelationalDialect _dialect;
+
+    public StoreSql(RelationalDialect dialect)
+    {
+        _dialect = dialect;
+        var prefix = dialect.TablePrefix;
+        var notifySql = dialect.NotifySql;
+        var auditLockSql = dialect.AuditLockSql;
+        if ((notifySql is null) != (dialect.NotifyEverythingSql is null))
+        {
+            throw new ArgumentException($"A dialect that announces a subject's change ({nameof(RelationalDialect.NotifySql)}) announces a change of every subject too ({nameof(RelationalDialect.NotifyEverythingSql)}).", nameof(dialect));
+        }
+
+        var notify = notifySql is null ? string.Empty : "; " + notifySql;
+        HasNotify = notifySql is not null;
+        Notify = notifySql ?? string.Empty;
+        NotifyEverything = dialect.NotifyEverythingSql ?? string.Empty;
+
+        var facts = prefix + "pe_consent_facts";
+        InsertFact = dialect.AdaptStatement(nameof(InsertFact), $"INSERT INTO {facts} (fact_id, consent_id, subject_id, payload) VALUES (@fact, @consent, @subject, @payload) ON CONFLICT (fact_id) DO NOTHING");
+        // One statement, not an insert then a notify: the notification rides on the inserted row (none for a repeat).
+        InsertFactNotify = dialect.AdaptStatement(nameof(InsertFactNotify), notifySql is null ? InsertFact : $"WITH appended AS ({InsertFact} RETURNING 1) {notifySql} FROM appended");
+        FactsBySubject = dialect.AdaptStatement(nameof(FactsBySubject), $"SELECT payload FROM {facts} WHERE subject_id = @subject ORDER BY seq");
+        FactsByConsent = dialect.AdaptStatement(nameof(FactsByConsent), $"SELECT payload FROM {facts} WHERE consent_id = @consent ORDER BY seq");
+        SubjectsPage = dialect.AdaptStatement(nameof(SubjectsPage), $"SELECT DISTINCT subject_id FROM {facts} WHERE subject_id > @after ORDER BY subject_id LIMIT @limit");
+        DeleteFacts = dialect.AdaptStatement(nameof(DeleteFacts), $"DELETE FROM {facts} WHERE subject_id = @subject");
+
+        var acceptances = prefix + "pe_acceptances";
+        var objections = prefix + "pe_objections";
+        InsertAcceptance = dialect.AdaptStatement(nameof(InsertAcceptance), $"INSERT INTO {acceptances} (subject_id, payload) VALUES (@subject, @payload)" + notify);
+        AcceptancesBySubject = dialect.AdaptStatement(nameof(AcceptancesBySubject), $"SELECT payload FROM {acceptances} WHERE subject_id = @subject ORDER BY seq");
+        InsertObjection = dialect.AdaptStatement(nameof(InsertObjection), $"INSERT INTO {objections} (subject_id, payload) VALUES (@subject, @payload)" + notify);
+        ObjectionsBySubject = dialect.AdaptStatement(nameof(ObjectionsBySubject), $"SELECT payload FROM {objections} WHERE subject_id = @subject ORDER BY seq");
+        DeleteAcceptances = dialect.AdaptStatement(nameof(DeleteAcceptances), $"DELETE FROM {acceptances} WHERE subject_id = @subject");
+        DeleteObjections = dialect.AdaptStatement(nameof(DeleteObjections), $"DELETE FROM {objections} WHERE subject_id = @subject");
+
+        var engagements = prefix + "pe_engagements";
+        var engagementSubjects = prefix + "pe_engagement_subjects";
+        InsertEngagement = dialect.AdaptStatement(nameof(InsertEngagement), $"INSERT INTO {engagements} (id, provider_id, all_subjects, starts_at, effective_end, deletion_confirmed, obligation_emitted, row_version, payload) VALUES (@id, @provider, @all, @starts, @end, @confirmed, @emitted, 1, @payload) ON CONFLICT (id) DO NOTHING");
+        InsertEngagementSubject = dialect.AdaptStatement(nameof(InsertEngagementSubject), $"INSERT INTO {engagementSubjects} (engagement_id, subject_id) VALUES (@id, @subject) ON CONFLICT DO NOTHING");
+        DeleteEngagementSubjects = dialect.AdaptStatement(nameof(DeleteEngagementSubjects), $"DELETE FROM {engagementSubjects} WHERE engagement_id = @id");
+        FindEngagement = dialect.AdaptStatement(nameof(FindEngagement), $"SELECT row_version, payload FROM {engagements} WHERE id = @id");
+        UpdateEngagement = dialect.AdaptStatement(nameof(UpdateEngagement), $"UPDATE {engagements} SET provider_id = @provider, all_subjects = @all, starts_at = @starts, effective_end = @end, deletion_confirmed = @confirmed, obligation_emitted = @emitted, row_version = row_version + 1, payload = @payload WHERE id = @id AND row_version = @version");
+        EngagementsByProvider = dialect.AdaptStatement(nameof(EngagementsByProvider), $"SELECT payload FROM {engagements} WHERE provider_id = @provider ORDER BY starts_at, id");
+        EngagementsBySubject = dialect.AdaptStatement(nameof(EngagementsBySubject), $"SELECT e.payload FROM {engagements} e WHERE e.all_subjects = 1 OR EXISTS (SELECT 1 FROM {engagementSubjects} s WHERE s.engagement_id = e.id AND s.subject_id = @subject) ORDER BY e.starts_at, e.id");
+        EngagementsEnded = dialect.AdaptStatement(nameof(EngagementsEnded), $"SELECT payload FROM {engagements} WHERE effective_end IS NOT NULL AND effective_end <= @until AND deletion_confirmed = 0 ORDER BY starts_at, id");
+        NextEngagementEnd = dialect.AdaptStatement(nameof(NextEngagementEnd), $"SELECT effective_end FROM {engagements} WHERE deletion_confirmed = 0 AND obligation_emitted = 0 AND effective_end > @after ORDER BY effective_end LIMIT 1");
+
+        var violations = prefix + "pe_violations";
+        var sanctions = prefix + "pe_sanctions";
+        InsertViolation = dialect.AdaptStatement(nameof(InsertViolation), $"INSERT INTO {violations} (id, violator_id, reported_at, row_version, payload) VALUES (@id, @subject, @reported, 1, @payload) ON CONFLICT (id) DO NOTHING");
+        FindViolation = dialect.AdaptStatement(nameof(FindViolation), $"SELECT row_version, payload FROM {violations} WHERE id = @id");
+        UpdateViolation = dialect.AdaptStatement(nameof(UpdateViolation), $"UPDATE {violations} SET violator_id = @subject, reported_at = @reported, row_version = row_version + 1, payload = @payload WHERE id = @id AND row_version = @version");
+        ViolationsByViolator = dialect.AdaptStatement(nameof(ViolationsByViolator), $"SELECT payload FROM {violations} WHERE violator_id = @subject ORDER BY reported_at, id");
+        InsertSanction = dialect.AdaptStatement(nameof(InsertSanction), $"INSERT INTO {sanctions} (subject_id, payload) VALUES (@subject, @payload)" + notify);
+        SanctionsBySubject = dialect.AdaptStatement(nameof(SanctionsBySubject), $"SELECT payload FROM {sanctions} WHERE subject_id = @subject ORDER BY seq");
+
+        var pseudonyms = prefix + "pe_pseudonyms";
+        InsertPseudonym = dialect.AdaptStatement(nameof(InsertPseudonym), $"INSERT INTO {pseudonyms} (subject_id, pseudonym) VALUES (@subject, @pseudonym) ON CONFLICT (subject_id) DO NOTHING");
+        FindPseudonym = dialect.AdaptStatement(nameof(FindPseudonym), $"SELECT pseudonym FROM {pseudonyms} WHERE subject_id = @subject");
+        DeletePseudonym = dialect.AdaptStatement(nameof(DeletePseudonym), $"DELETE FROM {pseudonyms} WHERE subject_id = @subject");
+
+        var requests = prefix + "pe_subject_rights_requests";
+        var secret = prefix + "pe_subject_rights_secret";
+        InsertRequest = dialect.AdaptStatement(nameof(InsertRequest), $"INSERT INTO {requests} (id, subject_id, subject_hash, kind, scope_key, is_open, received_at, deadline, row_version, payload) VALUES (@id, @subject, @hash, @kind, @scope, @open, @received, @deadline, @version, @payload) ON CONFLICT DO NOTHING");
+        OpenRequest = dialect.AdaptStatement(nameof(OpenRequest), $"SELECT payload FROM {requests} WHERE subject_id = @subject AND kind = @kind AND scope_key = @scope AND is_open = 1");
+        FindRequest = dialect.AdaptStatement(nameof(FindRequest), $"SELECT payload FROM {requests} WHERE id = @id");
+        UpdateRequest = dialect.AdaptStatement(nameof(UpdateRequest), $"UPDATE {requests} SET subject_id = @subject, subject_hash = @hash, kind = @kind, scope_key = @scope, is_open = @open, received_at = @received, deadline = @deadline, row_version = @version, payload = @payload WHERE id = @id AND row_version = @expected");
+        // Sealed requests have an empty subject_id, which no subject id equals: they are found by the keyed hash only.
+        RequestsBySubject = dialect.AdaptStatement(nameof(RequestsBySubject), $"SELECT payload FROM {requests} WHERE subject_id = @subject OR subject_hash = @hash ORDER BY received_at, id");
+        OpenRequests = dialect.AdaptStatement(nameof(OpenRequests), $"SELECT payload FROM {requests} WHERE is_open = 1 ORDER BY deadline, id");
+        ClosedRequestsOfSubject = dialect.AdaptStatement(nameof(ClosedRequestsOfSubject), $"SELECT payload FROM {requests} WHERE subject_id = @subject AND is_open = 0");
+        SealRequest = dialect.AdaptStatement(nameof(SealRequest), $"UPDATE {requests} SET subject_id = '', subject_hash = @hash, payload = @payload WHERE id = @id");
+        ErasedSubjects = dialect.AdaptStatement(nameof(ErasedSubjects), $"SELECT DISTINCT subject_id FROM {requests} WHERE kind = {(int)SubjectRightsRequestKind.Erase} AND is_open = 0 AND subject_id <> ''");
+        FindHashKey = dialect.AdaptStatement(nameof(FindHashKey), $"SELECT hash_key FROM {secret} WHERE id = 1");
+        InsertHashKey = dialect.AdaptStatement(nameof(InsertHashKey), $"INSERT INTO {secret} (id, hash_key) VALUES (1, @key) ON CONFLICT (id) DO NOTHING");
+
+        var holds = prefix + "pe_legal_holds";
+        InsertHold = dialect.AdaptStatement(nameof(InsertHold), $"INSERT INTO {holds} (id, subject_id, placed_at, released_at, payload) VALUES (@id, @subject, @placed, @released, @payload) ON CONFLICT (id) DO NOTHING");
+        ReleaseHold = dialect.AdaptStatement(nameof(ReleaseHold), $"UPDATE {holds} SET released_at = @released WHERE id = @id AND released_at IS NULL");
+        ActiveHolds = dialect.AdaptStatement(nameof(ActiveHolds), $"SELECT payload FROM {holds} WHERE subject_id = @subject AND released_at IS NULL ORDER BY placed_at, seq");
+
+        var keys = prefix + "pe_subject_keys";
+        const string keyColumns = "subject_id, kek_version, wrapped_key, created_at, created_offset";
+        InsertKey = dialect.AdaptStatement(nameof(InsertKey), $"INSERT INTO {keys} ({keyColumns}) VALUES (@subject, @kek, @key, @created, @offset) ON CONFLICT (subject_id) DO NOTHING");
+        FindKey = dialect.AdaptStatement(nameof(FindKey), $"SELECT {keyColumns} FROM {keys} WHERE subject_id = @subject");
+        ReplaceKey = dialect.AdaptStatement(nameof(ReplaceKey), $"UPDATE {keys} SET kek_version = @kek, wrapped_key = @key, created_at = @created, created_offset = @offset WHERE subject_id = @subject AND kek_version = @expectedKek AND wrapped_key = @expectedKey");
+        KeysBelow = dialect.AdaptStatement(nameof(KeysBelow), $"SELECT {keyColumns} FROM {keys} WHERE kek_version < @kek ORDER BY kek_version, subject_id");
+        DeleteKey = dialect.AdaptStatement(nameof(DeleteKey), $"DELETE FROM {keys} WHERE subject_id = @subject");
+
+        var events = prefix + "pe_audit_events";
+        var checkpoints = prefix + "pe_audit_checkpoints";
+        _eventsTable = events;
+
+        // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
+        AuditHead = dialect.AdaptStatement(nameof(AuditHead), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1");
+        HeldHashes = dialect.AdaptStatement(nameof(HeldHashes), $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence");
+        // The payload and the columns queries filter on, so a reader can check them against each other.
+        const string stored = "payload, sequence, hash, kind, occurred_at, subject_pseudonym, recipient";
+        EventsPage = dialect.AdaptStatement(nameof(EventsPage), $"SELECT {stored} FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit");
+        LastEvent = dialect.AdaptStatement(nameof(LastEvent), $"SELECT {stored} FROM {events} ORDER BY sequence DESC LIMIT 1");
+        for (var criteria = 0; criteria < _auditQueries.Length; criteria++)
+        {
+            _auditQueries[criteria] = dialect.AdaptStatement("AuditQuery", BuildAuditQuery(events, (AuditCriteria)criteria));
+        }
+
+        InsertCheckpoint = dialect.AdaptStatement(nameof(InsertCheckpoint), $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)");
+        LatestCheckpoint = dialect.AdaptStatement(nameof(LatestCheckpoint), $"SELECT payload FROM {checkpoints} ORDER BY seq DESC LIMIT 1");
+
+        // The lock (PostgreSQL) is the audit append lock: a checkpoint is chained onto the latest under it.
+        LatestCheckpointForAppend = dialect.AdaptStatement(nameof(LatestCheckpointForAppend), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + LatestCheckpoint);
+        Checkpoints = dialect.AdaptStatement(nameof(Checkpoints), $"SELECT payload FROM {checkpoints} ORDER BY seq");
+    }
+
+    public bool HasNotify { get; }
+
+    public string Notify { get; }
+
+    /// <summary>Gets the statement announcing that any subject's state may have changed (empty without <see cref="HasNotify"/>).</summary>
+    public string NotifyEverything { get; }
+
+    public string InsertFact { get; }
+
+    public string InsertFactNotify { get; }
+
+    public string FactsBySubject { get; }
+
+    public string FactsByConsent { get; }
+
+    public string SubjectsPage { get; }
+
+    public string DeleteFacts { get; }
+
+    public string InsertAcceptance { get; }
+
+    public string AcceptancesBySubject { get; }
+
+    public string InsertObjection { get; }
+
+    public string ObjectionsBySubject { get; }
+
+    public string DeleteAcceptances { get; }
+
+    public string DeleteObjections { get; }
+
+    public string InsertEngagement { get; }
+
+    public string InsertEngagementSubject { get; }
+
+    public string DeleteEngagementSubjects { get; }
+
+    public string FindEngagement { get; }
+
+    public string UpdateEngagement { get; }
+
+    public string EngagementsByProvider { get; }
+
+    public string EngagementsBySubject { get; }
+
+    public string EngagementsEnded { get; }
+
+    public string NextEngagementEnd { get; }
+
+    public string InsertViolation { get; }
+
+    public string FindViolation { get; }
+
+    public string UpdateViolation { get; }
+
+    public string ViolationsByViolator { get; }
+
+    public string InsertSanction { get; }
+
+    public string SanctionsBySubject { get; }
+
+    public string InsertPseudonym { get; }
+
+    public string FindPseudonym { get; }
+
+    public string DeletePseudonym { get; }
+
+    public string AuditHead { get; }
+
+    public string HeldHashes { get; }
+
+    public string InsertRequest { get; }
+
+    public string OpenRequest { get; }
+
+    public string FindRequest { get; }
+
+    public string UpdateRequest { get; }
+
+    public string RequestsBySubject { get; }
+
+    public string OpenRequests { get; }
+
+    public string ClosedRequestsOfSubject { get; }
+
+    public string SealRequest { get; }
+
+    public string ErasedSubjects { get; }
+
+    public string FindHashKey { get; }
+
+    public string InsertHashKey { get; }
+
+    public string InsertHold { get; }
+
+    public string ReleaseHold { get; }
+
+    public string ActiveHolds { get; }
+
+    public string InsertKey { get; }
+
+    public string FindKey { get; }
+
+    public string ReplaceKey { get; }
+
+    public string KeysBelow { get; }
+
+    public string DeleteKey { get; }
+
+    /// <summary>
+    /// One insert of <paramref name="rows"/> audit events, one round trip: row <c>i</c> takes parameters
+    /// <c>@sequence{i}</c>, <c>@hash{i}</c>, <c>@kind{i}</c>, <c>@occurred{i}</c>, <c>@subject{i}</c>,
+    /// <c>@recipient{i}</c>, <c>@payload{i}</c>. A row whose sequence is taken is not inserted (the caller compares the
+    /// count). Built once per row count.
+    /// </summary>
+    public string InsertEvents(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, EventsPerInsert);
+        return _insertEvents[rows] ??= _dialect.AdaptStatement(nameof(InsertEvents), Build(_eventsTable, rows));
+
+        static string Build(string table, int rows)
+        {
+            var sql = new System.Text.StringBuilder($"INSERT INTO {table} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES ");
+            for (var i = 0; i < rows; i++)
+            {
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sql.Append(i == 0 ? "(" : ", (")
+                    .Append("@sequence").Append(n).Append(", @hash").Append(n).Append(", @kind").Append(n).Append(", @occurred").Append(n)
+                    .Append(", @subject").Append(n).Append(", @recipient").Append(n).Append(", @payload").Append(n).Append(')');
+            }
+
+            return sql.Append(" ON CONFLICT (sequence) DO NOTHING").ToString();
+        }
+    }
+
+    public string EventsPage { get; }
+
+    public string LastEvent { get; }
+
+    public string InsertCheckpoint { get; }
+
+    public string LatestCheckpoint { get; }
+
+    public string LatestCheckpointForAppend { get; }
+
+    public string Checkpoints { get; }
+
+    /// <summary>The page of events matching the given criteria, after <c>@after</c> in sequence order.</summary>
+    public string AuditQuery(AuditCriteria criteria) => _auditQueries[(int)criteria];
+
+    private static string BuildAuditQuery(string events, AuditCriteria criteria)
+    {
+        var where = new System.Text.StringBuilder("sequence > @after");
+        if (criteria.HasFlag(AuditCriteria.Subject))
+        {
+            where.Append(" AND subject_pseudonym = @subject");
+        }
+
+        if (criteria.HasFlag(AuditCriteria.Recipient))
+        {
+            where.Append(" AND recipient = @recipient");
+        }
+
+        if (criteria.HasFlag(AuditCriteria.Kind))
+        {
+            where.Append(" AND kind = @kind");
+        }
+
+        if (criteria.HasFlag(AuditCriteria.From))
+        {
+            where.Append(" AND occurred_at >= @from");
+        }
+
+        if (criteria.HasFlag(AuditCriteria.To))
+        {
+            where.Append(" AND occurred_at <= @to");
+        }
+
+        return $"SELECT payload FROM {events} WHERE {where} ORDER BY sequence LIMIT @limit";
+    }
+}
+
+/// <summary>The criteria an audit query filters on in SQL, one statement per combination.</summary>
+[Flags]
+internal enum AuditCriteria
+{
+    None = 0,
+    Subject = 1,
+    Recipient = 2,
+    Kind = 4,
+    From = 8,
+    To = 16,
+}

@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+
+namespace Privacy.Enforcement;
+
+/// <summary>
+/// The bounded queue between the callers of <see cref="AuditTrailPipeline.RecordAsync"/> and
+/// <see cref="AuditEventSealer"/>: callers add, whoever holds the sealing lock takes, in order. When it is full a caller
+/// waits for room up to <see cref="AuditTrailOptions.Timeout"/> and is then refused: it must deny.
+/// </summary>
+internal sealed class AuditEntryQueue
+{
+    private readonly Channel<AuditEntry> _channel;
+    private readonly AuditTrailOptions _options;
+    private readonly TimeProvider _time;
+
+    public AuditEntryQueue(AuditTrailOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _channel = Channel.CreateBounded<AuditEntry>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = false, // read under the sealing lock, by whichever thread seals
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = false,
+        });
+    }
+
+    /// <summary>Gets a value indicating whether an entry is queued (a peek: nothing is taken).</summary>
+    public bool HasQueued => _channel.Reader.TryPeek(out _);
+
+    /// <summary>Gets a value indicating whether the queue is completed and empty.</summary>
+    public bool IsCompleted => _channel.Reader.Completion.IsCompleted;
+
+    /// <summary>Queues <paramref name="entry"/> when there is room; <see langword="false"/> when the queue is full or completed.</summary>
+    public bool TryEnqueue(AuditEntry entry)
+    {
+        if (!_channel.Writer.TryWrite(entry))
+        {
+            return false;
+        }
+
+        AuditTelemetry.QueueDepth.Add(1);
+        return true;
+    }
+
+    /// <summary>Queues an entry once the full queue has room, up to <see cref="AuditTrailOptions.Timeout"/>; a refusal also completes the entry's wait.</summary>
+    public async ValueTask WaitForRoomAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        using (var timeout = new CancellationTokenSource(_options.Timeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+        {
+            try
+            {
+                await _channel.Writer.WriteAsync(entry, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Refused(entry, new AuditUnavailableException($"The audit queue stayed full for {_options.Timeout}; deny whatever the event records.", ex));
+            }
+            catch (ChannelClosedException ex)
+            {
+                throw Refused(entry, new AuditUnavailableException("The audit trail is shut down; deny whatever the event records.", ex));
+            }
+        }
+
+        AuditTelemetry.QueueDepth.Add(1);
+    }
+
+    /// <summary>Takes the oldest entry (the caller holds the sealing lock).</summary>
+    public bool TryDequeue(out AuditEntry entry)
+    {
+        if (!_channel.Reader.TryRead(out entry!))
+        {
+            return false;
+        }
+
+        AuditTelemetry.QueueDepth.Add(-1);
+        return true;
+    }
+
+    /// <summary>Takes no more entries: later callers are refused as shut down.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+
+    /// <summary>An event the queue did not take: counted once, and its wait (durable mode) closed so the watchdog skips it.</summary>
+    private static AuditUnavailableException Refused(AuditEntry entry, AuditUnavailableException failure)
+    {
+        AuditTelemetry.Unavailable.Add(1);
+        (entry as DurableAuditEntry)?.TryAbandon();
+        entry.TryComplete(failure);
+        return failure;
+    }
+}
