@@ -34,6 +34,7 @@ public sealed class RelationalEngagementStore(RelationalDatabase database) : IEn
                     }
 
                     await WriteSubjectsAsync(connection, transaction, engagement, cancellationToken).ConfigureAwait(false);
+                    await NotifyAsync(connection, transaction, null, engagement, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -75,6 +76,7 @@ public sealed class RelationalEngagementStore(RelationalDatabase database) : IEn
                 }
 
                 await WriteSubjectsAsync(connection, transaction, updated, ct).ConfigureAwait(false);
+                await NotifyAsync(connection, transaction, expected, updated, ct).ConfigureAwait(false);
             },
             "update an engagement",
             cancellationToken).ConfigureAwait(false);
@@ -136,6 +138,34 @@ public sealed class RelationalEngagementStore(RelationalDatabase database) : IEn
         command.AddParameter("@confirmed", engagement.DeletionConfirmedAt is null ? 0L : 1L);
         command.AddParameter("@emitted", engagement.ObligationEmittedAt is null ? 0L : 1L);
         command.AddParameter("@payload", StoreJson.Serialize(engagement));
+    }
+
+    /// <summary>
+    /// Announces the change inside the writing transaction: engagements are part of each covered subject's cached
+    /// state, so every subject covered before or after the write is announced, and an engagement of all subjects
+    /// announces a change of everything.
+    /// </summary>
+    private async ValueTask NotifyAsync(DbConnection connection, DbTransaction transaction, ServiceEngagement? before, ServiceEngagement after, CancellationToken cancellationToken)
+    {
+        if (!database.Sql.HasNotify)
+        {
+            return;
+        }
+
+        if (after.AllSubjects || before?.AllSubjects == true)
+        {
+            using var everything = connection.CreateCommand(database.Sql.NotifyEverything, transaction);
+            await everything.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var notify = connection.CreateCommand(database.Sql.Notify, transaction);
+        var parameter = notify.AddParameter("@subject");
+        foreach (var subject in (before?.Subjects ?? []).Concat(after.Subjects).Distinct())
+        {
+            parameter.Value = subject.Value;
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask WriteSubjectsAsync(DbConnection connection, DbTransaction transaction, ServiceEngagement engagement, CancellationToken cancellationToken)

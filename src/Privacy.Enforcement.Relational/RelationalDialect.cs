@@ -44,6 +44,13 @@ public abstract class RelationalDialect
     public virtual string? NotifySql => null;
 
     /// <summary>
+    /// Gets the statement that announces that any subject's state may have changed (an engagement of all subjects),
+    /// run in the writing transaction; listeners then drop every cached state. <see langword="null"/> (the default)
+    /// when the database has no channel; a dialect with a <see cref="NotifySql"/> must have one too.
+    /// </summary>
+    public virtual string? NotifyEverythingSql => null;
+
+    /// <summary>
     /// Gets a statement taking a transaction-scoped lock that serializes audit appends of every process, run at the
     /// start of each append's write transaction; or <see langword="null"/> (the default) when
     /// <see cref="RelationalDatabase.BeginWriteTransactionAsync"/> already takes the database's write lock.

@@ -22,9 +22,15 @@ internal sealed class StoreSql
         var prefix = dialect.TablePrefix;
         var notifySql = dialect.NotifySql;
         var auditLockSql = dialect.AuditLockSql;
+        if ((notifySql is null) != (dialect.NotifyEverythingSql is null))
+        {
+            throw new ArgumentException($"A dialect that announces a subject's change ({nameof(RelationalDialect.NotifySql)}) announces a change of every subject too ({nameof(RelationalDialect.NotifyEverythingSql)}).", nameof(dialect));
+        }
+
         var notify = notifySql is null ? string.Empty : "; " + notifySql;
         HasNotify = notifySql is not null;
         Notify = notifySql ?? string.Empty;
+        NotifyEverything = dialect.NotifyEverythingSql ?? string.Empty;
 
         var facts = prefix + "pe_consent_facts";
         InsertFact = dialect.AdaptStatement(nameof(InsertFact), $"INSERT INTO {facts} (fact_id, consent_id, subject_id, payload) VALUES (@fact, @consent, @subject, @payload) ON CONFLICT (fact_id) DO NOTHING");
@@ -125,6 +131,9 @@ internal sealed class StoreSql
     public bool HasNotify { get; }
 
     public string Notify { get; }
+
+    /// <summary>Gets the statement announcing that any subject's state may have changed (empty without <see cref="HasNotify"/>).</summary>
+    public string NotifyEverything { get; }
 
     public string InsertFact { get; }
 

@@ -11,7 +11,9 @@ namespace Privacy.Enforcement.PostgreSql;
 /// has no grant for it), so a notification carries the subject's stripe (one of <see cref="Stripes"/>), never its id;
 /// listeners drop every cached subject in that stripe. Each listener holds one dedicated connection and reconnects
 /// after a failure; since notifications sent while it was away are lost, it then yields
-/// <see cref="SubjectChange.Everything"/>: "anything may have changed, drop every cached state".
+/// <see cref="SubjectChange.Everything"/>: "anything may have changed, drop every cached state". It also yields
+/// <see cref="SubjectChange.Everything"/> first, as soon as its LISTEN is in place, which tells the listener that
+/// from then on nothing is missed (until then the decision cache keeps nothing).
 /// </summary>
 /// <remarks>
 /// Why a stripe and not a keyed hash: a key every instance shares would have to live in the database, readable only
@@ -50,7 +52,10 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
         try
         {
             // The first LISTEN is in place before the caller sees anything: no change after this point is missed.
+            // Said at once with "everything": a listener keeps no state until its feed has spoken (it may have
+            // loaded some before this point, when a change announced then reached no one).
             await connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            yield return SubjectChange.Everything;
             await foreach (var change in changes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return change;

@@ -47,7 +47,8 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
         "\"" + ValidateSchema(schema) + "\".",
         NotifySql(ChannelFor(schema)),
         // Held until commit: the appends of every instance to this schema's audit trail take turns.
-        $"SELECT pg_advisory_xact_lock({LockKey("audit", schema) & long.MaxValue})");
+        $"SELECT pg_advisory_xact_lock({LockKey("audit", schema) & long.MaxValue})",
+        NotifyEverythingSql(ChannelFor(schema)));
 
     /// <summary>
     /// The notification of a change of <c>@subject</c>. Any role that can connect may LISTEN, so the payload is the
@@ -64,6 +65,9 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
                 SELECT fnv.i + 1, ((fnv.h # get_byte(id.b, fnv.i)::bigint) * 16777619) % 4294967296 FROM fnv, id WHERE fnv.i < length(id.b))
             SELECT ((h # (h >> 16)) % {PostgreSqlChangeFeed.Stripes})::text || '/{PostgreSqlChangeFeed.Stripes}' FROM fnv ORDER BY i DESC LIMIT 1))
         """;
+
+    /// <summary>The notification that any subject's state may have changed (an engagement of all subjects): a payload that is no stripe, which listeners read as "everything".</summary>
+    internal static string NotifyEverythingSql(string channel) => $"SELECT pg_notify('{channel}', 'everything')";
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

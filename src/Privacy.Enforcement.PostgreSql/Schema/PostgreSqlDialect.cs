@@ -9,9 +9,12 @@ namespace Privacy.Enforcement.PostgreSql;
 /// <param name="tablePrefix">The quoted, validated schema and a dot.</param>
 /// <param name="notifySql">The change announcement, or <see langword="null"/> for none.</param>
 /// <param name="auditLockSql">The audit append lock, or <see langword="null"/> for none.</param>
-internal sealed class PostgreSqlDialect(string tablePrefix, string? notifySql, string? auditLockSql) : RelationalDialect("PostgreSQL", tablePrefix)
+/// <param name="notifyEverythingSql">The announcement that any subject may have changed, or <see langword="null"/> for none.</param>
+internal sealed class PostgreSqlDialect(string tablePrefix, string? notifySql, string? auditLockSql, string? notifyEverythingSql = null) : RelationalDialect("PostgreSQL", tablePrefix)
 {
     public override string? NotifySql => notifySql;
+
+    public override string? NotifyEverythingSql => notifyEverythingSql;
 
     public override string? AuditLockSql => auditLockSql;
 

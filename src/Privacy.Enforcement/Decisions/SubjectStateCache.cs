@@ -13,7 +13,8 @@ namespace Privacy.Enforcement;
 /// Caches each subject's state compiled into a <see cref="SubjectSnapshot"/>. Services that change a subject's state
 /// call <see cref="Invalidate(SubjectId)"/> after their write. Each entry carries the generations read before its state was
 /// loaded, and a read serves it only while they are still current: a load that started before an invalidation can
-/// never be served after it, however its publication interleaves with the invalidation.
+/// never be served after it, however its publication interleaves with the invalidation. With a change feed, nothing
+/// loaded is kept until the feed is known to be subscribed (it has yielded its first change), nor while it is down.
 /// </summary>
 internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 {
@@ -27,6 +28,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     private readonly TimeProvider _time;
     private long _globalGeneration;
     private long _feedGeneration;
+    private volatile bool _keeping = true;
     private IConsentStore? _consents;
     private IAcceptanceStore? _acceptances;
     private IEngagementStore? _engagements;
@@ -54,6 +56,9 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         var listener = new SubjectStateChangeListener(feed, this, _time, logger);
         if (Interlocked.CompareExchange(ref _listener, listener, null) is null)
         {
+            // The feed subscribes in the background: a change announced before it is in place reaches no listener
+            // here, so no state loaded meanwhile may be served. Kept again once the feed is heard (FeedHeard).
+            FeedLost();
             listener.Start();
         }
         else
@@ -97,6 +102,34 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         }
     }
 
+    /// <summary>
+    /// The change feed spoke, so its subscription is in place and every change committed from now on will be heard:
+    /// states loaded from now on may be kept. Any load that began before stores nothing (the global generation moves).
+    /// </summary>
+    public void FeedHeard()
+    {
+        if (_keeping)
+        {
+            return;
+        }
+
+        _keeping = true;
+        InvalidateAll();
+        _pseudonyms.Clear();
+    }
+
+    /// <summary>
+    /// The change feed is not (or no longer) known to be subscribed: changes made elsewhere may go unheard, so
+    /// nothing cached is trusted and no state loaded is kept until <see cref="FeedHeard"/>.
+    /// </summary>
+    public void FeedLost()
+    {
+        // The flag first, the generation after: a load that reads the moved generation also reads the cleared flag.
+        _keeping = false;
+        InvalidateAll();
+        _pseudonyms.Clear();
+    }
+
     public void InvalidateAll()
     {
         Interlocked.Increment(ref _globalGeneration);
@@ -127,7 +160,13 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 
     public bool TryGetPseudonym(SubjectId subject, out string pseudonym) => _pseudonyms.TryGetValue(subject.Value, out pseudonym!);
 
-    public void SetPseudonym(SubjectId subject, string pseudonym) => _pseudonyms[subject.Value] = pseudonym;
+    public void SetPseudonym(SubjectId subject, string pseudonym)
+    {
+        if (_keeping)
+        {
+            _pseudonyms[subject.Value] = pseudonym;
+        }
+    }
 
     /// <summary>Reads the subject's state from the stores, compiles it and caches it unless it was invalidated meanwhile.</summary>
     public async ValueTask<SubjectSnapshot> LoadAsync(SubjectId subject, CompiledPolicy policy, CancellationToken cancellationToken)
@@ -136,6 +175,10 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         var generation = Volatile.Read(ref _generations[stripe]);
         var global = Volatile.Read(ref _globalGeneration);
         var feed = Volatile.Read(ref _feedGeneration);
+
+        // Read after the global generation, which moves after every change of the flag: a load that began while
+        // the feed was not known to be subscribed is never kept, even if the feed is heard before it ends.
+        var keeping = _keeping;
 
         var facts = new List<ConsentFact>();
         await foreach (var fact in Consents.GetFactsAsync(subject, cancellationToken).ConfigureAwait(false))
@@ -171,7 +214,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
 
         // The entry is tagged with the generations read before the stores were: should an invalidation land at any
         // point after that read, TryGet no longer serves it. Storing one already known to be stale is merely skipped.
-        if (Volatile.Read(ref _generations[stripe]) == generation && Volatile.Read(ref _globalGeneration) == global)
+        if (keeping && Volatile.Read(ref _generations[stripe]) == generation && Volatile.Read(ref _globalGeneration) == global)
         {
             var entry = new Entry(snapshot, stripe, generation, global);
             Store(subject, entry);

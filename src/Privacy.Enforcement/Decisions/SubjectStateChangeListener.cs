@@ -6,7 +6,9 @@ namespace Privacy.Enforcement;
 /// <summary>
 /// Listens to the <see cref="IPrivacyChangeFeed"/>, when one is registered, and drops the cached state of every subject
 /// another instance changed, so a withdrawal made elsewhere is honoured here too. Started by the enforcer; stopped
-/// when the container is disposed.
+/// when the container is disposed. The feed subscribes in the background, so the cache keeps no state until the feed
+/// has yielded something (a feed says it is subscribed by yielding, at the latest <see cref="SubjectChange.Everything"/>),
+/// and none from the moment the feed fails until it is heard again.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer; the listening task may observe it after Dispose.")]
 internal sealed class SubjectStateChangeListener : IDisposable
@@ -44,6 +46,9 @@ internal sealed class SubjectStateChangeListener : IDisposable
             {
                 await foreach (var change in _feed.ListenForChangesAsync(stoppingToken).ConfigureAwait(false))
                 {
+                    // Whatever the feed yields, it was subscribed when it was announced: from here on nothing is missed.
+                    _cache.FeedHeard();
+
                     // Everything: the feed may have missed changes (it reconnected). A stripe: a feed that names no subject.
                     if (change.IsEverything)
                     {
@@ -69,7 +74,8 @@ internal sealed class SubjectStateChangeListener : IDisposable
                 DecisionLog.ChangeFeedFailed(_logger, exception.GetType().Name);
             }
 
-            _cache.InvalidateAll();
+            // Until the feed is heard again, changes made elsewhere may go unheard: nothing is cached meanwhile.
+            _cache.FeedLost();
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);

@@ -10,7 +10,11 @@ namespace Privacy.Enforcement.Policies;
 /// </summary>
 public interface IPolicyChangeService
 {
-    /// <summary>Publishes a new version through the registered policy catalog, then applies it (see <see cref="ApplyPublicationAsync"/>).</summary>
+    /// <summary>
+    /// Publishes a new version through the registered policy catalog, then applies it (see <see cref="ApplyPublicationAsync"/>).
+    /// Publishing the version in force again, unchanged, retries its publication: a publication that failed part-way
+    /// (the audit trail was down) is finished, and each invalidation stored but not audited is audited once.
+    /// </summary>
     /// <param name="document">The new version's document.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What changed and which consents need renewal.</returns>
@@ -20,7 +24,9 @@ public interface IPolicyChangeService
     /// <summary>
     /// Applies a version the host already made current in its own <see cref="IPolicyProvider"/>: computes the
     /// difference, appends an <see cref="ConsentState.Invalidated"/> fact for each affected consent, invalidates the
-    /// decision cache and records a <see cref="AuditEventKind.PolicyPublished"/> event.
+    /// decision cache and records a <see cref="AuditEventKind.PolicyPublished"/> event. Called again with the same
+    /// versions it finishes a publication that failed part-way: consents it already invalidated are reported again
+    /// and their events written if the trail does not hold them.
     /// </summary>
     /// <param name="previous">The version in force before.</param>
     /// <param name="published">The new version.</param>

@@ -35,6 +35,14 @@ internal sealed class PolicyChangeService : IPolicyChangeService, IDisposable
         try
         {
             var previous = _policies.Current;
+
+            // The version in force, published again exactly as it was: a retry of a publication that failed part-way
+            // (an audit outage), which finishes it instead of being refused as not newer.
+            if (Resumed(document, previous) is { } replaced)
+            {
+                return await ApplyCoreAsync(replaced, previous, cancellationToken).ConfigureAwait(false);
+            }
+
             var published = publish(document);
             return await ApplyCoreAsync(previous, published, cancellationToken).ConfigureAwait(false);
         }
@@ -98,6 +106,15 @@ internal sealed class PolicyChangeService : IPolicyChangeService, IDisposable
 
             var now = _notifier.TimeProvider.GetUtcNow();
             var invalidations = new List<(ConsentFact Fact, ConsentTerms Terms)>();
+
+            // An earlier attempt of this publication may have stored invalidations and then found the trail down:
+            // they count as affected, and their events are written now unless the trail already holds them.
+            var stored = StoredInvalidations(facts, published.Version);
+            foreach (var (fact, terms, givenUnder) in stored)
+            {
+                affected.Add(new AffectedConsent(subject, fact.ConsentId, givenUnder, CausesFor(terms, givenUnder, published, impacts)));
+            }
+
             foreach (var status in ConsentHistory.EvaluateAll(facts, now))
             {
                 if (status is not { State: ConsentState.Given, Terms: { } terms, Policy: { } givenUnder } || givenUnder.Version == published.Version.Version)
@@ -116,13 +133,23 @@ internal sealed class PolicyChangeService : IPolicyChangeService, IDisposable
                 affected.Add(new AffectedConsent(subject, status.ConsentId, givenUnder, causes));
             }
 
-            if (invalidations.Count == 0)
+            if (invalidations.Count == 0 && stored.Count == 0)
             {
                 continue;
             }
 
-            await _store.AppendManyAsync([.. invalidations.Select(i => i.Fact)], cancellationToken).ConfigureAwait(false);
+            if (invalidations.Count > 0)
+            {
+                await _store.AppendManyAsync([.. invalidations.Select(i => i.Fact)], cancellationToken).ConfigureAwait(false);
+            }
+
+            // Announced again for a retry too: the earlier attempt may have failed before announcing.
             await _notifier.SubjectChangedAsync(subject, cancellationToken).ConfigureAwait(false);
+            foreach (var (fact, terms, _) in stored)
+            {
+                await _notifier.AuditIfMissingAsync(subject, ConsentAudit.For(fact, terms, "consent.invalidated"), cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var (fact, terms) in invalidations)
             {
                 await _notifier.AuditAsync(subject, ConsentAudit.For(fact, terms, "consent.invalidated"), cancellationToken).ConfigureAwait(false);
@@ -143,6 +170,55 @@ internal sealed class PolicyChangeService : IPolicyChangeService, IDisposable
         }, cancellationToken).ConfigureAwait(false);
 
         return new PolicyPublicationReport(previous.Version, published.Version, diff, affected, unaffected);
+    }
+
+    /// <summary>The version the one in force replaced, when <paramref name="document"/> is the one in force, unchanged; otherwise <see langword="null"/>.</summary>
+    private PublishedPolicy? Resumed(PolicyDocument document, PublishedPolicy current)
+    {
+        if (!PolicyDocumentValidator.TryParseVersion(document.Version, out var version) || version != current.Version.Version)
+        {
+            return null;
+        }
+
+        var again = PublishedPolicy.Create(document);
+        if (again.Version.PolicyId != current.Version.PolicyId || !string.Equals(again.Version.ContentHash, current.Version.ContentHash, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        PublishedPolicy? replaced = null;
+        foreach (var policy in _policies.History)
+        {
+            if (policy.Version.Version < current.Version.Version && (replaced is null || policy.Version.Version > replaced.Version.Version))
+            {
+                replaced = policy;
+            }
+        }
+
+        return replaced;
+    }
+
+    /// <summary>
+    /// The invalidations this version already stored for a subject, each with the terms and version of the grant it
+    /// ended (read back from the facts before it).
+    /// </summary>
+    private static List<(ConsentFact Fact, ConsentTerms Terms, PolicyVersion GivenUnder)> StoredInvalidations(List<ConsentFact> facts, PolicyVersion published)
+    {
+        var result = new List<(ConsentFact, ConsentTerms, PolicyVersion)>();
+        var granted = new Dictionary<ConsentId, (ConsentTerms Terms, PolicyVersion Policy)>();
+        foreach (var fact in facts)
+        {
+            if (fact.State == ConsentState.Given && fact.Terms is { } terms)
+            {
+                granted[fact.ConsentId] = (terms, fact.Policy);
+            }
+            else if (fact.State == ConsentState.Invalidated && fact.Policy == published && granted.TryGetValue(fact.ConsentId, out var grant))
+            {
+                result.Add((fact, grant.Terms, grant.Policy));
+            }
+        }
+
+        return result;
     }
 
     private IReadOnlyList<string> CausesFor(ConsentTerms terms, PolicyVersion givenUnder, PublishedPolicy published, Dictionary<Version, ConsentImpact?> impacts)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Privacy.Enforcement.Policies;
 
 namespace Privacy.Enforcement;
@@ -102,11 +103,42 @@ internal static class PolicyLookup
             throw new ArgumentException($"{field} is longer than 1024 characters.", field);
         }
 
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
             if (char.IsControl(c))
             {
-                throw new ArgumentException($"{field} contains a control character.", field);
+                throw new ArgumentException($"{field} contains the control character U+{(int)c:X4} at position {i}.", field);
+            }
+
+            int codePoint = c;
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                codePoint = char.ConvertToUtf32(c, value[i + 1]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw new ArgumentException($"{field} contains a lone surrogate at position {i} (not valid text).", field);
+            }
+
+            // The text is shown to people and kept as evidence: an invisible or direction-changing character (format,
+            // line or paragraph separator: zero-width characters, bidirectional overrides and isolates) would make
+            // two references look alike or one read reversed, as identifiers refuse them.
+            var category = CharUnicodeInfo.GetUnicodeCategory(codePoint);
+            if (category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                var kind = category switch
+                {
+                    UnicodeCategory.Format => "format, Cf",
+                    UnicodeCategory.LineSeparator => "line separator, Zl",
+                    _ => "paragraph separator, Zp",
+                };
+                throw new ArgumentException($"{field} contains the invisible or direction-changing character U+{codePoint:X4} ({kind}) at position {i}.", field);
+            }
+
+            if (codePoint > char.MaxValue)
+            {
+                i++;
             }
         }
 

@@ -13,6 +13,12 @@ public interface IPrivacyChangeFeed
     ValueTask PublishAsync(SubjectId subject, CancellationToken cancellationToken);
 
     /// <summary>Listens for changes made by any instance until cancelled.</summary>
+    /// <remarks>
+    /// The engine keeps no subject state in its cache until the feed has yielded something, since a change announced
+    /// before the feed's subscription is in place reaches no one; nor from a failure of the feed until it yields
+    /// again. A feed that subscribes asynchronously should therefore yield an empty <see cref="SubjectId"/> ("drop
+    /// everything") as soon as its subscription is in place.
+    /// </remarks>
     /// <param name="cancellationToken">Stops listening.</param>
     /// <returns>The subjects whose state changed, as announced. An empty <see cref="SubjectId"/> (<see cref="SubjectId.IsEmpty"/>)
     /// means the feed may have missed announcements (it reconnected): drop every cached subject state.</returns>

@@ -50,7 +50,8 @@ public sealed record Violation
     public required ViolationId Id { get; init; }
 
     /// <summary>Gets the kind.</summary>
-    public required ViolationKind Kind { get; init; }
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="ViolationKind"/>.</exception>
+    public required ViolationKind Kind { get; init => field = DefinedEnum.Require(value, nameof(Violation), nameof(Kind)); }
 
     /// <summary>Gets who committed it: the user's subject id, or for a <see cref="ViolatorKind.ThirdParty"/> its recipient id.</summary>
     public required SubjectId Violator { get; init; }
@@ -58,7 +59,7 @@ public sealed record Violation
     /// <summary>Gets whether the violator is a user or a third party.</summary>
     // Not written for a user, so a record stored before third parties could be violators reads and compares the same.
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
-    public ViolatorKind ViolatorKind { get; init; }
+    public ViolatorKind ViolatorKind { get; init => field = DefinedEnum.Require(value, nameof(Violation), nameof(ViolatorKind)); }
 
     /// <summary>Gets the host's reference to the evidence.</summary>
     public required string EvidenceReference { get; init; }
@@ -70,7 +71,8 @@ public sealed record Violation
     public IReadOnlyList<DataCategory> RelevantCategories { get; init; } = [];
 
     /// <summary>Gets the status.</summary>
-    public ViolationStatus Status { get; init; }
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="ViolationStatus"/>.</exception>
+    public ViolationStatus Status { get; init => field = DefinedEnum.Require(value, nameof(Violation), nameof(Status)); }
 
     /// <summary>Gets when it was reported.</summary>
     public required DateTimeOffset ReportedAt { get; init; }
@@ -97,4 +99,9 @@ public enum SanctionKind
 /// <param name="Violation">The violation it answers.</param>
 /// <param name="Kind">The measure.</param>
 /// <param name="ImposedAt">When (UTC).</param>
-public sealed record Sanction(SubjectId Subject, ViolationId Violation, SanctionKind Kind, DateTimeOffset ImposedAt);
+public sealed record Sanction(SubjectId Subject, ViolationId Violation, SanctionKind Kind, DateTimeOffset ImposedAt)
+{
+    /// <summary>Gets the measure.</summary>
+    /// <exception cref="ArgumentException">The value is not a defined <see cref="SanctionKind"/>.</exception>
+    public SanctionKind Kind { get; init => field = DefinedEnum.Require(value, nameof(Sanction), nameof(Kind)); } = DefinedEnum.Require(Kind, nameof(Sanction), nameof(Kind));
+}

@@ -67,6 +67,74 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
     }
 
     [StoreFact]
+    public async Task FollowUp01_The_feed_first_says_everything_once_its_LISTEN_is_in_place_and_hears_every_change_after()
+    {
+        var instance = await _schema.NewInstanceAsync();
+        var feed = instance.GetRequiredService<IPrivacyChangeFeed>();
+        using var stop = new CancellationTokenSource(Bound + Bound);
+        var changes = feed.ListenForChangesAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        try
+        {
+            (await changes.MoveNextAsync()).Should().BeTrue();
+            changes.Current.IsEverything.Should().BeTrue("the first change says the subscription is in place");
+
+            // No retry needed: a change committed after the first yield is heard.
+            var subject = StoreTestData.NewSubject();
+            await feed.PublishAsync(subject, CancellationToken.None);
+            (await changes.MoveNextAsync()).Should().BeTrue();
+            changes.Current.Covers(subject).Should().BeTrue();
+            changes.Current.IsEverything.Should().BeFalse();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await changes.DisposeAsync();
+        }
+    }
+
+    [StoreFact]
+    public async Task FollowUp02_A_sanction_is_announced_for_its_subject()
+    {
+        var instance = await _schema.NewInstanceAsync();
+        await using var listener = await FeedListener.StartAsync(instance.GetRequiredService<IPrivacyChangeFeed>());
+        var violator = StoreTestData.NewSubject();
+        var violation = StoreTestData.Violation(violator);
+        await instance.GetRequiredService<IViolationStore>().CreateAsync(violation, CancellationToken.None);
+
+        await instance.GetRequiredService<IViolationStore>().AddSanctionAsync(
+            new Sanction(violator, violation.Id, SanctionKind.ServiceAgreementTerminated, StoreTestData.Epoch), CancellationToken.None);
+
+        await listener.WaitForAsync(violator, Bound);
+    }
+
+    [StoreFact]
+    public async Task FollowUp02_Engagement_writes_are_announced_for_every_subject_they_cover_before_and_after()
+    {
+        var instance = await _schema.NewInstanceAsync();
+        await using var listener = await FeedListener.StartAsync(instance.GetRequiredService<IPrivacyChangeFeed>());
+        var store = instance.GetRequiredService<IEngagementStore>();
+        var (kept, dropped, added) = (StoreTestData.NewSubject(), StoreTestData.NewSubject(), StoreTestData.NewSubject());
+
+        var created = StoreTestData.Engagement("acme-mail", kept, dropped);
+        await store.CreateAsync(created, CancellationToken.None);
+        await listener.WaitForAsync(kept, Bound);
+        await listener.WaitForAsync(dropped, Bound);
+
+        // A subject the update drops loses the engagement: its cached state changes as much as the one added.
+        var updated = created with { Subjects = [kept, added], TerminatedAt = StoreTestData.Epoch.AddDays(1) };
+        (await store.TryUpdateAsync(created, updated, CancellationToken.None)).Should().BeTrue();
+        await listener.WaitForAsync(dropped, Bound);
+        await listener.WaitForAsync(added, Bound);
+
+        // An engagement of all subjects changes every subject's state.
+        var everyone = StoreTestData.Engagement("acme-mail");
+        await store.CreateAsync(everyone, CancellationToken.None);
+        await listener.WaitForEverythingAsync(Bound);
+        (await store.TryUpdateAsync(everyone, everyone with { TerminatedAt = StoreTestData.Epoch.AddDays(1) }, CancellationToken.None)).Should().BeTrue();
+        await listener.WaitForEverythingAsync(Bound);
+    }
+
+    [StoreFact]
     public async Task A_listener_whose_connection_dies_reconnects_and_says_changes_may_have_been_missed()
     {
         var instance = await _schema.NewInstanceAsync();

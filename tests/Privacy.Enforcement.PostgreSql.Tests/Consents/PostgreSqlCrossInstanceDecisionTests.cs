@@ -62,6 +62,48 @@ public sealed class PostgreSqlCrossInstanceDecisionTests(ITestOutputHelper outpu
         output.WriteLine($"withdrawal on A -> first Deny on B over {lags.Count} rounds: median {lags[lags.Count / 2]:F1} ms, max {lags[^1]:F1} ms (bound {Bound.TotalMilliseconds} ms)");
     }
 
+    [StoreFact]
+    public async Task FollowUp02_A_sanction_recorded_by_one_instance_denies_the_violators_next_request_on_the_other()
+    {
+        var server = await PostgresServer.GetAsync();
+        var a = await StartInstanceAsync(server);
+        var b = await StartInstanceAsync(server);
+
+        var violator = StoreTestData.NewSubject();
+        var (_, own) = await CollectionConsent.GrantAsync(a, violator);
+        var acting = new CollectionRequest(violator, own.Categories, own.Purpose, Actor.User(violator));
+
+        // B decides first, so its cache holds the violator's unsanctioned state.
+        (await b.GetRequiredService<IPrivacyEnforcer>().DecideAsync(acting)).Outcome.Should().Be(DecisionOutcome.Permit);
+
+        var violations = a.GetRequiredService<IViolationService>();
+        var violation = await violations.ReportAsync(
+            new ViolationReport { Kind = ViolationKind.Harvesting, Violator = violator, EvidenceReference = "case-1", AffectedSubjects = [StoreTestData.NewSubject()], RelevantCategories = own.Categories },
+            CancellationToken.None);
+        await violations.ConfirmAsync(violation.Id, CancellationToken.None);
+        await violations.TerminateServiceAgreementAsync(violation.Id, CancellationToken.None);
+        var acknowledged = Stopwatch.GetTimestamp();
+        (await a.GetRequiredService<IPrivacyEnforcer>().DecideAsync(acting)).Outcome.Should().Be(DecisionOutcome.Deny);
+
+        // Bounded wait for B to hear of it (the sanction's notification); it is not evicted meanwhile (the default bound holds it).
+        PrivacyDecision decision;
+        do
+        {
+            decision = await b.GetRequiredService<IPrivacyEnforcer>().DecideAsync(acting);
+            if (decision.Outcome == DecisionOutcome.Deny)
+            {
+                break;
+            }
+
+            await Task.Delay(2);
+        }
+        while (Stopwatch.GetElapsedTime(acknowledged) < Bound);
+
+        output.WriteLine($"sanction on A -> first Deny on B: {Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds:F1} ms (bound {Bound.TotalMilliseconds} ms)");
+        decision.Outcome.Should().Be(DecisionOutcome.Deny, "B must honour the sanction within {0}", Bound);
+        decision.ReasonClause.Should().Be(ClauseIds.UseViolatorTermination);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

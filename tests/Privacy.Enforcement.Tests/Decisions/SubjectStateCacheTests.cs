@@ -142,8 +142,16 @@ public sealed class SubjectStateCacheTests
         var cache = fixture.Services.GetRequiredService<SubjectStateCache>();
         cache.Listener.Should().NotBeNull("the enforcer listens when a change feed is registered");
         await fixture.AcceptAsync(Alice);
-        await fixture.DecideAsync(CollectPhone);
+
+        // The feed says it is subscribed (anything it yields); until the listener hears it, nothing is cached.
+        await feed.Changes.Writer.WriteAsync(default);
         var policy = ((PrivacyEnforcer)fixture.Enforcer).CurrentPolicy;
+        for (var i = 0; i < 200 && !cache.TryGet(Alice, policy, out _); i++)
+        {
+            await fixture.DecideAsync(CollectPhone);
+            await Task.Delay(10);
+        }
+
         cache.TryGet(Alice, policy, out _).Should().BeTrue();
 
         await feed.Changes.Writer.WriteAsync(Alice);
