@@ -140,7 +140,8 @@ internal static class AuditTrailServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<AuditTrailOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<AuditTrailPipeline>>(),
-                sp.GetService<IAuditCheckpointAnchor>());
+                sp.GetService<IAuditCheckpointAnchor>(),
+                sp.GetRequiredService<PrivacyTelemetry>().Audit);
         });
         services.TryAddSingleton<IAuditTrail>(static sp => sp.GetRequiredService<AuditTrailPipeline>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditTrailHostedService>());
