@@ -121,9 +121,9 @@ internal sealed partial class SubjectRightsRequests
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The message names only the type (a source's message may carry personal data); the exception goes to the
-            // logger as the exception, so the host's logging keeps its type and stack.
-            LogStepFailed(_logger, ex, name, ex.GetType().Name);
+            // Only the type is logged, never the exception object: a step runs the host's personal data sources, whose
+            // messages may quote the very values being exported, corrected or erased. The step result keeps the type too.
+            LogStepFailed(_logger, name, ex.GetType().Name);
             return new SubjectRightsStepResult(name, SubjectRightsStepStatus.Failed, [], _time.GetUtcNow(), ex.GetType().Name, attempts);
         }
     }
@@ -171,7 +171,7 @@ internal sealed partial class SubjectRightsRequests
     }
 
     [LoggerMessage(EventId = 8001, EventName = "SubjectRightsStepFailed", Level = LogLevel.Warning, Message = "Subject-rights step {Step} failed with {ErrorKind}; the request stays open for retry.")]
-    private static partial void LogStepFailed(ILogger logger, Exception exception, string step, string errorKind);
+    private static partial void LogStepFailed(ILogger logger, string step, string errorKind);
 
     [LoggerMessage(EventId = 8002, EventName = "SubjectRightsRequestStatus", Level = LogLevel.Information, Message = "Subject-rights request {RequestId} ({Kind}) is {Status}.")]
     private static partial void LogRequestOpen(ILogger logger, string requestId, SubjectRightsRequestKind kind, SubjectRightsRequestStatus status);
