@@ -20,9 +20,11 @@ internal sealed partial class AuditBatchAppender
     private readonly TimeProvider _time;
     private readonly CancellationToken _abort;
     private readonly ILogger _logger;
+    private readonly AuditTelemetry _telemetry;
 
-    public AuditBatchAppender(IAuditSink sink, AuditTrailOptions options, TimeProvider time, ILogger logger, CancellationToken abort)
+    public AuditBatchAppender(IAuditSink sink, AuditTrailOptions options, TimeProvider time, ILogger logger, AuditTelemetry telemetry, CancellationToken abort)
     {
+        _telemetry = telemetry;
         _sink = sink;
         _sharedSink = sink as ISharedAuditSink;
         _options = options;
@@ -38,7 +40,7 @@ internal sealed partial class AuditBatchAppender
     /// Several instances over one shared trail only: when another instance moved the head after events were sealed,
     /// they are re-sealed onto this writer's durable head before they are written.
     /// </summary>
-    public static void EnsureChained(List<AuditEvent> batch, long durableSequence, string durableHead)
+    public void EnsureChained(List<AuditEvent> batch, long durableSequence, string durableHead)
     {
         if (batch[0].Sequence != durableSequence + 1 || !string.Equals(batch[0].PreviousHash, durableHead, StringComparison.Ordinal))
         {
@@ -49,7 +51,7 @@ internal sealed partial class AuditBatchAppender
     /// <summary>Writes <paramref name="batch"/> (re-chained in place if the head moved); <see langword="false"/> when shutdown aborted it.</summary>
     public async Task<bool> WriteAsync(List<AuditEvent> batch)
     {
-        AuditTelemetry.BatchSize.Record(batch.Count);
+        _telemetry.BatchSize.Record(batch.Count);
         for (var attempt = 0; ;)
         {
             var started = _time.GetTimestamp();
@@ -68,7 +70,7 @@ internal sealed partial class AuditBatchAppender
                     }
                 }
 
-                AuditTelemetry.WriteDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
+                _telemetry.WriteDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
                 return true;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -77,7 +79,7 @@ internal sealed partial class AuditBatchAppender
             }
             catch (Exception ex)
             {
-                AuditTelemetry.WriteFailures.Add(1);
+                _telemetry.WriteFailures.Add(1);
                 var delay = AuditRetryBackoff.Delay(_options, attempt++);
                 LogWriteFailed(_logger, ex, batch[0].Sequence, batch.Count, attempt, delay);
                 if (!await AuditRetryBackoff.WaitAsync(delay, _time, _abort).ConfigureAwait(false))
@@ -89,7 +91,7 @@ internal sealed partial class AuditBatchAppender
     }
 
     /// <summary>Seals the events of <paramref name="batch"/> again, in order, after the head <paramref name="sequence"/> / <paramref name="hash"/>.</summary>
-    private static void Reseal(List<AuditEvent> batch, long sequence, string hash)
+    private void Reseal(List<AuditEvent> batch, long sequence, string hash)
     {
         for (var i = 0; i < batch.Count; i++)
         {
@@ -97,7 +99,7 @@ internal sealed partial class AuditBatchAppender
             hash = batch[i].Hash;
         }
 
-        AuditTelemetry.Rechained.Add(batch.Count);
+        _telemetry.Rechained.Add(batch.Count);
     }
 
     /// <summary>
@@ -125,9 +127,9 @@ internal sealed partial class AuditBatchAppender
         return true;
     }
 
-    [LoggerMessage(4, LogLevel.Error, "Writing audit batch from sequence {FirstSequence} ({Count} events) failed (attempt {Attempt}); retrying in {Delay}.")]
+    [LoggerMessage(EventId = 2004, EventName = "AuditBatchWriteFailed", Level = LogLevel.Error, Message = "Writing audit batch from sequence {FirstSequence} ({Count} events) failed (attempt {Attempt}); retrying in {Delay}.")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, long firstSequence, int count, int attempt, TimeSpan delay);
 
-    [LoggerMessage(8, LogLevel.Debug, "Another writer appended to the shared audit trail first; {Count} events re-chained after sequence {HeadSequence}.")]
+    [LoggerMessage(EventId = 2008, EventName = "AuditEventsRechained", Level = LogLevel.Debug, Message = "Another writer appended to the shared audit trail first; {Count} events re-chained after sequence {HeadSequence}.")]
     private static partial void LogRechained(ILogger logger, int count, long headSequence);
 }

@@ -15,6 +15,7 @@ internal sealed partial class AuditCheckpointPublisher : IAsyncDisposable
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly AuditTelemetry _telemetry;
     private readonly Channel<AuditCheckpoint> _pending = Channel.CreateBounded<AuditCheckpoint>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropOldest,
@@ -25,8 +26,9 @@ internal sealed partial class AuditCheckpointPublisher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public AuditCheckpointPublisher(IAuditCheckpointAnchor anchor, AuditTrailOptions options, TimeProvider time, ILogger logger)
+    public AuditCheckpointPublisher(IAuditCheckpointAnchor anchor, AuditTrailOptions options, TimeProvider time, ILogger logger, AuditTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _anchor = anchor;
         _options = options;
         _time = time;
@@ -98,7 +100,7 @@ internal sealed partial class AuditCheckpointPublisher : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            AuditTelemetry.CheckpointFailures.Add(1);
+            _telemetry.CheckpointFailures.Add(1);
             LogPublishFailed(_logger, ex, checkpoint.Size, attempt);
             return false;
         }
@@ -110,12 +112,12 @@ internal sealed partial class AuditCheckpointPublisher : IAsyncDisposable
         return TimeSpan.FromMilliseconds(Math.Min(delay, _options.RetryMaxDelay.TotalMilliseconds));
     }
 
-    [LoggerMessage(20, LogLevel.Debug, "Audit checkpoint at size {Size} published to the anchor.")]
+    [LoggerMessage(EventId = 2020, EventName = "AuditCheckpointPublished", Level = LogLevel.Debug, Message = "Audit checkpoint at size {Size} published to the anchor.")]
     private static partial void LogPublished(ILogger logger, long size);
 
-    [LoggerMessage(21, LogLevel.Warning, "Publishing the audit checkpoint at size {Size} to the anchor failed (attempt {Attempt}); retrying with back-off. Decisions are not affected.")]
+    [LoggerMessage(EventId = 2021, EventName = "AuditCheckpointPublishFailed", Level = LogLevel.Warning, Message = "Publishing the audit checkpoint at size {Size} to the anchor failed (attempt {Attempt}); retrying with back-off. Decisions are not affected.")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, long size, int attempt);
 
-    [LoggerMessage(22, LogLevel.Error, "The audit checkpoint at size {Size} was not published to the anchor before shutdown; the next start publishes a newer one.")]
+    [LoggerMessage(EventId = 2022, EventName = "AuditCheckpointNotPublished", Level = LogLevel.Error, Message = "The audit checkpoint at size {Size} was not published to the anchor before shutdown; the next start publishes a newer one.")]
     private static partial void LogNotPublished(ILogger logger, long size);
 }

@@ -20,6 +20,7 @@ internal sealed partial class AuditCheckpointer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationToken _abort;
     private readonly ILogger _logger;
+    private readonly AuditTelemetry _telemetry;
     private readonly bool _shared;
     private ITimer? _timer;
     private volatile bool _checkpointDue;
@@ -37,8 +38,10 @@ internal sealed partial class AuditCheckpointer : IAsyncDisposable
         AuditTrailOptions options,
         TimeProvider time,
         ILogger logger,
+        AuditTelemetry telemetry,
         CancellationToken abort)
     {
+        _telemetry = telemetry;
         _checkpointSink = checkpointSink;
         _signer = signer;
         _shared = shared;
@@ -55,7 +58,7 @@ internal sealed partial class AuditCheckpointer : IAsyncDisposable
             }
             else
             {
-                _publisher = new AuditCheckpointPublisher(anchor, options, time, _logger);
+                _publisher = new AuditCheckpointPublisher(anchor, options, time, _logger, telemetry);
             }
         }
     }
@@ -132,7 +135,7 @@ internal sealed partial class AuditCheckpointer : IAsyncDisposable
             // A missing checkpoint weakens truncation evidence but loses no event: retried after the next batch.
             _checkpointFailedAt = checkpoint.Size;
             _lastCheckpointStale = true;
-            AuditTelemetry.CheckpointFailures.Add(1);
+            _telemetry.CheckpointFailures.Add(1);
             LogCheckpointFailed(_logger, ex, checkpoint.Size);
         }
     }
@@ -149,9 +152,9 @@ internal sealed partial class AuditCheckpointer : IAsyncDisposable
         _handoff.WakeForCheckpoint();
     }
 
-    [LoggerMessage(5, LogLevel.Warning, "Writing the audit checkpoint at size {Size} failed; it is retried after the next batch.")]
+    [LoggerMessage(EventId = 2005, EventName = "AuditCheckpointFailed", Level = LogLevel.Warning, Message = "Writing the audit checkpoint at size {Size} failed; it is retried after the next batch.")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, long size);
 
-    [LoggerMessage(10, LogLevel.Warning, "An audit checkpoint anchor is registered but no checkpoint sink: there are no checkpoints to publish.")]
+    [LoggerMessage(EventId = 2010, EventName = "AuditAnchorWithoutCheckpoints", Level = LogLevel.Warning, Message = "An audit checkpoint anchor is registered but no checkpoint sink: there are no checkpoints to publish.")]
     private static partial void LogAnchorWithoutCheckpoints(ILogger logger);
 }

@@ -12,9 +12,11 @@ internal sealed class AuditEntryQueue
     private readonly Channel<AuditEntry> _channel;
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
+    private readonly AuditTelemetry _telemetry;
 
-    public AuditEntryQueue(AuditTrailOptions options, TimeProvider time)
+    public AuditEntryQueue(AuditTrailOptions options, TimeProvider time, AuditTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _options = options;
         _time = time;
         _channel = Channel.CreateBounded<AuditEntry>(new BoundedChannelOptions(options.QueueCapacity)
@@ -40,7 +42,7 @@ internal sealed class AuditEntryQueue
             return false;
         }
 
-        AuditTelemetry.QueueDepth.Add(1);
+        _telemetry.QueueDepth.Add(1);
         return true;
     }
 
@@ -64,7 +66,7 @@ internal sealed class AuditEntryQueue
             }
         }
 
-        AuditTelemetry.QueueDepth.Add(1);
+        _telemetry.QueueDepth.Add(1);
     }
 
     /// <summary>Takes the oldest entry (the caller holds the sealing lock).</summary>
@@ -75,7 +77,7 @@ internal sealed class AuditEntryQueue
             return false;
         }
 
-        AuditTelemetry.QueueDepth.Add(-1);
+        _telemetry.QueueDepth.Add(-1);
         return true;
     }
 
@@ -83,9 +85,9 @@ internal sealed class AuditEntryQueue
     public void Complete() => _channel.Writer.TryComplete();
 
     /// <summary>An event the queue did not take: counted once, and its wait (durable mode) closed so the watchdog skips it.</summary>
-    private static AuditUnavailableException Refused(AuditEntry entry, AuditUnavailableException failure)
+    private AuditUnavailableException Refused(AuditEntry entry, AuditUnavailableException failure)
     {
-        AuditTelemetry.Unavailable.Add(1);
+        _telemetry.Unavailable.Add(1);
         (entry as DurableAuditEntry)?.TryAbandon();
         entry.TryComplete(failure);
         return failure;

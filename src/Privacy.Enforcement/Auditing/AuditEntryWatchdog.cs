@@ -15,10 +15,12 @@ internal sealed class AuditEntryWatchdog : IAsyncDisposable
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
+    private readonly AuditTelemetry _telemetry;
     private int _armed;
 
-    public AuditEntryWatchdog(AuditTrailOptions options, TimeProvider time)
+    public AuditEntryWatchdog(AuditTrailOptions options, TimeProvider time, AuditTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _options = options;
         _time = time;
         _timer = time.CreateTimer(static s => ((AuditEntryWatchdog)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -86,7 +88,7 @@ internal sealed class AuditEntryWatchdog : IAsyncDisposable
                     entry.TryAbandon();
                     if (entry.TryComplete(new AuditUnavailableException($"The audit trail could not write the event within {_options.Timeout}; deny whatever it records.")))
                     {
-                        AuditTelemetry.Unavailable.Add(1);
+                        _telemetry.Unavailable.Add(1);
                     }
                 }
 

@@ -23,6 +23,7 @@ internal sealed partial class AuditGroupCommitWriter
     private readonly AuditTrailResumer _resumer;
     private readonly AuditEntryWatchdog _watchdog;
     private readonly ILogger _logger;
+    private readonly AuditTelemetry _telemetry;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _durableSequence; // the last event the sink holds durably, what checkpoints cover
     private string _durableHead = AuditHashChain.GenesisHash;
@@ -35,8 +36,10 @@ internal sealed partial class AuditGroupCommitWriter
         AuditCheckpointer checkpointer,
         AuditTrailResumer resumer,
         AuditEntryWatchdog watchdog,
-        ILogger logger)
+        ILogger logger,
+        AuditTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _queue = queue;
         _sealer = sealer;
         _handoff = handoff;
@@ -109,7 +112,7 @@ internal sealed partial class AuditGroupCommitWriter
                     }
 
                     var sealedLast = batch[^1];
-                    AuditBatchAppender.EnsureChained(batch, _durableSequence, _durableHead);
+                    _appender.EnsureChained(batch, _durableSequence, _durableHead);
                     if (!_appender.WriteAsync(batch).GetAwaiter().GetResult())
                     {
                         StopWriting(taken);
@@ -149,7 +152,7 @@ internal sealed partial class AuditGroupCommitWriter
     {
         _durableSequence = last.Sequence;
         _durableHead = last.Hash;
-        AuditTelemetry.Recorded.Add(written.Count);
+        _telemetry.Recorded.Add(written.Count);
         foreach (var entry in written)
         {
             entry.TryComplete(null);
@@ -168,6 +171,6 @@ internal sealed partial class AuditGroupCommitWriter
         _handoff.LogLost(AuditEntry.FailStopped(taken));
     }
 
-    [LoggerMessage(6, LogLevel.Critical, "The audit writer failed unexpectedly; waiting callers are denied.")]
+    [LoggerMessage(EventId = 2006, EventName = "AuditWriterFailed", Level = LogLevel.Critical, Message = "The audit writer failed unexpectedly; waiting callers are denied.")]
     private static partial void LogWriterFailed(ILogger logger, Exception exception);
 }

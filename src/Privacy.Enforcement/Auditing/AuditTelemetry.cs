@@ -3,28 +3,37 @@ using System.Diagnostics.Metrics;
 namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
-/// The audit pipeline's instruments on the library's meter. No tag carries personal data.
+/// The audit pipeline's instruments on the library's meter (one per container, from its <see cref="IMeterFactory"/>),
+/// handed to each part of the pipeline that records. No tag carries personal data.
 /// </summary>
-/// <remarks>The library-wide telemetry class did not exist yet when the audit pipeline was written; fold this into it when it does.</remarks>
-internal static class AuditTelemetry
+internal sealed class AuditTelemetry
 {
-    public const string MeterName = PrivacyEnforcementTelemetry.MeterName;
+    public AuditTelemetry(Meter meter)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        QueueDepth = meter.CreateUpDownCounter<long>("privacy.audit.queue.depth", "{event}", "Audit events waiting to be written.");
+        BatchSize = meter.CreateHistogram<int>("privacy.audit.batch.size", "{event}", "Audit events per group-committed batch.");
+        WriteDuration = meter.CreateHistogram<double>("privacy.audit.write.duration", "s", "Time to write one batch durably.");
+        WriteFailures = meter.CreateCounter<long>("privacy.audit.write.failures", "{failure}", "Failed batch writes (retried).");
+        Rechained = meter.CreateCounter<long>("privacy.audit.events.rechained", "{event}", "Audit events re-sealed onto a head another instance moved (a shared trail; not a failure).");
+        Recorded = meter.CreateCounter<long>("privacy.audit.events.written", "{event}", "Audit events written durably.");
+        Unavailable = meter.CreateCounter<long>("privacy.audit.unavailable", "{event}", "Recordings refused because the trail was unavailable (the decision was denied).");
+        CheckpointFailures = meter.CreateCounter<long>("privacy.audit.checkpoint.failures", "{failure}", "Failed checkpoint writes.");
+    }
 
-    public static readonly Meter Meter = new(MeterName);
+    public UpDownCounter<long> QueueDepth { get; }
 
-    public static readonly UpDownCounter<long> QueueDepth = Meter.CreateUpDownCounter<long>("privacy.audit.queue.depth", "{event}", "Audit events waiting to be written.");
+    public Histogram<int> BatchSize { get; }
 
-    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("privacy.audit.batch.size", "{event}", "Audit events per group-committed batch.");
+    public Histogram<double> WriteDuration { get; }
 
-    public static readonly Histogram<double> WriteDuration = Meter.CreateHistogram<double>("privacy.audit.write.duration", "s", "Time to write one batch durably.");
+    public Counter<long> WriteFailures { get; }
 
-    public static readonly Counter<long> WriteFailures = Meter.CreateCounter<long>("privacy.audit.write.failures", "{failure}", "Failed batch writes (retried).");
+    public Counter<long> Rechained { get; }
 
-    public static readonly Counter<long> Rechained = Meter.CreateCounter<long>("privacy.audit.events.rechained", "{event}", "Audit events re-sealed onto a head another instance moved (a shared trail; not a failure).");
+    public Counter<long> Recorded { get; }
 
-    public static readonly Counter<long> Recorded = Meter.CreateCounter<long>("privacy.audit.events.written", "{event}", "Audit events written durably.");
+    public Counter<long> Unavailable { get; }
 
-    public static readonly Counter<long> Unavailable = Meter.CreateCounter<long>("privacy.audit.unavailable", "{event}", "Recordings refused because the trail was unavailable (the decision was denied).");
-
-    public static readonly Counter<long> CheckpointFailures = Meter.CreateCounter<long>("privacy.audit.checkpoint.failures", "{failure}", "Failed checkpoint writes.");
+    public Counter<long> CheckpointFailures { get; }
 }

@@ -54,6 +54,7 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
     private readonly AuditCheckpointer _checkpointer;
     private readonly AuditGroupCommitWriter _writerThread;
     private readonly AuditTrailShutdown _shutdown;
+    private readonly System.Diagnostics.Metrics.Meter? _ownedMeter;
     private readonly object _startGate = new();
     private Task? _writer;
     private int _disposed;
@@ -66,7 +67,8 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         AuditTrailOptions options,
         TimeProvider timeProvider,
         ILogger<AuditTrailPipeline>? logger = null,
-        IAuditCheckpointAnchor? anchor = null)
+        IAuditCheckpointAnchor? anchor = null,
+        AuditTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(options);
@@ -78,18 +80,26 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         }
 
         var log = logger ?? (ILogger)NullLogger.Instance;
+
+        // Built outside a container (tests, benchmarks): a meter of this trail's own, disposed with it.
+        if (telemetry is null)
+        {
+            _ownedMeter = new System.Diagnostics.Metrics.Meter(PrivacyEnforcementTelemetry.MeterName);
+            telemetry = new AuditTelemetry(_ownedMeter);
+        }
+
         _options = options;
         _time = timeProvider;
         _shutdown = new AuditTrailShutdown(options, timeProvider, log);
-        _queue = new AuditEntryQueue(options, timeProvider);
-        _watchdog = new AuditEntryWatchdog(options, timeProvider);
+        _queue = new AuditEntryQueue(options, timeProvider, telemetry);
+        _watchdog = new AuditEntryWatchdog(options, timeProvider, telemetry);
         _handoff = new AuditWriterHandoff(_queue, options, log);
         _sealer = new AuditEventSealer(_queue, _handoff);
         _deferred = new AuditDeferredQueueing(options, _queue, _sealer);
-        var appender = new AuditBatchAppender(sink, options, timeProvider, log, _shutdown.Token);
-        _checkpointer = new AuditCheckpointer(checkpointSink, signer, anchor, appender.IsShared, _handoff, options, timeProvider, log, _shutdown.Token);
+        var appender = new AuditBatchAppender(sink, options, timeProvider, log, telemetry, _shutdown.Token);
+        _checkpointer = new AuditCheckpointer(checkpointSink, signer, anchor, appender.IsShared, _handoff, options, timeProvider, log, telemetry, _shutdown.Token);
         var resumer = new AuditTrailResumer(reader ?? sink as IAuditTrailReader, checkpointSink, signer, _checkpointer, _sealer, options, timeProvider, log, _shutdown.Token);
-        _writerThread = new AuditGroupCommitWriter(_queue, _sealer, _handoff, appender, _checkpointer, resumer, _watchdog, log);
+        _writerThread = new AuditGroupCommitWriter(_queue, _sealer, _handoff, appender, _checkpointer, resumer, _watchdog, log, telemetry);
     }
 
     /// <summary>Gets the last sequence number sealed (for tests and diagnostics).</summary>
@@ -192,6 +202,8 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         {
             _shutdown.Dispose();
         }
+
+        _ownedMeter?.Dispose();
     }
 
     /// <summary>The event's canonical body, or <see langword="null"/> to let the writer try (and report what is wrong).</summary>

@@ -156,15 +156,15 @@ internal sealed partial class AuditTrailResumer
         }
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "The audit sink cannot be read back: the trail restarts at sequence 1 on each start. Use a sink that implements IAuditTrailReader.")]
+    [LoggerMessage(EventId = 2001, EventName = "AuditTrailNotReadable", Level = LogLevel.Warning, Message = "The audit sink cannot be read back: the trail restarts at sequence 1 on each start. Use a sink that implements IAuditTrailReader.")]
     private static partial void LogNoReader(ILogger logger);
 
-    [LoggerMessage(2, LogLevel.Information, "Audit trail resumed after sequence {Sequence}.")]
+    [LoggerMessage(EventId = 2002, EventName = "AuditTrailResumed", Level = LogLevel.Information, Message = "Audit trail resumed after sequence {Sequence}.")]
     private static partial void LogResumed(ILogger logger, long sequence);
 
-    [LoggerMessage(3, LogLevel.Error, "Reading the audit trail's head failed (attempt {Attempt}); retrying in {Delay}. Decisions are denied meanwhile.")]
+    [LoggerMessage(EventId = 2003, EventName = "AuditTrailResumeFailed", Level = LogLevel.Error, Message = "Reading the audit trail's head failed (attempt {Attempt}); retrying in {Delay}. Decisions are denied meanwhile.")]
     private static partial void LogResumeFailed(ILogger logger, Exception exception, int attempt, TimeSpan delay);
 
-    [LoggerMessage(9, LogLevel.Critical, "The audit trail failed its integrity check at start-up (attempt {Attempt}); nothing is appended and decisions are denied until it is resolved. Checking again in {Delay}.")]
+    [LoggerMessage(EventId = 2009, EventName = "AuditTrailIntegrityFailed", Level = LogLevel.Critical, Message = "The audit trail failed its integrity check at start-up (attempt {Attempt}); nothing is appended and decisions are denied until it is resolved. Checking again in {Delay}.")]
     private static partial void LogIntegrityFailed(ILogger logger, Exception exception, int attempt, TimeSpan delay);
 }

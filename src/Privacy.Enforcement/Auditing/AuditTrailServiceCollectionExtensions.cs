@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement;
 using Privacy.Enforcement.Auditing;
 using Privacy.Enforcement.InMemory;
 using Privacy.Enforcement.Storage;
@@ -141,7 +142,8 @@ internal static class AuditTrailServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<AuditTrailOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<AuditTrailPipeline>>(),
-                sp.GetService<IAuditCheckpointAnchor>());
+                sp.GetService<IAuditCheckpointAnchor>(),
+                sp.GetRequiredService<PrivacyTelemetry>().Audit);
         });
         services.TryAddSingleton<IAuditTrail>(static sp => sp.GetRequiredService<AuditTrailPipeline>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditTrailHostedService>());

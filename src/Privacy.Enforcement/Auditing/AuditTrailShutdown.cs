@@ -57,6 +57,6 @@ internal sealed partial class AuditTrailShutdown : IDisposable
     /// <summary>Releases the abort token (only once the writer has stopped: one still stuck in the sink may yet read it).</summary>
     public void Dispose() => _abort.Dispose();
 
-    [LoggerMessage(20, LogLevel.Error, "The audit writer did not stop within the shutdown timeout ({Timeout}): the sink ignored cancellation; events not yet written are lost.")]
+    [LoggerMessage(EventId = 2030, EventName = "AuditShutdownTimedOut", Level = LogLevel.Error, Message = "The audit writer did not stop within the shutdown timeout ({Timeout}): the sink ignored cancellation; events not yet written are lost.")]
     private static partial void LogShutdownTimedOut(ILogger logger, TimeSpan timeout);
 }

@@ -170,6 +170,6 @@ internal sealed partial class AuditWriterHandoff
         }
     }
 
-    [LoggerMessage(7, LogLevel.Error, "{Count} audit events enqueued in asynchronous mode were not written before shutdown.")]
+    [LoggerMessage(EventId = 2007, EventName = "AuditEventsNotWritten", Level = LogLevel.Error, Message = "{Count} audit events enqueued in asynchronous mode were not written before shutdown.")]
     private static partial void LogEventsNotWritten(ILogger logger, long count);
 }

@@ -92,7 +92,7 @@ internal sealed partial class RecordAudit
 
     private static partial class Log
     {
-        [LoggerMessage(20, LogLevel.Critical, "The store refused the record of event {Action} ({RecordId}) and the compensating event could not be recorded: the trail holds an event for a record that was not stored.")]
+        [LoggerMessage(EventId = 4020, EventName = "RecordCompensationFailed", Level = LogLevel.Critical, Message = "The store refused the record of event {Action} ({RecordId}) and the compensating event could not be recorded: the trail holds an event for a record that was not stored.")]
         public static partial void CompensationFailed(ILogger logger, Exception exception, string action, string? recordId);
     }
 }

@@ -21,6 +21,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
     private readonly TimeProvider _time;
     private readonly PrivacyDecisionOptions _options;
     private readonly ILogger _logger;
+    private readonly PrivacyTelemetry _telemetry;
     private readonly IAuditTrail? _audit;
     private readonly IPseudonymStore? _pseudonyms;
     private readonly object _compileGate = new();
@@ -40,6 +41,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         _cache = cache;
         _time = time;
         _options = options.Value;
+        _telemetry = services.GetRequiredService<PrivacyTelemetry>();
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Privacy.Enforcement.Decisions") ?? NullLogger.Instance;
         _audit = _options.AuditDecisions ? services.GetService<IAuditTrail>() : null;
         _pseudonyms = services.GetService<IPseudonymStore>();
@@ -88,7 +90,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
     public ValueTask<PrivacyDecision> DecideAsync(PrivacyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var started = DecisionTelemetry.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        var started = _telemetry.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;
         CompiledPolicy? policy = null;
         try
         {
@@ -111,7 +113,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         }
         catch (Exception exception)
         {
-            return new(Fail(request, policy, "evaluation failed", exception.GetType().Name, started));
+            return new(Fail(request, policy, "evaluation failed", exception.GetType().Name, started, exception));
         }
 
         return DecideSlowAsync(request, policy, started, cancellationToken);
@@ -185,11 +187,11 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         }
         catch (OperationCanceledException exception)
         {
-            return Fail(request, policy, cancellationToken.IsCancellationRequested ? "cancelled" : "state load timed out", exception.GetType().Name, started);
+            return Fail(request, policy, cancellationToken.IsCancellationRequested ? "cancelled" : "state load timed out", exception.GetType().Name, started, exception);
         }
         catch (Exception exception)
         {
-            return Fail(request, policy, "state could not be read", exception.GetType().Name, started);
+            return Fail(request, policy, "state could not be read", exception.GetType().Name, started, exception);
         }
 
         if (_audit is not null)
@@ -202,7 +204,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             }
             catch (Exception exception)
             {
-                return Fail(request, policy, "audit failed", exception.GetType().Name, started);
+                return Fail(request, policy, "audit failed", exception.GetType().Name, started, exception);
             }
         }
 
@@ -268,7 +270,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         {
             // The library cannot decide about acts that have not happened (facts may still change), nor replay an
             // answer about a past the subject's state has since moved on from.
-            DecisionLog.Indeterminate(_logger, DecisionTelemetry.Kind(request.Act), "the act is dated in the future or before the newest change of the state it is judged on", nameof(PrivacyRequest.OccursAt));
+            DecisionLog.Indeterminate(_logger, null, DecisionTelemetry.Kind(request.Act), "the act is dated in the future or before the newest change of the state it is judged on", nameof(PrivacyRequest.OccursAt));
             return DecisionEvaluator.Indeterminate(request.Act, policy);
         }
 
@@ -309,7 +311,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             : null;
     }
 
-    private PrivacyDecision Fail(PrivacyRequest request, CompiledPolicy? policy, string cause, string errorType, long started)
+    private PrivacyDecision Fail(PrivacyRequest request, CompiledPolicy? policy, string cause, string errorType, long started, Exception? exception = null)
     {
         PrivacyDecision decision;
         try
@@ -322,20 +324,20 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             decision = DecisionEvaluator.Indeterminate(request.Act, null);
         }
 
-        DecisionLog.Indeterminate(_logger, DecisionTelemetry.Kind(request.Act), cause, errorType);
-        DecisionTelemetry.Indeterminate.Add(1, new KeyValuePair<string, object?>(DecisionTelemetry.KindTag, DecisionTelemetry.Kind(request.Act)));
+        DecisionLog.Indeterminate(_logger, exception, DecisionTelemetry.Kind(request.Act), cause, errorType);
+        _telemetry.Indeterminate.Add(1, new KeyValuePair<string, object?>(DecisionTelemetry.KindTag, DecisionTelemetry.Kind(request.Act)));
         Complete(request, decision, started);
         return decision;
     }
 
     private void Complete(PrivacyRequest request, in PrivacyDecision decision, long started)
     {
-        if (DecisionTelemetry.Decisions.Enabled)
+        if (_telemetry.Decisions.Enabled)
         {
             var clause = decision.Policy is { } policy
                 ? (decision.ReasonClauseIndex >= 0 ? policy.ClauseNames[decision.ReasonClauseIndex] : FirstClause(policy, decision.ClauseBits))
                 : string.Empty;
-            DecisionTelemetry.Decisions.Add(
+            _telemetry.Decisions.Add(
                 1,
                 new KeyValuePair<string, object?>(DecisionTelemetry.KindTag, DecisionTelemetry.Kind(request.Act)),
                 new KeyValuePair<string, object?>(DecisionTelemetry.OutcomeTag, DecisionTelemetry.Outcome(decision.Outcome)),
@@ -344,7 +346,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
 
         if (started != 0)
         {
-            DecisionTelemetry.Duration.Record(
+            _telemetry.Duration.Record(
                 Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(DecisionTelemetry.KindTag, DecisionTelemetry.Kind(request.Act)),
                 new KeyValuePair<string, object?>(DecisionTelemetry.OutcomeTag, DecisionTelemetry.Outcome(decision.Outcome)));

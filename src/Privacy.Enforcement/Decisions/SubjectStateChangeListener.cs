@@ -71,7 +71,7 @@ internal sealed class SubjectStateChangeListener : IDisposable
             catch (Exception exception)
             {
                 // Changes may have been missed while the feed was down: nothing cached can be trusted.
-                DecisionLog.ChangeFeedFailed(_logger, exception.GetType().Name);
+                DecisionLog.ChangeFeedFailed(_logger, exception, exception.GetType().Name);
             }
 
             // Until the feed is heard again, changes made elsewhere may go unheard: nothing is cached meanwhile.

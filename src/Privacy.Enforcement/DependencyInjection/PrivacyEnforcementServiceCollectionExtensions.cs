@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
 using Privacy.Enforcement.Consents;
@@ -118,9 +116,12 @@ public static partial class PrivacyEnforcementServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
 
-        // Hosts without logging configured still resolve the library's loggers (they log nowhere).
-        services.TryAddSingleton<ILoggerFactory, NullLoggerFactory>();
-        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
+        // No logging is registered here: a library service takes its logger optionally and logs nowhere without one.
+        // The meter comes from the host's IMeterFactory (AddMetrics, which every generic and web host calls), whatever
+        // the order of the calls; a container without one gets a factory of the library's, owned by the container.
+        services.TryAddSingleton<PrivacyEnforcementMeterFactory>();
+        services.TryAddSingleton(static sp => new PrivacyTelemetry(
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>() ?? sp.GetRequiredService<PrivacyEnforcementMeterFactory>()));
         services.AddOptionsWithValidateOnStart<PrivacyEnforcementOptions, PrivacyEnforcementOptionsValidator>();
         services.AddOptionsWithValidateOnStart<StoreRegistrationOptions, StoreRegistrationValidator>();
     }

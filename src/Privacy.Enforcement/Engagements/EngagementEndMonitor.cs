@@ -102,7 +102,7 @@ internal sealed partial class EngagementEndMonitor : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Error, "The engagement end monitor's pass failed; it retries shortly.")]
+        [LoggerMessage(EventId = 4010, EventName = "EngagementEndMonitorPassFailed", Level = LogLevel.Error, Message = "The engagement end monitor's pass failed; it retries shortly.")]
         public static partial void PassFailed(ILogger logger, Exception exception);
     }
 }

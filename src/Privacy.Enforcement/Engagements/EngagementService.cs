@@ -521,11 +521,11 @@ internal sealed partial class EngagementService : IEngagementService
         {
             await _audit.RecordAsync(auditEvent, null, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception auditFailure)
         {
             if (!await _store.TryUpdateAsync(after, before, CancellationToken.None).ConfigureAwait(false))
             {
-                Log.RevertFailed(_logger, after.Id);
+                Log.RevertFailed(_logger, auditFailure, after.Id);
             }
 
             throw;
@@ -589,13 +589,13 @@ internal sealed partial class EngagementService : IEngagementService
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Return-or-delete obligation emitted for engagement {EngagementId} of provider {Provider}, due by {DueBy}.")]
+        [LoggerMessage(EventId = 4001, EventName = "EngagementObligationEmitted", Level = LogLevel.Information, Message = "Return-or-delete obligation emitted for engagement {EngagementId} of provider {Provider}, due by {DueBy}.")]
         public static partial void ObligationEmitted(ILogger logger, EngagementId engagementId, string provider, DateTimeOffset dueBy);
 
-        [LoggerMessage(2, LogLevel.Error, "Engagement end handler {Handler} failed for engagement {EngagementId}; the obligation stays pending and is delivered again at {NextDelivery}.")]
+        [LoggerMessage(EventId = 4002, EventName = "EngagementEndHandlerFailed", Level = LogLevel.Error, Message = "Engagement end handler {Handler} failed for engagement {EngagementId}; the obligation stays pending and is delivered again at {NextDelivery}.")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, EngagementId engagementId, string handler, DateTimeOffset nextDelivery);
 
-        [LoggerMessage(3, LogLevel.Critical, "Engagement {EngagementId} changed after an unaudited update and could not be reverted.")]
-        public static partial void RevertFailed(ILogger logger, EngagementId engagementId);
+        [LoggerMessage(EventId = 4003, EventName = "EngagementRevertFailed", Level = LogLevel.Critical, Message = "Engagement {EngagementId} changed after an unaudited update and could not be reverted.")]
+        public static partial void RevertFailed(ILogger logger, Exception exception, EngagementId engagementId);
     }
 }

@@ -16,12 +16,12 @@ internal sealed partial class SubjectRightsRequests
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SubjectRightsRequests(ISubjectRightsRequestStore store, IOptions<SubjectRightsOptions> options, TimeProvider time, ILogger<SubjectRightsService> logger)
+    public SubjectRightsRequests(ISubjectRightsRequestStore store, IOptions<SubjectRightsOptions> options, TimeProvider time, ILogger<SubjectRightsService>? logger = null)
     {
         _store = store;
         _responsePeriod = options.Value.ResponsePeriod;
         _time = time;
-        _logger = logger;
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
     /// <summary>Finds a request by id.</summary>
@@ -122,7 +122,8 @@ internal sealed partial class SubjectRightsRequests
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Only the type: a source's message may carry personal data.
+            // Only the type is logged, never the exception object: a step runs the host's personal data sources, whose
+            // messages may quote the very values being exported, corrected or erased. The step result keeps the type too.
             LogStepFailed(_logger, name, ex.GetType().Name);
             return new SubjectRightsStepResult(name, SubjectRightsStepStatus.Failed, [], _time.GetUtcNow(), ex.GetType().Name, attempts);
         }
@@ -170,9 +171,9 @@ internal sealed partial class SubjectRightsRequests
         return list;
     }
 
-    [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Subject-rights step {Step} failed with {ErrorKind}; the request stays open for retry.")]
+    [LoggerMessage(EventId = 8001, EventName = "SubjectRightsStepFailed", Level = LogLevel.Warning, Message = "Subject-rights step {Step} failed with {ErrorKind}; the request stays open for retry.")]
     private static partial void LogStepFailed(ILogger logger, string step, string errorKind);
 
-    [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Subject-rights request {RequestId} ({Kind}) is {Status}.")]
+    [LoggerMessage(EventId = 8002, EventName = "SubjectRightsRequestStatus", Level = LogLevel.Information, Message = "Subject-rights request {RequestId} ({Kind}) is {Status}.")]
     private static partial void LogRequestOpen(ILogger logger, string requestId, SubjectRightsRequestKind kind, SubjectRightsRequestStatus status);
 }

@@ -5,15 +5,7 @@ using static Privacy.Enforcement.Tests.Decisions.EnforcerFixture;
 
 namespace Privacy.Enforcement.Tests.Decisions;
 
-[CollectionDefinition(nameof(PrivacyDecisionTests), DisableParallelization = true)]
-#pragma warning disable CA1711 // xunit's collection definition pattern
-public sealed class PrivacyDecisionTestsCollection
-#pragma warning restore CA1711
-{
-}
-
-/// <summary>Runs alone: the allocation and telemetry checks would see other tests' decisions on the shared Meter.</summary>
-[Collection(nameof(PrivacyDecisionTests))]
+/// <summary>Runs in parallel with the rest: each container has its own meter, so no other test's decisions are counted here.</summary>
 public sealed class PrivacyDecisionTests
 {
     [Fact]
@@ -68,7 +60,7 @@ public sealed class PrivacyDecisionTests
     public async Task Telemetry_counts_decisions_by_kind_outcome_and_clause_without_personal_data()
     {
         using var fixture = new EnforcerFixture(auditDecisions: false);
-        using var collector = new MetricCollector<long>(null, "Privacy.Enforcement", "privacy.decisions");
+        using var collector = new MetricCollector<long>(fixture.Services.GetRequiredService<PrivacyTelemetry>().Meter, "privacy.decisions");
         await fixture.AcceptAsync(Alice);
 
         await fixture.DecideAsync(new CollectionRequest(Alice, [new DataCategory(Phone)], new PurposeId(StandardPurposes.ServiceProvision)));

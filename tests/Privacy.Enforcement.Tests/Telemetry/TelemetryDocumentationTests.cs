@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Privacy.Enforcement.Tests.Telemetry;
@@ -9,14 +8,14 @@ public partial class TelemetryDocumentationTests
     [Fact]
     public void Every_instrument_is_listed_in_the_readme_with_its_type_and_unit()
     {
-        RuntimeHelpers.RunClassConstructor(typeof(AuditTelemetry).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(DecisionTelemetry).TypeHandle);
+        using var meters = new PrivacyEnforcementMeterFactory();
+        var telemetry = new PrivacyTelemetry(meters);
         var instruments = new List<Instrument>();
         using (var listener = new MeterListener())
         {
             listener.InstrumentPublished = (instrument, _) =>
             {
-                if (instrument.Meter.Name == PrivacyEnforcementTelemetry.MeterName)
+                if (ReferenceEquals(instrument.Meter, telemetry.Meter))
                 {
                     instruments.Add(instrument);
                 }
@@ -39,7 +38,8 @@ public partial class TelemetryDocumentationTests
     [Fact]
     public void The_meter_and_the_activity_source_have_the_published_names()
     {
-        AuditTelemetry.Meter.Name.Should().Be(PrivacyEnforcementTelemetry.MeterName);
+        using var meters = new PrivacyEnforcementMeterFactory();
+        new PrivacyTelemetry(meters).Meter.Name.Should().Be(PrivacyEnforcementTelemetry.MeterName);
         PrivacyTelemetry.ActivitySource.Name.Should().Be(PrivacyEnforcementTelemetry.ActivitySourceName);
     }
 

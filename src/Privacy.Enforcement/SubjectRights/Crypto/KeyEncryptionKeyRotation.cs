@@ -134,7 +134,7 @@ public sealed partial class KeyEncryptionKeyRotation
         return false;
     }
 
-    [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Key-encryption key epoch {Epoch} was destroyed; every live subject key is wrapped under epoch {Current}.")]
+    [LoggerMessage(EventId = 8101, EventName = "KeyEncryptionKeyEpochRetired", Level = LogLevel.Information, Message = "Key-encryption key epoch {Epoch} was destroyed; every live subject key is wrapped under epoch {Current}.")]
     private static partial void LogEpochRetired(ILogger logger, int epoch, int current);
 }
 
@@ -146,8 +146,9 @@ internal sealed partial class KeyEncryptionKeyRetirementService(
     KeyEncryptionKeyRotation rotation,
     IOptions<KeyEncryptionKeyRotationOptions> options,
     TimeProvider time,
-    ILogger<KeyEncryptionKeyRetirementService> logger) : IHostedService, IAsyncDisposable
+    ILogger<KeyEncryptionKeyRetirementService>? logger = null) : IHostedService, IAsyncDisposable
 {
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _gate = new();
     private ITimer? _timer;
@@ -209,7 +210,7 @@ internal sealed partial class KeyEncryptionKeyRetirementService(
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             // Nothing a live key still needed was destroyed; the next interval tries again.
-            LogRetirementFailed(logger, ex.GetType().Name);
+            LogRetirementFailed(_logger, ex, ex.GetType().Name);
         }
         catch (OperationCanceledException)
         {
@@ -217,6 +218,6 @@ internal sealed partial class KeyEncryptionKeyRetirementService(
         }
     }
 
-    [LoggerMessage(EventId = 8102, Level = LogLevel.Warning, Message = "Retiring key-encryption key epochs failed with {ErrorKind}; no epoch still needed was destroyed, and it runs again at the next interval.")]
-    private static partial void LogRetirementFailed(ILogger logger, string errorKind);
+    [LoggerMessage(EventId = 8102, EventName = "KeyEncryptionKeyRetirementFailed", Level = LogLevel.Warning, Message = "Retiring key-encryption key epochs failed with {ErrorKind}; no epoch still needed was destroyed, and it runs again at the next interval.")]
+    private static partial void LogRetirementFailed(ILogger logger, Exception exception, string errorKind);
 }
