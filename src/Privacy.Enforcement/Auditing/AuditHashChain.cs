@@ -174,7 +174,7 @@ public static class AuditHashChain
     /// <param name="checkpoint">The checkpoint (its key id and signature are replaced).</param>
     /// <param name="signer">The signer.</param>
     /// <returns>The signed checkpoint.</returns>
-    public static AuditCheckpoint Sign(AuditCheckpoint checkpoint, IAuditCheckpointSigner signer)
+    internal static AuditCheckpoint Sign(AuditCheckpoint checkpoint, IAuditCheckpointSigner signer)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(signer);
