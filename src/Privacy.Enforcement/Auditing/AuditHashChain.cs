@@ -6,6 +6,9 @@ using System.Text.Json;
 
 namespace Privacy.Enforcement.Auditing;
 
+// Why one type of about 470 lines: this is the canonical form of stored audit events and checkpoints, a format written
+// trails, checkpoint files and external anchors depend on. Every byte of it (property order, escaping, time format, hash
+// input) is written here, so a change to the format shows in one file; the golden vectors in the tests pin it.
 /// <summary>
 /// The canonical form of audit events and checkpoints and the hash chain over them:
 /// <c>hash_i = SHA-256(raw bytes of hash_(i-1) || canonical JSON of event_i)</c>, with <see cref="GenesisHash"/> before
@@ -49,7 +52,7 @@ public static class AuditHashChain
     /// <summary>Returns the canonical JSON (UTF-8) of an event, without its hash.</summary>
     /// <param name="auditEvent">The event.</param>
     /// <returns>The canonical bytes.</returns>
-    public static byte[] GetCanonicalJson(AuditEvent auditEvent)
+    internal static byte[] GetCanonicalJson(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         var scratch = Scratch.Rent();
@@ -62,7 +65,7 @@ public static class AuditHashChain
     /// <param name="auditEvent">The event; its <see cref="AuditEvent.PreviousHash"/> should equal <paramref name="previousHash"/>.</param>
     /// <returns>The hash, lower-case hex.</returns>
     /// <exception cref="FormatException"><paramref name="previousHash"/> is not 64 hex digits.</exception>
-    public static string ComputeHash(string previousHash, AuditEvent auditEvent)
+    internal static string ComputeHash(string previousHash, AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(previousHash);
         ArgumentNullException.ThrowIfNull(auditEvent);
@@ -74,7 +77,7 @@ public static class AuditHashChain
     /// <param name="sequence">Its sequence number (from 1).</param>
     /// <param name="previousHash">The previous event's hash.</param>
     /// <returns>The sealed copy.</returns>
-    public static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash) => Seal(auditEvent, sequence, previousHash, body: null);
+    internal static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash) => Seal(auditEvent, sequence, previousHash, body: null);
 
     /// <summary>Seals an event whose canonical body (<see cref="GetBody"/>) may already be prepared.</summary>
     internal static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash, byte[]? body)
@@ -146,7 +149,7 @@ public static class AuditHashChain
     /// </summary>
     /// <param name="checkpoint">The checkpoint.</param>
     /// <returns>The payload.</returns>
-    public static byte[] GetCheckpointPayload(AuditCheckpoint checkpoint)
+    internal static byte[] GetCheckpointPayload(AuditCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var scratch = Scratch.Rent();
@@ -160,7 +163,7 @@ public static class AuditHashChain
     /// </summary>
     /// <param name="checkpoint">The checkpoint.</param>
     /// <returns>The hash.</returns>
-    public static string GetCheckpointHash(AuditCheckpoint checkpoint)
+    internal static string GetCheckpointHash(AuditCheckpoint checkpoint)
     {
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(GetCheckpointPayload(checkpoint), digest);
@@ -171,7 +174,7 @@ public static class AuditHashChain
     /// <param name="checkpoint">The checkpoint (its key id and signature are replaced).</param>
     /// <param name="signer">The signer.</param>
     /// <returns>The signed checkpoint.</returns>
-    public static AuditCheckpoint Sign(AuditCheckpoint checkpoint, IAuditCheckpointSigner signer)
+    internal static AuditCheckpoint Sign(AuditCheckpoint checkpoint, IAuditCheckpointSigner signer)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(signer);

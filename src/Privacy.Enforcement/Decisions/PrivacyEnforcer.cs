@@ -10,6 +10,10 @@ using Privacy.Enforcement.Violations;
 
 namespace Privacy.Enforcement;
 
+// Why one type of about 430 lines: it is the one path of a decision, from request to audit event: take the compiled
+// policy, load state (fast path from the cache, slow path from the stores under the deadline), evaluate, fail closed,
+// record telemetry and the audit event. Kept together so a reader can follow a decision's every exit, and so the fast
+// path stays synchronous and allocation-free.
 /// <summary>
 /// Decides requests under the newest published policy version (recompiled when the provider's current version
 /// changes), on the subject's cached state, records each decision in the audit trail, and fails closed.

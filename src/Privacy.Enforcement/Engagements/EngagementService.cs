@@ -9,6 +9,10 @@ using Privacy.Enforcement.Violations;
 
 namespace Privacy.Enforcement.Engagements;
 
+// Why one type of about 580 lines: an engagement's life (engage, terminate, confirm return or deletion, emit and deliver
+// the end obligation) is one state machine over one stored record. Every transition goes through the same optimistic
+// retry, audit-or-revert and cache invalidation (ChangeAsync, AuditOrRevertAsync, Invalidate), so the transitions stay
+// together where those three steps can be read once.
 /// <summary>The default <see cref="IEngagementService"/>: validates against the policy in force, stores, audits, invalidates.</summary>
 internal sealed partial class EngagementService : IEngagementService
 {

@@ -11,9 +11,18 @@ public static class PolicyDocumentLimits
     public const int MaxDocumentBytes = 1 << 20;
 
     /// <summary>The most entries any one list of a document may hold (clauses, recipients, rules, a rule's purposes...).</summary>
-    /// <remarks>Categories and purposes have the lower bounds <see cref="PolicyDocumentValidator.MaxCategories"/> and <see cref="PolicyDocumentValidator.MaxPurposes"/>.</remarks>
+    /// <remarks>Categories and purposes have the lower bounds <see cref="MaxCategories"/> and <see cref="MaxPurposes"/>.</remarks>
     public const int MaxListItems = 4096;
 
     /// <summary>The deepest nesting of objects and arrays read (the document itself needs four levels).</summary>
     public const int MaxDepth = 16;
+
+    /// <summary>
+    /// The most categories a policy may declare: the compiled policy indexes categories in a fixed 128-bit set so a
+    /// decision on a category set is a few machine words.
+    /// </summary>
+    public const int MaxCategories = 128;
+
+    /// <summary>The most purposes a policy may declare (the compiled policy indexes purposes in a 64-bit set).</summary>
+    public const int MaxPurposes = 64;
 }

@@ -23,7 +23,7 @@ public static class Identifier
     /// <param name="typeName">The identifier type, used in the error message (for example <c>SubjectId</c>).</param>
     /// <param name="paramName">The argument being checked.</param>
     /// <returns>The value, unchanged.</returns>
-    public static string Validate(string? value, string typeName, string paramName)
+    internal static string Validate(string? value, string typeName, string paramName)
     {
         var problem = Check(value);
         if (problem is not null)
@@ -37,7 +37,7 @@ public static class Identifier
     /// <summary>Returns <see langword="null"/> when the value is a valid identifier, otherwise a short description of the problem.</summary>
     /// <param name="value">The candidate identifier.</param>
     /// <returns>The problem, or <see langword="null"/>.</returns>
-    public static string? Check(string? value)
+    internal static string? Check(string? value)
     {
         if (value is null)
         {

@@ -8,7 +8,7 @@ namespace Privacy.Enforcement.SubjectRights;
 /// HMAC-SHA256 of the id's UTF-8 bytes under a secret key of at least 256 bits that the store generates once and keeps.
 /// Without the key the hash cannot be linked to an id; with the key and the id the subject's requests are found again.
 /// </summary>
-public static class ErasedSubjectHash
+internal static class ErasedSubjectHash
 {
     /// <summary>The shortest key accepted, in bytes.</summary>
     public const int MinKeySize = 32;

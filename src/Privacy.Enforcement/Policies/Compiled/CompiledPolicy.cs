@@ -8,7 +8,7 @@ namespace Privacy.Enforcement.Policies;
 /// of the categories within them, and rules are grouped by kind. Strings are looked up only at the API edge.
 /// Create one with <see cref="PolicyCompiler.Compile(PublishedPolicy)"/>.
 /// </summary>
-public sealed class CompiledPolicy
+internal sealed class CompiledPolicy
 {
     internal const int MaxPurposes = 64;
 

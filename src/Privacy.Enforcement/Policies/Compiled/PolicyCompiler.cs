@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Privacy.Enforcement.Policies;
 
 /// <summary>Compiles a published policy version once into the immutable form the decision engine reads.</summary>
-public static class PolicyCompiler
+internal static class PolicyCompiler
 {
     /// <summary>Compiles <paramref name="policy"/>.</summary>
     /// <param name="policy">The published, validated policy.</param>

@@ -2,22 +2,25 @@ using System.Text.RegularExpressions;
 
 namespace Privacy.Enforcement.Policies;
 
+// Why one type of about 550 lines: it checks one document as a whole. The checks of each part refer to ids declared in
+// the others (rules name categories, purposes, recipients and clauses; grounds name evidence; clauses must be enforced
+// by some rule), so they share one run's indexes and report every error in document order with its JSON path.
 /// <summary>
 /// Checks a <see cref="PolicyDocument"/> as a whole: required members, id syntax, duplicate ids, references to
 /// undeclared categories, purposes, recipients and clauses, cycles in the taxonomy, grounds without an evidence rule,
 /// and clauses no rule enforces. The JSON loader and <see cref="PolicyBuilder"/> both use it, so a document built
 /// in code reports the same JSON paths as one read from a file.
 /// </summary>
-public static partial class PolicyDocumentValidator
+internal static partial class PolicyDocumentValidator
 {
     /// <summary>
     /// The most categories a policy may declare: the compiled policy indexes categories in a fixed 128-bit set so a
     /// decision on a category set is a few machine words (the engine's <c>Bits128.Capacity</c>).
     /// </summary>
-    public const int MaxCategories = 128;
+    public const int MaxCategories = PolicyDocumentLimits.MaxCategories;
 
     /// <summary>The most purposes a policy may declare (the compiled policy indexes purposes in a 64-bit set).</summary>
-    public const int MaxPurposes = 64;
+    public const int MaxPurposes = PolicyDocumentLimits.MaxPurposes;
 
     /// <summary>Returns every problem of the document; empty when it is valid.</summary>
     /// <param name="document">The document.</param>
