@@ -33,7 +33,7 @@ internal sealed class FrozenSchemaSeed
             },
         };
         Request = new CollectionRequest(Subject, [new DataCategory(StandardDataCategories.Phone)], new PurposeId(StandardPurposes.ServiceProvision));
-        Engagement = StoreTestData.Engagement("courier", Subject);
+        Engagement = StoreTestData.Engagement("courier", Subject) with { StartsAt = now.AddDays(-1), EndsAt = now.AddDays(30) }; // ends after the test: the end monitor leaves it alone
         Violation = StoreTestData.Violation(StoreTestData.NewSubject());
         Pseudonym = "ps-" + Guid.NewGuid().ToString("N");
         Events = AuditBackfill.Chain();
