@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.Sample;
 

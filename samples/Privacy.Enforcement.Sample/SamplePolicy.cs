@@ -1,3 +1,5 @@
+using Privacy.Enforcement.Policies;
+
 namespace Privacy.Enforcement.Sample;
 
 /// <summary>

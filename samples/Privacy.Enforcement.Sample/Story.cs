@@ -1,5 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.SubjectRights;
+using Privacy.Enforcement.Violations;
 using static Privacy.Enforcement.Sample.SamplePolicy;
 using static Privacy.Enforcement.StandardDataCategories;
 
@@ -198,7 +205,7 @@ internal sealed class Story
         await Decide("mallory uses her own e-mail after termination",
             new UseRequest(Mallory, [new(Email)], ServiceProvision, Actor.Subject(Mallory)), DecisionOutcome.Deny, DecisionReason.ActorSanctioned, "use.violator-termination");
         await Decide("the application reads mallory's violation record (outside the policy)",
-            new UseRequest(Mallory, [new(Violations)], Security), DecisionOutcome.NotApplicable, clause: "collect.exempt.violations");
+            new UseRequest(Mallory, [new(StandardDataCategories.Violations)], Security), DecisionOutcome.NotApplicable, clause: "collect.exempt.violations");
         return violation;
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Policies;
 
 namespace Privacy.Enforcement.WorkerSample;
 

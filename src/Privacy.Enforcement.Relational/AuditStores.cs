@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Auditing;
 using Privacy.Enforcement.InMemory;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// The audit trail and its checkpoints, shared by every instance over the database. Each append reads the head and

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>Consent facts in one append-only table; the fact id is the primary key, so a repeated append is a no-op.</summary>
 /// <param name="database">The database the store reads and writes.</param>

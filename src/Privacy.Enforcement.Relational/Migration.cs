@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// One numbered step of a store's schema. Once released, a migration is never edited: the

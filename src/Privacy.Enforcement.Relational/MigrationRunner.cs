@@ -2,8 +2,9 @@ using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// Brings a database's schema to the newest of a list of numbered <see cref="Migration"/>s and checks the ones it

@@ -1,7 +1,10 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Violations;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// Engagements: the whole record as a document plus the columns the queries filter on, and a row version that makes

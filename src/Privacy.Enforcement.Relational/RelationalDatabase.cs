@@ -1,7 +1,8 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// One database the relational stores run on. A provider package derives from it to say how a connection is opened

@@ -1,7 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// What differs between the databases the relational stores run on: where the tables live, the statement that

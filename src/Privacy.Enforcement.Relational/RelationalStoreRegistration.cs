@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>Registers the relational stores; what a provider package's <c>Use...</c> method calls.</summary>
 public static class RelationalStoreRegistration

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// The JSON form in which the relational stores keep each record whole, beside the columns they query on. Keeping the

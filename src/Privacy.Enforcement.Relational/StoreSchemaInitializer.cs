@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>Migrates the schema and checks the server when the host starts, so that a misconfigured database fails start-up, not the first decision.</summary>
 internal sealed class StoreSchemaInitializer(IServiceProvider services) : IHostedService

@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement.Storage;
+using Privacy.Enforcement.SubjectRights;
+
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// Every statement of the relational stores, built once per database. Values are always parameters; only the table

@@ -2,8 +2,10 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.SubjectRights;
 
-namespace Privacy.Enforcement.Storage;
+namespace Privacy.Enforcement.Relational;
 
 /// <summary>
 /// Subject-rights requests as versioned documents. A unique index on the open requests' (subject, kind, scope) makes

@@ -1,5 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.SubjectRights;
+using Privacy.Enforcement.Violations;
 using static Privacy.Enforcement.StandardDataCategories;
 
 namespace Privacy.Enforcement.Testing;

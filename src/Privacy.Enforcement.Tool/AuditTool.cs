@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Privacy.Enforcement.Auditing;
 
 namespace Privacy.Enforcement.Tool;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Npgsql;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.PostgreSql;
 

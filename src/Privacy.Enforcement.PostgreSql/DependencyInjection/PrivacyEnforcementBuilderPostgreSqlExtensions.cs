@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
-using Privacy.Enforcement;
 using Privacy.Enforcement.PostgreSql;
+using Privacy.Enforcement.Relational;
 using Privacy.Enforcement.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;

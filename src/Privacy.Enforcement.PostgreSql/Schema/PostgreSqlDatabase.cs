@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Privacy.Enforcement.Relational;
 using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.PostgreSql;

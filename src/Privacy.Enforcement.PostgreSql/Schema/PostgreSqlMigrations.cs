@@ -1,4 +1,4 @@
-using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Relational;
 
 namespace Privacy.Enforcement.PostgreSql;
 

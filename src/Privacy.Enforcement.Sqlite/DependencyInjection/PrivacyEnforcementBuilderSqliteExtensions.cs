@@ -1,5 +1,5 @@
+using Privacy.Enforcement.Relational;
 using Privacy.Enforcement.Sqlite;
-using Privacy.Enforcement.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,9 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
+using Privacy.Enforcement.Relational;
 using Privacy.Enforcement.Storage;
+using SQLitePCL;
 
 namespace Privacy.Enforcement.Sqlite;
 

@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Storage;
+
 using static Privacy.Enforcement.Testing.StoreTestData;
 
 namespace Privacy.Enforcement.Testing;

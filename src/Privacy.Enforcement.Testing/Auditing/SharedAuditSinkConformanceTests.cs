@@ -1,3 +1,5 @@
+using Privacy.Enforcement.Storage;
+
 using static Privacy.Enforcement.Testing.StoreTestData;
 
 namespace Privacy.Enforcement.Testing;

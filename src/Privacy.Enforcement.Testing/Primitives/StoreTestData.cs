@@ -1,4 +1,10 @@
 using System.Text;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.SubjectRights;
+using Privacy.Enforcement.Violations;
 
 namespace Privacy.Enforcement.Testing;
 

@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Violations;
+
 using static Privacy.Enforcement.Testing.StoreTestData;
 
 namespace Privacy.Enforcement.Testing;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// Writes one batch of sealed events to the sink until it is written: a failed write is retried — the same sealed

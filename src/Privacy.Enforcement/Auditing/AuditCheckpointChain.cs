@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// The rules a list of checkpoints, in stored order, must keep (store.integrity): each well formed; each signed with the

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// Hands durable checkpoints to the host's <see cref="IAuditCheckpointAnchor"/> on a loop of its own, so the audit writer

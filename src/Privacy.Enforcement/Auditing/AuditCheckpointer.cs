@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// Checkpoints what the writer has made durable — by count (<see cref="AuditTrailOptions.CheckpointEveryEvents"/>), by

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// Records started together, queued together: inside a scope (<see cref="AuditTrailPipeline.DeferQueueing"/>) durable

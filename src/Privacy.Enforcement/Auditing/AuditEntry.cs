@@ -1,6 +1,6 @@
 using System.Threading.Tasks.Sources;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>One queued event: what <see cref="AuditEventSealer"/> seals and <see cref="AuditGroupCommitWriter"/> writes. Asynchronous mode queues this alone.</summary>
 internal class AuditEntry(AuditEvent auditEvent)

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// The bounded queue between the callers of <see cref="AuditTrailPipeline.RecordAsync"/> and

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// How durable callers stop waiting. Each <see cref="DurableAuditEntry"/> is its own awaitable (no task, no per-call

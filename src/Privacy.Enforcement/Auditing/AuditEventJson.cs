@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>Reads stored lines (events and checkpoints) back; strict, so a damaged line is reported, not guessed at.</summary>
 internal static class AuditEventJson

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// Seals queued events — sequence number, previous hash, SHA-256 (<see cref="AuditHashChain.Seal(AuditEvent, long, string)"/>)

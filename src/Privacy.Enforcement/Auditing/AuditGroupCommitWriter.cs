@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// The writer: one thread that reads the head (<see cref="AuditTrailResumer"/>), then takes what is sealed

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// A filter over the audit trail: every given criterion must match. Enough to build a subject's disclosure ledger
@@ -35,16 +36,6 @@ public sealed record AuditQuery
             && (To is null || auditEvent.Timestamp < To.Value)
             && (Kind is null || auditEvent.Kind == Kind.Value);
     }
-}
-
-/// <summary>An optional capability of an audit trail reader: answers <see cref="AuditQuery"/> efficiently (indexed).</summary>
-public interface IAuditTrailQuery
-{
-    /// <summary>Returns the matching events in sequence order.</summary>
-    /// <param name="query">The filter.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The events.</returns>
-    IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>Queries over any <see cref="IAuditTrailReader"/>.</summary>

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>The writer's back-off between attempts (a failed write, a failed start-up read): exponential from <see cref="AuditTrailOptions.RetryInitialDelay"/>, capped at <see cref="AuditTrailOptions.RetryMaxDelay"/>, on the <see cref="TimeProvider"/>.</summary>
 internal static class AuditRetryBackoff

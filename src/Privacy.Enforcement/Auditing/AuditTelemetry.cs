@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// The audit pipeline's instruments on the library's meter (one per container, from its <see cref="IMeterFactory"/>),

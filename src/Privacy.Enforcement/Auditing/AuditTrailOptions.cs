@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>When <see cref="IAuditTrail.RecordAsync"/> returns.</summary>
 public enum AuditTrailMode

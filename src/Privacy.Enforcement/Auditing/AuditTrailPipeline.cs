@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 // One durable event, from RecordAsync to the disk:
 //  1. AuditTrailPipeline.RecordAsync (this facade) makes a DurableAuditEntry, the caller's awaitable, with the event's

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// The writer's first step: reads the trail's head from the sink and checks it against the checkpoint chain

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
+using Privacy.Enforcement.Auditing;
 using Privacy.Enforcement.InMemory;
+using Privacy.Enforcement.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// How the writer is stopped. Its token aborts what the writer is doing (a write, a back-off, a checkpoint, the

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>Why a trail failed verification.</summary>
 public enum AuditVerificationFailure

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// Where <see cref="AuditEventSealer"/> leaves sealed events for <see cref="AuditGroupCommitWriter"/>, and where the

@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Storage;
+
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// Publishes each checkpoint of the audit trail outside the host (a transparency log, an object store with retention

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
 /// Signs and verifies checkpoints of the audit trail with a key the host supplies, so that a checkpoint cannot be

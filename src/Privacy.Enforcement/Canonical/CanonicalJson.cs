@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Privacy.Enforcement.Auditing;
 
 namespace Privacy.Enforcement;
 

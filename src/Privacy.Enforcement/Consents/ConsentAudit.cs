@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Auditing;
+
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>Builds the audit events of this feature: categories, clause ids and references, never personal data.</summary>
 internal static class ConsentAudit

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>The state of one consent as of an instant: the fold of its facts recorded at or before that instant.</summary>
 /// <param name="ConsentId">The consent.</param>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>
 /// A receipt for one consent change, shaped after the Kantara Consent Receipt, that the host hands to the subject

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>The consent service over an <see cref="IConsentStore"/> (see <see cref="IConsentService"/>).</summary>
 internal sealed class ConsentService : IConsentService

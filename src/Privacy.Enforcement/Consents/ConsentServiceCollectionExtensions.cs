@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>Registers the consent, acceptance, objection and policy-change services.</summary>
 internal static class ConsentServiceCollectionExtensions

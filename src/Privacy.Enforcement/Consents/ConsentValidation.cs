@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Policies;
+
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>
 /// Checks consent input against the policy version it is given under. Every failure is an

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>
 /// Grants, refuses, withdraws, renews and answers questions about consents (<c>collect.consent</c>,

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>
 /// Records and answers the subject's acceptance of policy versions (<c>intro.acceptance</c>, <c>changes.notice</c>):

@@ -1,4 +1,7 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
+
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>Objections over an <see cref="IAcceptanceStore"/> (see <see cref="IObjectionService"/>).</summary>
 internal sealed class ObjectionService : IObjectionService

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>How a subject accepted a policy version (<c>intro.acceptance</c>).</summary>
 public enum AcceptanceKind

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>Policy acceptance over an <see cref="IAcceptanceStore"/> (see <see cref="IPolicyAcceptanceService"/>).</summary>
 internal sealed class PolicyAcceptanceService : IPolicyAcceptanceService

@@ -1,4 +1,4 @@
-using Privacy.Enforcement;
+using Privacy.Enforcement.Consents;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,7 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Storage;
+
+namespace Privacy.Enforcement.Consents;
 
 /// <summary>
 /// What every consent, acceptance and objection write does around the store: invalidate the decision cache, announce

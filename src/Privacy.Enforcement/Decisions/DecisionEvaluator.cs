@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Violations;
+
 namespace Privacy.Enforcement;
 
 /// <summary>The inputs of one evaluation that do not come from the request.</summary>

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text;
+using Privacy.Enforcement.Policies;
 
 namespace Privacy.Enforcement;
 

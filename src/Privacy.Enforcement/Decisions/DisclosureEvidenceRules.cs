@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Violations;
+
 namespace Privacy.Enforcement;
 
 /// <summary>The evidence each disclosure ground needs, and the categories it releases ("all or part").</summary>

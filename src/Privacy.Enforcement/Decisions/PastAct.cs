@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Violations;
+
 namespace Privacy.Enforcement;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Privacy.Enforcement.Policies;
 
 namespace Privacy.Enforcement;
 

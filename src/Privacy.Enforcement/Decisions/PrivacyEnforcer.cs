@@ -3,6 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Violations;
 
 namespace Privacy.Enforcement;
 

@@ -1,3 +1,5 @@
+using Privacy.Enforcement.Consents;
+
 namespace Privacy.Enforcement;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Policies;
+
 namespace Privacy.Enforcement;
 
 /// <summary>

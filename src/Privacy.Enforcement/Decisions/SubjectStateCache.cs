@@ -1,6 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Violations;
 
 namespace Privacy.Enforcement;
 

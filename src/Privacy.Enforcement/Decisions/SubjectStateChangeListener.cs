@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement;
 

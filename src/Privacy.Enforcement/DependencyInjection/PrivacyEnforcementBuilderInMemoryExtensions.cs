@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Privacy.Enforcement;
 using Privacy.Enforcement.InMemory;
+using Privacy.Enforcement.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

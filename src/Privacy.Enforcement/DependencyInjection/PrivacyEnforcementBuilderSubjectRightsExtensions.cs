@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
+using Privacy.Enforcement.Storage;
 using Privacy.Enforcement.SubjectRights;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.SubjectRights;
 
 namespace Privacy.Enforcement;
 

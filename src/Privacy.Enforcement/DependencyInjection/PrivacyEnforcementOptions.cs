@@ -1,3 +1,5 @@
+using Privacy.Enforcement.Policies;
+
 namespace Privacy.Enforcement;
 
 /// <summary>Options of the library, bindable from the <c>PrivacyEnforcement</c> configuration section and validated at start-up.</summary>

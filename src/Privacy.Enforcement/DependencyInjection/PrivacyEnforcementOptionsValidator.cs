@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Policies;
 
 namespace Privacy.Enforcement;
 

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Policies;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement;
 

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>
 /// The obligation an engagement's end puts on its provider: return or delete everything it received, by a deadline

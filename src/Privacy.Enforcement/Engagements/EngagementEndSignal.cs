@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>Wakes the end monitor when an engagement with an end is created in this process, so it re-plans its sleep.</summary>
 internal sealed class EngagementEndSignal

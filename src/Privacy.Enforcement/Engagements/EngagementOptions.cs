@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>
 /// Options of the engagement end monitor, bound from <c>PrivacyEnforcement:Engagements</c> and validated at start-up.

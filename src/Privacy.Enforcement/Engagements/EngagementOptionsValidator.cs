@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>Validates each <see cref="EngagementOptions"/> value against its data annotations (generated).</summary>
 [OptionsValidator]

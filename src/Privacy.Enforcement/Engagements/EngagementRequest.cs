@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>
 /// What the host asks for when it engages a provider for a service (<c>use.third-party.service-provider</c>). The

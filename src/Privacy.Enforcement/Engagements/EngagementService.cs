@@ -2,8 +2,12 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Violations;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>The default <see cref="IEngagementService"/>: validates against the policy in force, stores, audits, invalidates.</summary>
 internal sealed partial class EngagementService : IEngagementService

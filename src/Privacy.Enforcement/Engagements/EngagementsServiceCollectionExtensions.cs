@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Privacy.Enforcement;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Violations;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>
 /// Receives the return-or-delete obligation of each engagement that ends (<c>use.third-party.service-end</c>): the host

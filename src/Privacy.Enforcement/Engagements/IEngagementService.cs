@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>
 /// Engages providers for services and ends their engagements (<c>use.third-party.service-provider</c>,

@@ -1,4 +1,4 @@
-using Privacy.Enforcement;
+using Privacy.Enforcement.Engagements;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

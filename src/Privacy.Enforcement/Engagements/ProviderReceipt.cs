@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>
 /// One permitted transfer to a provider during an engagement, as the audit trail recorded it: what the provider

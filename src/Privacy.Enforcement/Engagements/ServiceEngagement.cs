@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Engagements;
 
 /// <summary>
 /// Binds a provider (a recipient of kind service provider or affiliate) to a service the application provides to

@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Storage;
+
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of policy acceptances and objections.</summary>

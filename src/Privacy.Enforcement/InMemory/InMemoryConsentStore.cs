@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.InMemory;
 

@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Storage;
+
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process engagement store.</summary>

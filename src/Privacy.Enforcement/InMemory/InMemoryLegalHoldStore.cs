@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.SubjectRights;
+
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of legal holds.</summary>

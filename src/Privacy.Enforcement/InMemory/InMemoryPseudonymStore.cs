@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.InMemory;
 

@@ -1,3 +1,5 @@
+using Privacy.Enforcement.Storage;
+
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of wrapped subject data keys.</summary>

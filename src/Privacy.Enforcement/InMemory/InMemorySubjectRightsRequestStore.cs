@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.SubjectRights;
 
 namespace Privacy.Enforcement.InMemory;
 

@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Violations;
+
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of violations and sanctions.</summary>

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>A validated, published policy version: its document and its version record.</summary>
 public sealed class PublishedPolicy

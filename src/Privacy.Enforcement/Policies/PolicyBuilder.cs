@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// Builds a <see cref="PolicyDocument"/> in code: clauses, taxonomy additions, purposes (and which need consent),

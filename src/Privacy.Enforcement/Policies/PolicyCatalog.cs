@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Primitives;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// The published versions of the policy, newest in force (<c>changes.replace</c>). Reads are lock-free snapshots;

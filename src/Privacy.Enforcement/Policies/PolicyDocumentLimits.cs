@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// The bounds a JSON policy document must keep, so that loading one costs bounded time and memory whatever its

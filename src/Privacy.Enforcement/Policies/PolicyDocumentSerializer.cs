@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Privacy.Enforcement.Policies.Json;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// Reads and writes JSON policy documents. <see cref="Load(string)"/> returns a validated <see cref="PublishedPolicy"/>

@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Storage;
+
 namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>
 /// The keyed hash that replaces an erased subject's id in its subject-rights requests (<c>store.subject-delete</c>):

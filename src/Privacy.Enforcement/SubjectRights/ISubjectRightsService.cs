@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>The answer to an access request: the request record and the export.</summary>
 /// <param name="Request">The request, completed unless a source failed.</param>

@@ -1,3 +1,6 @@
+using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Violations;
+
 namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.SubjectRights;
 

@@ -1,3 +1,7 @@
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
+
 namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>

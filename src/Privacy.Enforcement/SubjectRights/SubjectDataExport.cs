@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>
 /// Everything held about one subject, as one JSON document (<c>store.subject-access</c>): the data of every source,

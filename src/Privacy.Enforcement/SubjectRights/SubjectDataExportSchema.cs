@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Privacy.Enforcement.SubjectRights;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>Writes and reads the subject export and publishes its JSON schema.</summary>
 public static class SubjectDataExportSchema

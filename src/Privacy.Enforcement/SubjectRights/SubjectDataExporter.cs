@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.SubjectRights;
 

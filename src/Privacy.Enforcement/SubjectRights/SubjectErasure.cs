@@ -1,3 +1,5 @@
+using Privacy.Enforcement.Storage;
+
 namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>

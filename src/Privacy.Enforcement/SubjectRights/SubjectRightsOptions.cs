@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>Options of subject-rights requests, bound from <c>PrivacyEnforcement:SubjectRights</c>, set in code with <c>ConfigureSubjectRights</c>, validated at start-up.</summary>
 public sealed class SubjectRightsOptions

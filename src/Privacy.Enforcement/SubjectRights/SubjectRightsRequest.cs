@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>What a data subject asks for.</summary>
 public enum SubjectRightsRequestKind

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>The names of the library's own steps in <see cref="SubjectRightsRequest.Steps"/> (sources use their own names).</summary>
 public static class SubjectRightsStepNames

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Violations;
 
 /// <summary>
 /// Records violations and the measures taken against violators (<c>use.no-free-harvesting</c>,

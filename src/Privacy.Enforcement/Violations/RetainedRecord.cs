@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Violations;
 
 /// <summary>What kind of record is kept outside the policy.</summary>
 public enum RetainedRecordKind

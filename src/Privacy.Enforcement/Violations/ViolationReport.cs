@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Violations;
 
 /// <summary>A report of a violation by a user of the platform or a third party (<c>use.no-free-harvesting</c>, <c>disclose.user-violation</c>).</summary>
 public sealed record ViolationReport

@@ -1,6 +1,10 @@
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Violations;
 
 /// <summary>The default <see cref="IViolationService"/>: validates, stores, audits and invalidates the violator's cached state.</summary>
 internal sealed class ViolationService : IViolationService

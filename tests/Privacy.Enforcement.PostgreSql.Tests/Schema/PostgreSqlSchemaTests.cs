@@ -122,7 +122,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
                     connection);
                 insert.Parameters.AddWithValue("id", engagement.Id.ToString());
                 insert.Parameters.AddWithValue("end", engagement.EffectiveEnd!.Value.UtcTicks);
-                insert.Parameters.AddWithValue("payload", Privacy.Enforcement.Storage.StoreJson.Serialize(engagement));
+                insert.Parameters.AddWithValue("payload", Privacy.Enforcement.Relational.StoreJson.Serialize(engagement));
                 await insert.ExecuteNonQueryAsync();
             }
         }
@@ -167,7 +167,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
                 insert.Parameters.AddWithValue("open", request.IsOpen ? 1L : 0L);
                 insert.Parameters.AddWithValue("received", request.ReceivedAt.UtcTicks);
                 insert.Parameters.AddWithValue("version", request.Version);
-                insert.Parameters.AddWithValue("payload", Privacy.Enforcement.Storage.StoreJson.Serialize(request));
+                insert.Parameters.AddWithValue("payload", Privacy.Enforcement.Relational.StoreJson.Serialize(request));
                 await insert.ExecuteNonQueryAsync();
             }
         }

@@ -33,7 +33,7 @@ public sealed class SqliteSchemaTests : IDisposable
         await store.AppendAsync(StoreTestData.Grant(StoreTestData.NewSubject(), ConsentId.New()), CancellationToken.None);
 
         // The store's own session: synchronous=FULL (2) and a busy timeout, whatever the pool hands out.
-        var database = _database.Get<Privacy.Enforcement.Storage.RelationalDatabase>();
+        var database = _database.Get<Privacy.Enforcement.Relational.RelationalDatabase>();
         await using var session = (SqliteConnection)await database.OpenAsync(CancellationToken.None);
         (await ScalarAsync(session, "PRAGMA synchronous")).Should().Be(2L);
         (await ScalarAsync(session, "PRAGMA busy_timeout")).Should().Be((long)SqliteDatabase.BusyTimeoutMilliseconds);
@@ -42,7 +42,7 @@ public sealed class SqliteSchemaTests : IDisposable
     [Fact]
     public async Task Pooled_and_new_physical_connections_both_carry_the_session_pragmas()
     {
-        var database = _database.Get<Privacy.Enforcement.Storage.RelationalDatabase>();
+        var database = _database.Get<Privacy.Enforcement.Relational.RelationalDatabase>();
         await (await database.OpenAsync(CancellationToken.None)).DisposeAsync();
 
         // The pragmas are set once per physical connection: a pooled one keeps them, a new one after a pool clear gets them.
@@ -107,7 +107,7 @@ public sealed class SqliteSchemaTests : IDisposable
                     "INSERT INTO pe_engagements (id, provider_id, all_subjects, starts_at, effective_end, deletion_confirmed, row_version, payload) VALUES ($id, 'p', 1, 0, $end, 0, 1, $payload)",
                     ("$id", engagement.Id.ToString()),
                     ("$end", engagement.EffectiveEnd!.Value.UtcTicks),
-                    ("$payload", Privacy.Enforcement.Storage.StoreJson.Serialize(engagement)));
+                    ("$payload", Privacy.Enforcement.Relational.StoreJson.Serialize(engagement)));
             }
         }
 
@@ -151,7 +151,7 @@ public sealed class SqliteSchemaTests : IDisposable
                     ("$open", request.IsOpen ? 1L : 0L),
                     ("$received", request.ReceivedAt.UtcTicks),
                     ("$version", request.Version),
-                    ("$payload", Privacy.Enforcement.Storage.StoreJson.Serialize(request)));
+                    ("$payload", Privacy.Enforcement.Relational.StoreJson.Serialize(request)));
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>A set of up to 128 small integers (category, clause or purpose indexes of a compiled policy), held in two words.</summary>
 internal readonly struct Bits128 : IEquatable<Bits128>

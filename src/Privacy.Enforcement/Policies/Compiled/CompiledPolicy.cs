@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// A published policy version compiled into the immutable, integer-indexed form the decision engine reads: every

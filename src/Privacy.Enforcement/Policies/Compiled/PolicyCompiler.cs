@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>Compiles a published policy version once into the immutable form the decision engine reads.</summary>
 public static class PolicyCompiler

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// A privacy policy described as data: the JSON policy document and the fluent <c>PolicyBuilder</c> both produce one.

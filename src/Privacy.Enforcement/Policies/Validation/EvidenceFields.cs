@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>The fields of each ground's evidence record, by which a <see cref="GroundDefinition.RequiredEvidence"/> names what a request must carry.</summary>
 internal static class EvidenceFields

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// Checks a <see cref="PolicyDocument"/> as a whole: required members, id syntax, duplicate ids, references to

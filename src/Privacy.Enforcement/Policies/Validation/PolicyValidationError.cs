@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>One problem of a policy document: where it is (a JSON path such as <c>$.rules[3].clause</c>) and what is wrong.</summary>
 /// <param name="Path">The JSON path of the offending value; the same path for a document built in code.</param>

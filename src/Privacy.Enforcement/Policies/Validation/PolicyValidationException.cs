@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// Thrown when a policy document is malformed or inconsistent. Nothing of the document is loaded or published:

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>
 /// Wraps data keys with AES-256-GCM under host-supplied 256-bit key-encryption keys, one per version. The wrapped form

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>A data key wrapped by a key-encryption key version.</summary>
 /// <param name="KekVersion">The key-encryption key version used.</param>

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Privacy.Enforcement.Storage;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.SubjectRights;
 
 /// <summary>A subject's data key was destroyed (crypto-shredded by erasure) or never created: its fields cannot be decrypted.</summary>
 public sealed class SubjectKeyShreddedException : CryptographicException

@@ -1,4 +1,7 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Consents;
+
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// Publishes new policy versions and carries out what a change means for existing consents (<c>changes.replace</c>,

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>
 /// A store could not complete an operation. Store implementations translate their provider's exceptions into this

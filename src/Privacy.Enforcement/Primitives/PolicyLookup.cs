@@ -1,4 +1,5 @@
 using System.Globalization;
+using Privacy.Enforcement.Policies;
 
 namespace Privacy.Enforcement;
 

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>
 /// An optional capability of a store shared by many application instances: it announces which subjects' state

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>
 /// Which subjects' cached state a change announced by an <see cref="IPrivacyChangeFeed"/> invalidates: one subject,

@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Consents;
+
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>Stores consent facts. Facts are append-only; an append is durable when the returned task completes.</summary>
 public interface IConsentStore

@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Consents;
+
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>
 /// Which consents a new policy version affects (<c>changes.notice</c>). <b>Reading:</b> a consent stays valid unless

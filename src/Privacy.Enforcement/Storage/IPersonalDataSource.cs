@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Privacy.Enforcement.SubjectRights;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>Who operates a system that holds personal data (<c>store.location</c>).</summary>
 public enum DataSourceOperatorKind

@@ -1,3 +1,5 @@
+using Privacy.Enforcement.Policies;
+
 using static Privacy.Enforcement.StandardDataCategories;
 
 namespace Privacy.Enforcement;
@@ -100,7 +102,7 @@ public static class StandardPolicy
         .AddExemptCategory(SearchKeywords, ClauseIds.CollectExemptSearchKeywords, description: "Search keywords")
         .AddCategory(PurchaseHistory, description: "Purchases and orders")
         .AddCategory(Content, description: "Content the user provides")
-        .AddExemptCategory(Violations, ClauseIds.CollectExemptViolations, description: "Violations and the measures taken against the user")
+        .AddExemptCategory(StandardDataCategories.Violations, ClauseIds.CollectExemptViolations, description: "Violations and the measures taken against the user")
         .AddCategory(Sensitive, DataCategoryFlags.Sensitive, "Sensitive personal information")
         .AddCategory(Biometric, DataCategoryFlags.Sensitive | DataCategoryFlags.Identifying, "Biometric data")
         .AddCategory(Health, DataCategoryFlags.Sensitive, "Health and medical data");
@@ -166,7 +168,7 @@ public static class StandardPolicy
         .AddRule(ClauseIds.CollectConsent, RuleKind.RequireConsentToCollect,
             r => r with { CategoryFlags = DataCategoryFlags.Identifying | DataCategoryFlags.ContactCapable, Acts = [ProcessingAct.Collect] })
         .AddRule(ClauseIds.CollectExemptSearchKeywords, RuleKind.ExemptCategories, r => r with { Categories = [SearchKeywords] })
-        .AddRule(ClauseIds.CollectExemptViolations, RuleKind.ExemptCategories, r => r with { Categories = [Violations] })
+        .AddRule(ClauseIds.CollectExemptViolations, RuleKind.ExemptCategories, r => r with { Categories = [StandardDataCategories.Violations] })
         .AddRule(ClauseIds.UseThirdPartyNoTrade, RuleKind.DenyUnrelatedTransfer,
             r => r with { RecipientKinds = [RecipientKind.UnrelatedThirdParty], TransferKinds = [TransferKind.Sell, TransferKind.Rent, TransferKind.Trade] })
         .AddRule(ClauseIds.UseThirdPartyPermission, RuleKind.PermitTransferWithPriorConsent,

@@ -1,4 +1,8 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Storage;
+
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>Publishes policy versions and invalidates the consents they affect (see <see cref="IPolicyChangeService"/>).</summary>
 internal sealed class PolicyChangeService : IPolicyChangeService, IDisposable

@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Auditing;
+
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>
 /// An optional capability of an <see cref="IAuditSink"/>: one trail written by several writers (application instances,

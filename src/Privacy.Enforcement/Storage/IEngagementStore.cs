@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.Engagements;
+
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>Stores service engagements.</summary>
 public interface IEngagementStore

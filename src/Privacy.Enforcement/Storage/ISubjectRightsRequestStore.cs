@@ -1,4 +1,6 @@
-namespace Privacy.Enforcement;
+using Privacy.Enforcement.SubjectRights;
+
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>
 /// Stores subject-rights requests. When a completed erasure is stored, the store seals every closed request of that

@@ -1,4 +1,4 @@
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Storage;
 
 /// <summary>A subject's data key, wrapped by a key-encryption key; the plaintext key is never stored.</summary>
 /// <param name="Subject">The subject.</param>

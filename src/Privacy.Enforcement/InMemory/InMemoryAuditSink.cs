@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.InMemory;
 

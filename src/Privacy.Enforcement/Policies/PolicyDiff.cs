@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Privacy.Enforcement;
+namespace Privacy.Enforcement.Policies;
 
 /// <summary>A part of a policy document a change belongs to.</summary>
 public enum PolicySection
