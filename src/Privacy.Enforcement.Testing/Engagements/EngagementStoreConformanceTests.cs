@@ -90,21 +90,27 @@ public abstract class EngagementStoreConformanceTests
         var forAll = Engagement("payments");
         var forOther = Engagement("courier", NewSubject());
         var confirmed = Engagement("archive", subject) with { TerminatedAt = Epoch.AddDays(1), DeletionConfirmedAt = Epoch.AddDays(2) };
-        foreach (var e in new[] { forSubject, forAll, forOther, confirmed })
+        var openEnded = Engagement("hosting", subject) with { EndsAt = null };
+        foreach (var e in new[] { forSubject, forAll, forOther, confirmed, openEnded })
         {
             await store.CreateAsync(e, None);
         }
 
         (await store.GetByProviderAsync(new RecipientId("courier"), None).CollectAsync()).Select(e => e.Id).Should().BeEquivalentTo([forSubject.Id, forOther.Id]);
-        (await store.GetBySubjectAsync(subject, None).CollectAsync()).Select(e => e.Id).Should().BeEquivalentTo([forSubject.Id, forAll.Id, confirmed.Id]);
+        (await store.GetBySubjectAsync(subject, None).CollectAsync()).Select(e => e.Id).Should().BeEquivalentTo([forSubject.Id, forAll.Id, confirmed.Id, openEnded.Id]);
         (await store.GetEndedAsync(Epoch.AddDays(29), None).CollectAsync()).Should().BeEmpty();
         (await store.GetEndedAsync(Epoch.AddDays(30), None).CollectAsync()).Select(e => e.Id).Should().BeEquivalentTo([forSubject.Id, forAll.Id, forOther.Id]);
 
         // Moving the subject off the engagement and terminating it early shows in every list.
         var read = (await store.FindAsync(forSubject.Id, None))!;
         (await store.TryUpdateAsync(read, read with { Subjects = [NewSubject()], TerminatedAt = Epoch.AddDays(1) }, None)).Should().BeTrue();
-        (await store.GetBySubjectAsync(subject, None).CollectAsync()).Select(e => e.Id).Should().BeEquivalentTo([forAll.Id, confirmed.Id]);
+        (await store.GetBySubjectAsync(subject, None).CollectAsync()).Select(e => e.Id).Should().BeEquivalentTo([forAll.Id, confirmed.Id, openEnded.Id]);
         (await store.GetEndedAsync(Epoch.AddDays(1), None).CollectAsync()).Select(e => e.Id).Should().Equal(forSubject.Id);
+
+        // Confirming the deletion by an update takes the engagement off the ended list; one without an end never is on it.
+        var other = (await store.FindAsync(forOther.Id, None))!;
+        (await store.TryUpdateAsync(other, other with { DeletionConfirmedAt = Epoch.AddDays(31), DeletionConfirmationReference = "certificate-9" }, None)).Should().BeTrue();
+        (await store.GetEndedAsync(Epoch.AddYears(10), None).CollectAsync()).Select(e => e.Id).Should().BeEquivalentTo([forSubject.Id, forAll.Id]);
     }
 
     [StoreFact]

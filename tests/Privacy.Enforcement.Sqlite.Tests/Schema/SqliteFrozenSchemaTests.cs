@@ -1,0 +1,143 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Privacy.Enforcement.Tests.Shared;
+
+namespace Privacy.Enforcement.Sqlite.Tests.Schema;
+
+/// <summary>
+/// Upgrades from the frozen schemas of released versions (Schema/Frozen/vN.sql, written once and never regenerated),
+/// so an edit to a released migration in source cannot go unnoticed by replaying the edited text.
+/// </summary>
+public sealed partial class SqliteFrozenSchemaTests : IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    public static TheoryData<int> ReleasedVersions => [.. Enumerable.Range(1, FrozenVersions().Max())];
+
+    [Theory]
+    [MemberData(nameof(ReleasedVersions))]
+    public async Task A_database_of_a_released_version_is_migrated_and_keeps_every_row(int version)
+    {
+        var instance = _database.NewInstance();
+        var seed = FrozenSchemaSeed.For(instance);
+        await using (var connection = await OpenAsync())
+        {
+            await ExecuteAsync(connection, await ReadFrozenAsync(version));
+            (await ScalarAsync(connection, "SELECT MAX(version) FROM pe_schema_migrations")).Should().Be((long)version, "the frozen file is the schema of version {0}", version);
+            var auditColumns = (long)(await ScalarAsync(connection, "SELECT COUNT(*) FROM pragma_table_info('pe_audit_events') WHERE name = 'hash'"))! == 1;
+            foreach (var (table, values) in seed.Rows(auditColumns))
+            {
+                await InsertAsync(connection, table, values);
+            }
+        }
+
+        await StartAsync(instance);
+
+        await using (var connection = await OpenAsync())
+        {
+            (await ScalarAsync(connection, "SELECT MAX(version) FROM pe_schema_migrations")).Should().Be((long)SqliteMigrations.All[^1].Version);
+            (await ScalarAsync(connection, "SELECT COUNT(*) FROM pe_schema_migrations WHERE checksum IS NOT NULL")).Should().Be((long)SqliteMigrations.All.Length);
+            foreach (var table in seed.Rows(auditColumns: false).GroupBy(r => r.Table))
+            {
+                (await ScalarAsync(connection, $"SELECT COUNT(*) FROM {table.Key}")).Should().Be((long)table.Count(), "every row of {0} is kept", table.Key);
+            }
+        }
+
+        await seed.AssertKeptAsync(instance);
+    }
+
+    [Fact]
+    public async Task The_current_migrations_build_exactly_the_newest_frozen_schema()
+    {
+        var newest = FrozenVersions().Max();
+        newest.Should().Be(SqliteMigrations.All[^1].Version, "each released migration gets its frozen file (Schema/Frozen/README.md)");
+        FrozenVersions().Should().Equal(Enumerable.Range(1, newest));
+
+        await StartAsync(_database.NewInstance());
+        List<string> current;
+        await using (var connection = await OpenAsync())
+        {
+            current = await SchemaAsync(connection);
+        }
+
+        using var frozen = new SqliteTestDatabase();
+        await using (var connection = new SqliteConnection(frozen.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, await ReadFrozenAsync(newest));
+            current.Should().Equal(await SchemaAsync(connection));
+        }
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private static IEnumerable<int> FrozenVersions() =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Schema", "Frozen"), "v*.sql")
+            .Select(f => int.Parse(Path.GetFileNameWithoutExtension(f)[1..], System.Globalization.CultureInfo.InvariantCulture))
+            .Order();
+
+    private static Task<string> ReadFrozenAsync(int version) => File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Schema", "Frozen", $"v{version}.sql"));
+
+    // Every table, index and trigger but the migration table (whose checksum column the runner adds at start-up), its
+    // DDL with whitespace runs made one space.
+    private static async Task<List<string>> SchemaAsync(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name <> 'pe_schema_migrations' ORDER BY type, name";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add($"{reader.GetString(0)} {reader.GetString(1)}: {Whitespace().Replace(reader.GetString(2), " ").Trim()}");
+        }
+
+        rows.Should().NotBeEmpty();
+        return rows;
+    }
+
+    private static async Task StartAsync(IServiceProvider instance)
+    {
+        foreach (var service in instance.GetServices<IHostedService>())
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync()
+    {
+        var connection = new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task InsertAsync(SqliteConnection connection, string table, (string Column, object? Value)[] values)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", values.Select(v => v.Column))}) VALUES ({string.Join(", ", values.Select(v => "$" + v.Column))})";
+        foreach (var (column, value) in values)
+        {
+            command.Parameters.AddWithValue("$" + column, value ?? DBNull.Value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
