@@ -9,8 +9,9 @@ namespace Privacy.Enforcement.PostgreSql;
 /// Announces subject changes between instances with LISTEN/NOTIFY. The stores notify inside the writing transaction,
 /// so a change is announced exactly when it commits. Any role that can connect may LISTEN on any channel (PostgreSQL
 /// has no grant for it), so a notification carries the subject's stripe (one of <see cref="Stripes"/>), never its id;
-/// listeners drop every cached subject in that stripe. Each listener holds one dedicated connection and reconnects
-/// after a failure; since notifications sent while it was away are lost, it then yields
+/// listeners drop every cached subject in that stripe. Each listener holds one dedicated connection; when it is lost
+/// the feed yields <see cref="SubjectChange.Interrupted"/> at once (keep nothing cached) and reconnects, and since
+/// notifications sent while it was away are lost, it then yields
 /// <see cref="SubjectChange.Everything"/>: "anything may have changed, drop every cached state". It also yields
 /// <see cref="SubjectChange.Everything"/> first, as soon as its LISTEN is in place, which tells the listener that
 /// from then on nothing is missed (until then the decision cache keeps nothing).
@@ -115,6 +116,13 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlDatabase database) : IPriva
             }
             catch (Exception ex) when (database.Dialect.IsFault(ex) || ex is System.Net.Sockets.SocketException)
             {
+                // Said at once, before the reconnect: notifications sent from now until the LISTEN is back are lost, so
+                // a listener must keep nothing meanwhile (it is told "everything" once the LISTEN is back).
+                if (connected.Task.IsCompleted)
+                {
+                    changes.TryWrite(SubjectChange.Interrupted);
+                }
+
                 reconnecting = true;
                 try
                 {

@@ -46,7 +46,15 @@ internal sealed class SubjectStateChangeListener : IDisposable
             {
                 await foreach (var change in _feed.ListenForChangesAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    // Whatever the feed yields, it was subscribed when it was announced: from here on nothing is missed.
+                    // The feed lost its subscription and will resubscribe on its own: until it speaks again, changes made
+                    // elsewhere go unheard, so nothing cached is trusted and nothing loaded is kept.
+                    if (change.IsInterrupted)
+                    {
+                        _cache.FeedLost();
+                        continue;
+                    }
+
+                    // Whatever else the feed yields, it was subscribed when it was announced: from here on nothing is missed.
                     _cache.FeedHeard();
 
                     // Everything: the feed may have missed changes (it reconnected). A stripe: a feed that names no subject.

@@ -28,6 +28,10 @@ public interface IPrivacyChangeFeed
     /// Listens for changes made by any instance until cancelled, as the engine reads them: a feed whose announcements
     /// others can overhear names a stripe of subjects instead of a subject (<see cref="SubjectChange"/>). The default
     /// reads <see cref="ListenAsync"/>: each subject is a change of that subject, an empty one a change of everything.
+    /// A feed that loses its subscription and resubscribes by itself yields <see cref="SubjectChange.Interrupted"/> as
+    /// soon as it knows (the engine keeps nothing cached from then on), then <see cref="SubjectChange.Everything"/> once
+    /// it listens again; a feed that ends with an exception instead has the same effect (the engine listens again after
+    /// a second).
     /// </summary>
     /// <param name="cancellationToken">Stops listening.</param>
     /// <returns>The changes, as announced.</returns>

@@ -15,15 +15,26 @@ public readonly record struct SubjectChange
     /// <summary>The largest stripe count a change may name.</summary>
     public const int MaxStripeCount = 1 << 16;
 
-    private SubjectChange(SubjectId subject, int stripe, int stripeCount)
+    private SubjectChange(SubjectId subject, int stripe, int stripeCount, bool interrupted = false)
     {
         Subject = subject;
         Stripe = stripe;
         StripeCount = stripeCount;
+        IsInterrupted = interrupted;
     }
 
     /// <summary>Gets a change that may concern every subject (a feed that may have missed announcements says this).</summary>
     public static SubjectChange Everything => new(default, 0, 1);
+
+    /// <summary>
+    /// Gets the word of a feed that has just lost its subscription (a dropped connection): from now until it speaks
+    /// again, changes made elsewhere go unheard, so a listener keeps nothing cached meanwhile. A feed that resubscribes
+    /// then says <see cref="Everything"/>. It covers every subject, like <see cref="Everything"/>, but is not it.
+    /// </summary>
+    public static SubjectChange Interrupted => new(default, 0, 1, interrupted: true);
+
+    /// <summary>Gets a value indicating whether this is <see cref="Interrupted"/>: the feed is not listening.</summary>
+    public bool IsInterrupted { get; }
 
     /// <summary>Gets the one subject changed, when the change names one; otherwise empty.</summary>
     public SubjectId Subject { get; }
@@ -35,7 +46,7 @@ public readonly record struct SubjectChange
     public int StripeCount { get; }
 
     /// <summary>Gets a value indicating whether the change may concern every subject.</summary>
-    public bool IsEverything => StripeCount == 1;
+    public bool IsEverything => StripeCount == 1 && !IsInterrupted;
 
     /// <summary>A change of one subject.</summary>
     /// <param name="subject">The subject.</param>
@@ -82,7 +93,7 @@ public readonly record struct SubjectChange
     public bool Covers(SubjectId subject) => Covers(subject.Value);
 
     /// <inheritdoc />
-    public override string ToString() => StripeCount switch
+    public override string ToString() => IsInterrupted ? "interrupted" : StripeCount switch
     {
         0 => "subject",
         1 => "everything",

@@ -148,7 +148,8 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
             (await kill.ExecuteScalarAsync()).Should().Be(true);
         }
 
-        // "Anything may have changed": caches drop everything.
+        // At once "interrupted" (keep nothing while the LISTEN is down), then, reconnected, "anything may have changed".
+        await listener.WaitForInterruptedAsync(Bound + Bound);
         await listener.WaitForEverythingAsync(Bound + Bound);
         var subject = StoreTestData.NewSubject();
         await instance.GetRequiredService<IConsentStore>().AppendAsync(StoreTestData.Grant(subject, ConsentId.New()), CancellationToken.None);
@@ -211,6 +212,8 @@ public sealed class PostgreSqlChangeFeedTests(ITestOutputHelper output) : IAsync
         public Task WaitForAsync(SubjectId subject, TimeSpan bound) => WaitForAsync(change => !change.IsEverything && change.Covers(subject), bound);
 
         public Task WaitForEverythingAsync(TimeSpan bound) => WaitForAsync(change => change.IsEverything, bound);
+
+        public Task WaitForInterruptedAsync(TimeSpan bound) => WaitForAsync(change => change.IsInterrupted, bound);
 
         private async Task WaitForAsync(Func<SubjectChange, bool> match, TimeSpan bound)
         {

@@ -88,6 +88,34 @@ public sealed class FollowUp01_LateSubscriptionTests
         cache.TryGet(Alice, policy, out _).Should().BeFalse("nothing is kept while the feed is down");
     }
 
+    [Fact]
+    public async Task FollowUp01_A_feed_that_says_it_was_interrupted_stops_caching_at_once_until_it_speaks_again()
+    {
+        var feed = new LateFeed();
+        using var fixture = new EnforcerFixture(auditDecisions: false, configure: s => s.AddSingleton<IPrivacyChangeFeed>(feed));
+        var cache = fixture.Services.GetRequiredService<SubjectStateCache>();
+        var policy = ((PrivacyEnforcer)fixture.Enforcer).CurrentPolicy;
+        await fixture.AcceptAsync(Alice);
+        await feed.Listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        feed.Subscribe();
+        await feed.AnnounceAsync(SubjectChange.Everything);
+        (await CachedOnceHeardAsync(fixture, cache, policy)).Should().BeTrue();
+
+        // The connection dropped: the feed says so before it reconnects (it keeps its subscription loop itself).
+        await feed.AnnounceAsync(SubjectChange.Interrupted);
+        for (var i = 0; i < 3000 && cache.TryGet(Alice, policy, out _); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        cache.TryGet(Alice, policy, out _).Should().BeFalse("changes made elsewhere go unheard while the feed is interrupted");
+        await fixture.DecideAsync(CollectPhone);
+        cache.TryGet(Alice, policy, out _).Should().BeFalse("nothing loaded is kept until the feed speaks again");
+
+        await feed.AnnounceAsync(SubjectChange.Everything);
+        (await CachedOnceHeardAsync(fixture, cache, policy)).Should().BeTrue("once the feed is back, states are cached again");
+    }
+
     /// <summary>Decides until the state is cached: the listener hears the feed on its own task (bounded wait).</summary>
     private static async Task<bool> CachedOnceHeardAsync(EnforcerFixture fixture, SubjectStateCache cache, CompiledPolicy policy)
     {
