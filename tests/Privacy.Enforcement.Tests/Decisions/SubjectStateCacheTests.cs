@@ -145,20 +145,14 @@ public sealed class SubjectStateCacheTests
 
         // The feed says it is subscribed (anything it yields); until the listener hears it, nothing is cached.
         await feed.Changes.Writer.WriteAsync(default);
+        await feed.HandledAsync();
         var policy = ((PrivacyEnforcer)fixture.Enforcer).CurrentPolicy;
-        for (var i = 0; i < 200 && !cache.TryGet(Alice, policy, out _); i++)
-        {
-            await fixture.DecideAsync(CollectPhone);
-            await Task.Delay(10);
-        }
+        await fixture.DecideAsync(CollectPhone);
 
         cache.TryGet(Alice, policy, out _).Should().BeTrue();
 
         await feed.Changes.Writer.WriteAsync(Alice);
-        for (var i = 0; i < 200 && cache.TryGet(Alice, policy, out _); i++)
-        {
-            await Task.Delay(10);
-        }
+        await feed.HandledAsync();
 
         cache.TryGet(Alice, policy, out _).Should().BeFalse();
     }
@@ -236,7 +230,12 @@ public sealed class SubjectStateCacheTests
 
     private sealed class ChannelChangeFeed : IPrivacyChangeFeed
     {
+        private readonly SemaphoreSlim _handled = new(0);
+
         public Channel<SubjectId> Changes { get; } = Channel.CreateUnbounded<SubjectId>();
+
+        /// <summary>Completes once the listener has handled the next change: it asks for another only after handling one.</summary>
+        public Task HandledAsync() => _handled.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(t => t.Result.Should().BeTrue("the listener handles each change it reads"), TaskScheduler.Default);
 
         public ValueTask PublishAsync(SubjectId subject, CancellationToken cancellationToken) => Changes.Writer.WriteAsync(subject, cancellationToken);
 
@@ -245,6 +244,7 @@ public sealed class SubjectStateCacheTests
             await foreach (var subject in Changes.Reader.ReadAllAsync(cancellationToken))
             {
                 yield return subject;
+                _handled.Release();
             }
         }
     }
