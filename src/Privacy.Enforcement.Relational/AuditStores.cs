@@ -16,7 +16,7 @@ namespace Privacy.Enforcement.Relational;
 /// (see <see cref="ReadStored"/>). Checkpoints are chained: one is written only onto the newest, under the append lock.
 /// </summary>
 /// <param name="database">The database the store reads and writes.</param>
-public sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
+internal sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
 {
     private const int PageSize = 500;
 
@@ -386,7 +386,7 @@ public sealed class RelationalAuditStore(RelationalDatabase database) : ISharedA
 
 /// <summary>The subject-to-pseudonym map; the subject id is the key, so creation is atomic across instances.</summary>
 /// <param name="database">The database the store reads and writes.</param>
-public sealed class RelationalPseudonymStore(RelationalDatabase database) : IPseudonymStore
+internal sealed class RelationalPseudonymStore(RelationalDatabase database) : IPseudonymStore
 {
     /// <inheritdoc />
     public async ValueTask<string> GetOrCreateAsync(SubjectId subject, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Privacy.Enforcement.Relational;
 
 /// <summary>Consent facts in one append-only table; the fact id is the primary key, so a repeated append is a no-op.</summary>
 /// <param name="database">The database the store reads and writes.</param>
-public sealed class RelationalConsentStore(RelationalDatabase database) : IConsentStore
+internal sealed class RelationalConsentStore(RelationalDatabase database) : IConsentStore
 {
     private const int SubjectPageSize = 1000;
 
@@ -197,7 +197,7 @@ public sealed class RelationalConsentStore(RelationalDatabase database) : IConse
 
 /// <summary>Policy acceptances and objections, each an append-only table ordered by insertion.</summary>
 /// <param name="database">The database the store reads and writes.</param>
-public sealed class RelationalAcceptanceStore(RelationalDatabase database) : IAcceptanceStore
+internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : IAcceptanceStore
 {
     /// <inheritdoc />
     public async ValueTask AppendAcceptanceAsync(PolicyAcceptance acceptance, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace Privacy.Enforcement.Relational;
 /// <see cref="TryUpdateAsync"/> an optimistic compare-and-swap.
 /// </summary>
 /// <param name="database">The database the store reads and writes.</param>
-public sealed class RelationalEngagementStore(RelationalDatabase database) : IEngagementStore
+internal sealed class RelationalEngagementStore(RelationalDatabase database) : IEngagementStore
 {
     /// <inheritdoc />
     public async ValueTask CreateAsync(ServiceEngagement engagement, CancellationToken cancellationToken)
@@ -205,7 +205,7 @@ internal readonly record struct VersionedRow(long Version, string Payload)
 
 /// <summary>Violations (versioned documents) and sanctions (append-only).</summary>
 /// <param name="database">The database the store reads and writes.</param>
-public sealed class RelationalViolationStore(RelationalDatabase database) : IViolationStore
+internal sealed class RelationalViolationStore(RelationalDatabase database) : IViolationStore
 {
     /// <inheritdoc />
     public async ValueTask CreateAsync(Violation violation, CancellationToken cancellationToken)

@@ -236,7 +236,7 @@ public abstract class RelationalDatabase : IDisposable
 }
 
 /// <summary>Builds ADO.NET commands the way the relational stores do; for provider packages deriving from <see cref="RelationalDatabase"/>.</summary>
-public static class DbCommandExtensions
+internal static class DbCommandExtensions
 {
     /// <summary>Adds a named parameter; <see langword="null"/> is bound as <see cref="DBNull"/>.</summary>
     /// <param name="command">The command.</param>

@@ -1,7 +1,7 @@
 namespace Privacy.Enforcement.Testing;
 
 /// <summary>Collects asynchronous sequences in tests.</summary>
-public static class AsyncEnumerableExtensions
+internal static class AsyncEnumerableExtensions
 {
     /// <summary>Reads the whole sequence.</summary>
     /// <typeparam name="T">The item type.</typeparam>

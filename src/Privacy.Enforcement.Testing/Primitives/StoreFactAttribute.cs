@@ -37,7 +37,7 @@ public sealed class StoreUnavailableException : Exception
 
 /// <summary>Discovers <see cref="StoreFactAttribute"/> tests.</summary>
 /// <param name="diagnosticMessageSink">The sink for diagnostics.</param>
-public sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer
+internal sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer
 {
     /// <inheritdoc />
     public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
@@ -48,7 +48,7 @@ public sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : IX
 }
 
 /// <summary>A test case that turns <see cref="StoreUnavailableException"/> into a skip.</summary>
-public sealed class StoreTestCase : XunitTestCase
+internal sealed class StoreTestCase : XunitTestCase
 {
     /// <summary>For deserialization only.</summary>
     [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization purposes")]

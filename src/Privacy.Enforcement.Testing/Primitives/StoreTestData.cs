@@ -9,7 +9,7 @@ using Privacy.Enforcement.Violations;
 namespace Privacy.Enforcement.Testing;
 
 /// <summary>Records and hostile inputs the conformance suite stores.</summary>
-public static class StoreTestData
+internal static class StoreTestData
 {
     /// <summary>A fixed instant the records are dated from (UTC).</summary>
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -26,7 +26,7 @@ namespace Privacy.Enforcement.Auditing;
 /// making the data durable cannot be detected from the process.
 /// </para>
 /// </remarks>
-public sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTrailQuery, IDisposable
+internal sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAuditTrailQuery, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);

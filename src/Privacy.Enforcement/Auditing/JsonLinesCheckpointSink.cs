@@ -8,7 +8,7 @@ namespace Privacy.Enforcement.Auditing;
 /// exclusive lock on <c>&lt;path&gt;.lock</c> like <see cref="JsonLinesAuditSink"/>, and refuses a checkpoint that does not
 /// chain onto the file's newest one.
 /// </summary>
-public sealed class JsonLinesCheckpointSink : ICheckpointSink, IAuditCheckpointReader, IDisposable
+internal sealed class JsonLinesCheckpointSink : ICheckpointSink, IAuditCheckpointReader, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FileStream _lock;

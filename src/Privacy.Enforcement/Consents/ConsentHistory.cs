@@ -20,7 +20,7 @@ public readonly record struct ConsentStatus(
 }
 
 /// <summary>Folds consent facts into states ("the consent state as of time T").</summary>
-public static class ConsentHistory
+internal static class ConsentHistory
 {
     /// <summary>Folds one consent's facts, in recorded order, as of <paramref name="asOf"/>.</summary>
     /// <param name="facts">The consent's facts, oldest first; facts of other consents are ignored.</param>

@@ -5,7 +5,7 @@ namespace Privacy.Enforcement;
 /// Every service that changes a subject's state invalidates it before acknowledging the change, so the very next
 /// decision reads the new state.
 /// </summary>
-public interface ISubjectStateCache
+internal interface ISubjectStateCache
 {
     /// <summary>Drops what is cached for a subject.</summary>
     /// <param name="subject">The subject whose state changed.</param>

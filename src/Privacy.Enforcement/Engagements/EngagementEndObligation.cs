@@ -57,7 +57,7 @@ public sealed record EngagementEndObligation
     /// <summary>Builds the obligation of an engagement whose obligation was emitted.</summary>
     /// <param name="engagement">The engagement.</param>
     /// <returns>The obligation, or <see langword="null"/> when none was emitted.</returns>
-    public static EngagementEndObligation? From(ServiceEngagement engagement)
+    internal static EngagementEndObligation? From(ServiceEngagement engagement)
     {
         ArgumentNullException.ThrowIfNull(engagement);
         if (engagement.ObligationEmittedAt is not { } emittedAt || engagement.ReturnOrDeleteDueBy is not { } dueBy || engagement.EffectiveEnd is not { } endedAt)

@@ -4,7 +4,7 @@ using Privacy.Enforcement.Storage;
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of policy acceptances and objections.</summary>
-public sealed class InMemoryAcceptanceStore : IAcceptanceStore
+internal sealed class InMemoryAcceptanceStore : IAcceptanceStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<SubjectId, List<PolicyAcceptance>> _acceptances = [];

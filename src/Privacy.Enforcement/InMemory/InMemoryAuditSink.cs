@@ -9,7 +9,7 @@ namespace Privacy.Enforcement.InMemory;
 /// restart: for tests, demos and hosts that mirror the trail elsewhere. Several pipelines of one process may share it
 /// (<see cref="ISharedAuditSink"/>).
 /// </summary>
-public sealed class InMemoryAuditSink : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
+internal sealed class InMemoryAuditSink : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
 {
     private readonly object _gate = new();
     private readonly List<AuditEvent> _events = [];

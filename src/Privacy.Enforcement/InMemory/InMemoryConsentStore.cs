@@ -5,7 +5,7 @@ using Privacy.Enforcement.Storage;
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process consent store for tests and single-instance hosts that need no durability.</summary>
-public sealed class InMemoryConsentStore : IConsentStore
+internal sealed class InMemoryConsentStore : IConsentStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<SubjectId, List<ConsentFact>> _bySubject = [];

@@ -4,7 +4,7 @@ using Privacy.Enforcement.Storage;
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process engagement store.</summary>
-public sealed class InMemoryEngagementStore : IEngagementStore
+internal sealed class InMemoryEngagementStore : IEngagementStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<EngagementId, ServiceEngagement> _items = [];

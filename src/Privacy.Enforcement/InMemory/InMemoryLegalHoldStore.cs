@@ -4,7 +4,7 @@ using Privacy.Enforcement.SubjectRights;
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of legal holds.</summary>
-public sealed class InMemoryLegalHoldStore : ILegalHoldStore
+internal sealed class InMemoryLegalHoldStore : ILegalHoldStore
 {
     private readonly object _gate = new();
     private readonly List<LegalHold> _holds = [];

@@ -5,7 +5,7 @@ using Privacy.Enforcement.Storage;
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process subject-to-pseudonym map.</summary>
-public sealed class InMemoryPseudonymStore : IPseudonymStore
+internal sealed class InMemoryPseudonymStore : IPseudonymStore
 {
     private readonly ConcurrentDictionary<SubjectId, string> _map = new();
 

@@ -3,7 +3,7 @@ using Privacy.Enforcement.Storage;
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of wrapped subject data keys.</summary>
-public sealed class InMemorySubjectKeyStore : ISubjectKeyStore
+internal sealed class InMemorySubjectKeyStore : ISubjectKeyStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<SubjectId, WrappedSubjectKey> _keys = [];

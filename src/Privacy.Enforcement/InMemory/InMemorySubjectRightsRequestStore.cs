@@ -5,7 +5,7 @@ using Privacy.Enforcement.SubjectRights;
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of subject-rights requests; it seals an erased subject's requests under a key of its own, kept for its lifetime.</summary>
-public sealed class InMemorySubjectRightsRequestStore : ISubjectRightsRequestStore
+internal sealed class InMemorySubjectRightsRequestStore : ISubjectRightsRequestStore
 {
     private readonly byte[] _hashKey = RandomNumberGenerator.GetBytes(ErasedSubjectHash.MinKeySize);
     private readonly object _gate = new();

@@ -4,7 +4,7 @@ using Privacy.Enforcement.Violations;
 namespace Privacy.Enforcement.InMemory;
 
 /// <summary>An in-process store of violations and sanctions.</summary>
-public sealed class InMemoryViolationStore : IViolationStore
+internal sealed class InMemoryViolationStore : IViolationStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<ViolationId, Violation> _violations = [];
