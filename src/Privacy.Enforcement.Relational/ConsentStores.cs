@@ -58,6 +58,7 @@ public sealed class RelationalConsentStore(RelationalDatabase database) : IConse
                 return 0;
             },
             "read a subject's state",
+            prepare: true,
             cancellationToken).ConfigureAwait(false);
         return new SubjectRecords(facts, acceptances, objections, engagements, sanctions);
     }
