@@ -1,15 +1,67 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Privacy.Enforcement.Consents;
+using Privacy.Enforcement.Engagements;
 using Privacy.Enforcement.Storage;
+using Privacy.Enforcement.Violations;
 
 namespace Privacy.Enforcement.Relational;
 
 /// <summary>Consent facts in one append-only table; the fact id is the primary key, so a repeated append is a no-op.</summary>
 /// <param name="database">The database the store reads and writes.</param>
-internal sealed class RelationalConsentStore(RelationalDatabase database) : IConsentStore
+internal sealed class RelationalConsentStore(RelationalDatabase database) : IConsentStore, ISubjectStateReader
 {
     private const int SubjectPageSize = 1000;
+
+    /// <summary>Gets the database the store reads and writes.</summary>
+    internal RelationalDatabase Database => database;
+
+    /// <inheritdoc />
+    public bool Reads(IAcceptanceStore acceptances, IEngagementStore engagements, IViolationStore violations) =>
+        acceptances is RelationalAcceptanceStore a && ReferenceEquals(a.Database, database)
+        && engagements is RelationalEngagementStore e && ReferenceEquals(e.Database, database)
+        && violations is RelationalViolationStore v && ReferenceEquals(v.Database, database);
+
+    /// <inheritdoc />
+    public async ValueTask<SubjectRecords> ReadSubjectAsync(SubjectId subject, CancellationToken cancellationToken)
+    {
+        var facts = new List<ConsentFact>();
+        var acceptances = new List<PolicyAcceptance>();
+        var objections = new List<ObjectionFact>();
+        var engagements = new List<ServiceEngagement>();
+        var sanctions = new List<Sanction>();
+        await database.QueryAsync(
+            database.Sql.SubjectState,
+            c => c.AddParameter("@subject", subject.Value),
+            row =>
+            {
+                var payload = row.GetString(3);
+                switch ((SubjectRecordKind)row.GetInt32(0))
+                {
+                    case SubjectRecordKind.Fact:
+                        facts.Add(StoreJson.Deserialize<ConsentFact>(payload));
+                        break;
+                    case SubjectRecordKind.Acceptance:
+                        acceptances.Add(StoreJson.Deserialize<PolicyAcceptance>(payload));
+                        break;
+                    case SubjectRecordKind.Objection:
+                        objections.Add(StoreJson.Deserialize<ObjectionFact>(payload));
+                        break;
+                    case SubjectRecordKind.Engagement:
+                        engagements.Add(StoreJson.Deserialize<ServiceEngagement>(payload));
+                        break;
+                    default:
+                        sanctions.Add(StoreJson.Deserialize<Sanction>(payload));
+                        break;
+                }
+
+                return 0;
+            },
+            "read a subject's state",
+            prepare: true,
+            cancellationToken).ConfigureAwait(false);
+        return new SubjectRecords(facts, acceptances, objections, engagements, sanctions);
+    }
 
     /// <inheritdoc />
     public async ValueTask AppendAsync(ConsentFact fact, CancellationToken cancellationToken)
@@ -199,6 +251,9 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
 /// <param name="database">The database the store reads and writes.</param>
 internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : IAcceptanceStore
 {
+    /// <summary>Gets the database the store reads and writes.</summary>
+    internal RelationalDatabase Database => database;
+
     /// <inheritdoc />
     public async ValueTask AppendAcceptanceAsync(PolicyAcceptance acceptance, CancellationToken cancellationToken)
     {

@@ -13,6 +13,9 @@ namespace Privacy.Enforcement.Relational;
 /// <param name="database">The database the store reads and writes.</param>
 internal sealed class RelationalEngagementStore(RelationalDatabase database) : IEngagementStore
 {
+    /// <summary>Gets the database the store reads and writes.</summary>
+    internal RelationalDatabase Database => database;
+
     /// <inheritdoc />
     public async ValueTask CreateAsync(ServiceEngagement engagement, CancellationToken cancellationToken)
     {
@@ -207,6 +210,9 @@ internal readonly record struct VersionedRow(long Version, string Payload)
 /// <param name="database">The database the store reads and writes.</param>
 internal sealed class RelationalViolationStore(RelationalDatabase database) : IViolationStore
 {
+    /// <summary>Gets the database the store reads and writes.</summary>
+    internal RelationalDatabase Database => database;
+
     /// <inheritdoc />
     public async ValueTask CreateAsync(Violation violation, CancellationToken cancellationToken)
     {

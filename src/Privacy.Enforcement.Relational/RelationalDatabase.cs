@@ -159,7 +159,15 @@ public abstract class RelationalDatabase : IDisposable
         QueryAsync(sql, bind, static row => StoreJson.Deserialize<T>(row.GetString(0)), operation, cancellationToken);
 
     /// <summary>Reads every row into a list with <paramref name="read"/>; provider faults become <see cref="PrivacyStoreException"/>.</summary>
-    internal async ValueTask<List<T>> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, string operation, CancellationToken cancellationToken)
+    internal ValueTask<List<T>> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, string operation, CancellationToken cancellationToken) =>
+        QueryAsync(sql, bind, read, operation, prepare: false, cancellationToken);
+
+    /// <summary>
+    /// Reads every row into a list with <paramref name="read"/>, preparing the statement first when asked: a statement
+    /// run on every cache miss is then planned once per physical connection (PostgreSQL keeps it prepared across pooled
+    /// opens), not on every run.
+    /// </summary>
+    internal async ValueTask<List<T>> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, string operation, bool prepare, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -169,6 +177,11 @@ public abstract class RelationalDatabase : IDisposable
             {
                 using var command = connection.CreateCommand(sql);
                 bind(command);
+                if (prepare)
+                {
+                    await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {

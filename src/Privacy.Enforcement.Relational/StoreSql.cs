@@ -71,6 +71,16 @@ internal sealed class StoreSql
         InsertSanction = dialect.AdaptStatement(nameof(InsertSanction), $"INSERT INTO {sanctions} (subject_id, payload) VALUES (@subject, @payload)" + notify);
         SanctionsBySubject = dialect.AdaptStatement(nameof(SanctionsBySubject), $"SELECT payload FROM {sanctions} WHERE subject_id = @subject ORDER BY seq");
 
+        // Everything a decision reads about one subject, in one statement: the kind of record first, then the order its
+        // own statement lists it in (sequence; for engagements start and id).
+        SubjectState = dialect.AdaptStatement(nameof(SubjectState),
+            $"SELECT {(int)SubjectRecordKind.Fact} AS record_kind, seq AS k1, '' AS k2, payload FROM {facts} WHERE subject_id = @subject"
+            + $" UNION ALL SELECT {(int)SubjectRecordKind.Acceptance}, seq, '', payload FROM {acceptances} WHERE subject_id = @subject"
+            + $" UNION ALL SELECT {(int)SubjectRecordKind.Objection}, seq, '', payload FROM {objections} WHERE subject_id = @subject"
+            + $" UNION ALL SELECT {(int)SubjectRecordKind.Engagement}, e.starts_at, e.id, e.payload FROM {engagements} e WHERE e.all_subjects = 1 OR EXISTS (SELECT 1 FROM {engagementSubjects} s WHERE s.engagement_id = e.id AND s.subject_id = @subject)"
+            + $" UNION ALL SELECT {(int)SubjectRecordKind.Sanction}, seq, '', payload FROM {sanctions} WHERE subject_id = @subject"
+            + " ORDER BY record_kind, k1, k2");
+
         var pseudonyms = prefix + "pe_pseudonyms";
         InsertPseudonym = dialect.AdaptStatement(nameof(InsertPseudonym), $"INSERT INTO {pseudonyms} (subject_id, pseudonym) VALUES (@subject, @pseudonym) ON CONFLICT (subject_id) DO NOTHING");
         FindPseudonym = dialect.AdaptStatement(nameof(FindPseudonym), $"SELECT pseudonym FROM {pseudonyms} WHERE subject_id = @subject");
@@ -188,6 +198,9 @@ internal sealed class StoreSql
     public string InsertSanction { get; }
 
     public string SanctionsBySubject { get; }
+
+    /// <summary>A subject's facts, acceptances, objections, engagements and sanctions in one statement: (kind, key, key, payload) rows.</summary>
+    public string SubjectState { get; }
 
     public string InsertPseudonym { get; }
 
@@ -309,6 +322,16 @@ internal sealed class StoreSql
 
         return $"SELECT payload FROM {events} WHERE {where} ORDER BY sequence LIMIT @limit";
     }
+}
+
+/// <summary>The kind of record a row of <see cref="StoreSql.SubjectState"/> holds.</summary>
+internal enum SubjectRecordKind
+{
+    Fact = 0,
+    Acceptance = 1,
+    Objection = 2,
+    Engagement = 3,
+    Sanction = 4,
 }
 
 /// <summary>The criteria an audit query filters on in SQL, one statement per combination.</summary>

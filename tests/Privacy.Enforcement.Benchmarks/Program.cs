@@ -8,4 +8,11 @@ if (args is [PairedStoreCheck.Command])
     return;
 }
 
+if (args is [Privacy.Enforcement.Benchmarks.Throughput.ProfileLoop.Command, var scenario, var seconds])
+{
+    // Not a BenchmarkDotNet run: one scenario in a loop, for a profiler.
+    await Privacy.Enforcement.Benchmarks.Throughput.ProfileLoop.RunAsync(scenario, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

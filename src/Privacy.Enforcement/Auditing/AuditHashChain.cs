@@ -85,11 +85,14 @@ public static class AuditHashChain
         ArgumentNullException.ThrowIfNull(auditEvent);
         ArgumentNullException.ThrowIfNull(previousHash);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
-        body ??= GetBody(auditEvent);
+
+        // A body not prepared by the caller (asynchronous mode: the writer seals) is written into a per-thread buffer,
+        // not a new array: the same bytes GetBody returns.
+        var scratch = Scratch.Rent();
+        ReadOnlySpan<byte> bodyBytes = body is not null ? body : WriteBody(scratch, auditEvent);
 
         // The hashed bytes: the previous hash's 32 bytes, then {"sequence":n<body>,"previousHash":"<hex>"}: exactly
         // what WriteCanonical writes, assembled without serialising the event again.
-        var scratch = Scratch.Rent();
         var output = scratch.Buffer;
         WritePreviousHashBytes(scratch, previousHash);
         Append(output, SequenceMember);
@@ -100,7 +103,7 @@ public static class AuditHashChain
         }
 
         output.Advance(written);
-        Append(output, body);
+        Append(output, bodyBytes);
         Append(output, PreviousHashMember);
         var hex = output.GetSpan(HashHexLength);
         for (var i = 0; i < HashHexLength; i++)
@@ -345,17 +348,22 @@ public static class AuditHashChain
     /// does not depend on the event's place in the chain. Callers prepare it before they queue the event, so sealing
     /// (one at a time, in queue order) only chains.
     /// </summary>
-    internal static byte[] GetBody(AuditEvent auditEvent)
+    internal static byte[] GetBody(AuditEvent auditEvent) => WriteBody(Scratch.Rent(), auditEvent).ToArray();
+
+    /// <summary>Writes the canonical body into the thread's body buffer; valid until the thread's next call.</summary>
+    private static ReadOnlySpan<byte> WriteBody(Scratch scratch, AuditEvent auditEvent)
     {
-        var scratch = Scratch.Rent();
-        var writer = scratch.Writer;
+        var buffer = scratch.BodyBuffer;
+        buffer.ResetWrittenCount();
+        var writer = scratch.BodyWriter;
+        writer.Reset(buffer);
         writer.WriteStartObject();
         writer.WriteNumber("sequence"u8, 0);
         writer.Flush();
-        var start = scratch.Buffer.WrittenCount;
+        var start = buffer.WrittenCount;
         WriteBodyMembers(writer, auditEvent);
         writer.Flush();
-        return scratch.Buffer.WrittenSpan[start..].ToArray();
+        return buffer.WrittenSpan[start..];
     }
 
     internal static void WriteCheckpoint(Utf8JsonWriter writer, AuditCheckpoint c, bool includeSignature)
@@ -458,7 +466,14 @@ public static class AuditHashChain
         {
             Buffer = new ArrayBufferWriter<byte>(1024);
             Writer = new Utf8JsonWriter(Buffer, WriterOptions);
+            BodyBuffer = new ArrayBufferWriter<byte>(1024);
+            BodyWriter = new Utf8JsonWriter(BodyBuffer, WriterOptions);
         }
+
+        /// <summary>Gets the buffer a body is written into while <see cref="Buffer"/> holds the bytes being hashed.</summary>
+        public ArrayBufferWriter<byte> BodyBuffer { get; }
+
+        public Utf8JsonWriter BodyWriter { get; }
 
         public ArrayBufferWriter<byte> Buffer { get; }
 

@@ -20,6 +20,8 @@ namespace Privacy.Enforcement;
 /// </summary>
 internal sealed class PrivacyEnforcer : IPrivacyEnforcer
 {
+    private static readonly string[] DecisionActions = [.. Enumerable.Range(0, Enum.GetValues<ProcessingAct>().Length).Select(a => "decision." + DecisionTelemetry.Kind((ProcessingAct)a))];
+
     private readonly IPolicyProvider _policies;
     private readonly SubjectStateCache _cache;
     private readonly TimeProvider _time;
@@ -384,24 +386,79 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         {
             Timestamp = _time.GetUtcNow(),
             Kind = AuditEventKind.Decision,
-            Action = "decision." + DecisionTelemetry.Kind(request.Act),
+            Action = DecisionAction(request.Act),
             SubjectPseudonym = subjectPseudonym,
             Actor = actorText,
             Recipient = disclosure?.Recipient.Id.Value,
             RecipientKind = disclosure?.Recipient.Kind.ToString(),
             Purpose = request.Purpose.Value,
-            Categories = [.. request.Categories.Select(c => c.Value)],
-            PermittedCategories = [.. decision.PermittedCategories.Select(c => c.Value)],
+            Categories = Names(request.Categories),
+            PermittedCategories = Names(decision.PermittedCategories),
             Ground = disclosure?.Ground?.ToString(),
             EvidenceReferences = EvidenceReferences(disclosure?.Evidence),
             Outcome = decision.Outcome.ToString(),
             Reasons = [.. decision.Reasons.Select(r => r.Clause is null ? r.Reason.ToString() : $"{r.Reason}:{r.Clause}")],
-            ClauseIds = [.. decision.Clauses],
+            ClauseIds = Names(decision.Clauses),
             Obligations = [.. decision.Obligations.Select(o => o.ToString())],
             PolicyVersion = decision.PolicyVersion?.ToString(),
             CorrelationId = request.CorrelationId,
             JudgedAt = request.OccursAt,
         };
+    }
+
+    /// <summary>The audit action of a decision on <paramref name="act"/>: <c>decision.</c> and the act's kind, one string per act.</summary>
+    private static string DecisionAction(ProcessingAct act) =>
+        (uint)act < (uint)DecisionActions.Length ? DecisionActions[(int)act] : "decision." + DecisionTelemetry.Kind(act);
+
+    /// <summary>The categories' names, without an iterator or a boxed set.</summary>
+    private static string[] Names(IReadOnlyList<DataCategory> categories)
+    {
+        if (categories.Count == 0)
+        {
+            return [];
+        }
+
+        var names = new string[categories.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = categories[i].Value;
+        }
+
+        return names;
+    }
+
+    private static string[] Names(CategorySet categories)
+    {
+        if (categories.Count == 0)
+        {
+            return [];
+        }
+
+        var names = new string[categories.Count];
+        var i = 0;
+        foreach (var category in categories)
+        {
+            names[i++] = category.Value;
+        }
+
+        return names;
+    }
+
+    private static string[] Names(ClauseSet clauses)
+    {
+        if (clauses.Count == 0)
+        {
+            return [];
+        }
+
+        var names = new string[clauses.Count];
+        var i = 0;
+        foreach (var clause in clauses)
+        {
+            names[i++] = clause;
+        }
+
+        return names;
     }
 
     private async ValueTask<string> PseudonymAsync(SubjectId subject, CancellationToken cancellationToken)

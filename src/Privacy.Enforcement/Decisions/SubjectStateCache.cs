@@ -33,6 +33,8 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     private IAcceptanceStore? _acceptances;
     private IEngagementStore? _engagements;
     private IViolationStore? _violations;
+    private ISubjectStateReader? _reader;
+    private volatile bool _readerResolved;
 
     private readonly int _capacity;
     private int _stores;
@@ -180,6 +182,37 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
         // the feed was not known to be subscribed is never kept, even if the feed is heard before it ends.
         var keeping = _keeping;
 
+        var records = await ReadAsync(subject, cancellationToken).ConfigureAwait(false);
+        var snapshot = SubjectSnapshotBuilder.Build(subject, policy, records.Facts, records.Acceptances, records.Objections, records.Engagements, records.Sanctions, _time.GetUtcNow());
+
+        // The entry is tagged with the generations read before the stores were: should an invalidation land at any
+        // point after that read, TryGet no longer serves it. Storing one already known to be stale is merely skipped.
+        if (keeping && Volatile.Read(ref _generations[stripe]) == generation && Volatile.Read(ref _globalGeneration) == global)
+        {
+            var entry = new Entry(snapshot, stripe, generation, global);
+            Store(subject, entry);
+
+            // A stripe announced by the feed since the load began may cover this subject: drop what was just stored.
+            if (Volatile.Read(ref _feedGeneration) != feed)
+            {
+                _snapshots.TryRemove(new KeyValuePair<string, Entry>(subject.Value, entry));
+            }
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>
+    /// Reads the subject's records: in one round trip when the consent store can read every kind for the stores
+    /// registered (<see cref="ISubjectStateReader"/>), else one read per kind, one after another.
+    /// </summary>
+    private async ValueTask<SubjectRecords> ReadAsync(SubjectId subject, CancellationToken cancellationToken)
+    {
+        if (Reader is { } reader)
+        {
+            return await reader.ReadSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        }
+
         var facts = new List<ConsentFact>();
         await foreach (var fact in Consents.GetFactsAsync(subject, cancellationToken).ConfigureAwait(false))
         {
@@ -210,23 +243,7 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
             sanctions.Add(sanction);
         }
 
-        var snapshot = SubjectSnapshotBuilder.Build(subject, policy, facts, acceptances, objections, engagements, sanctions, _time.GetUtcNow());
-
-        // The entry is tagged with the generations read before the stores were: should an invalidation land at any
-        // point after that read, TryGet no longer serves it. Storing one already known to be stale is merely skipped.
-        if (keeping && Volatile.Read(ref _generations[stripe]) == generation && Volatile.Read(ref _globalGeneration) == global)
-        {
-            var entry = new Entry(snapshot, stripe, generation, global);
-            Store(subject, entry);
-
-            // A stripe announced by the feed since the load began may cover this subject: drop what was just stored.
-            if (Volatile.Read(ref _feedGeneration) != feed)
-            {
-                _snapshots.TryRemove(new KeyValuePair<string, Entry>(subject.Value, entry));
-            }
-        }
-
-        return snapshot;
+        return new SubjectRecords(facts, acceptances, objections, engagements, sanctions);
     }
 
     private void Store(SubjectId subject, Entry entry)
@@ -268,6 +285,21 @@ internal sealed class SubjectStateCache : ISubjectStateCache, IDisposable
     internal IViolationStore Violations => _violations ??= Require<IViolationStore>("violation store");
 
     private IConsentStore Consents => _consents ??= Require<IConsentStore>("consent store");
+
+    /// <summary>The consent store as a one-round-trip reader, when it reads the records of every store registered.</summary>
+    private ISubjectStateReader? Reader
+    {
+        get
+        {
+            if (!_readerResolved)
+            {
+                _reader = Consents is ISubjectStateReader reader && reader.Reads(Acceptances, Engagements, Violations) ? reader : null;
+                _readerResolved = true;
+            }
+
+            return _reader;
+        }
+    }
 
     private IAcceptanceStore Acceptances => _acceptances ??= Require<IAcceptanceStore>("acceptance store");
 

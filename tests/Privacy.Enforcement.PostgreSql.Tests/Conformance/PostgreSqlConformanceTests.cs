@@ -140,3 +140,21 @@ public sealed class PostgreSqlSharedAuditSinkTests : SharedAuditSinkConformanceT
 
     public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
 }
+
+public sealed class PostgreSqlSubjectStateReaderTests : SubjectStateReaderConformanceTests, IAsyncLifetime
+{
+    private readonly PostgresTestSchema _schema = new();
+    private readonly PostgresTestSchema _other = new();
+
+    protected override async Task<IServiceProvider> CreateStoresAsync() => await _schema.NewInstanceAsync();
+
+    protected override async Task<IServiceProvider> CreateOtherDatabaseAsync() => await _other.NewInstanceAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _schema.DisposeAsync();
+        await _other.DisposeAsync();
+    }
+}

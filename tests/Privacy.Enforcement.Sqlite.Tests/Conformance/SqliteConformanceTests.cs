@@ -117,3 +117,19 @@ public sealed class SqliteSharedAuditSinkTests : SharedAuditSinkConformanceTests
 
     public void Dispose() => _database.Dispose();
 }
+
+public sealed class SqliteSubjectStateReaderTests : SubjectStateReaderConformanceTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+    private readonly SqliteTestDatabase _other = new();
+
+    protected override Task<IServiceProvider> CreateStoresAsync() => Task.FromResult<IServiceProvider>(_database.NewInstance());
+
+    protected override Task<IServiceProvider> CreateOtherDatabaseAsync() => Task.FromResult<IServiceProvider>(_other.NewInstance());
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _other.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Privacy.Enforcement.Benchmarks.Throughput;
+
+/// <summary>
+/// Durable audited decisions per second on the real stores (<c>.UseSqlite</c>, <c>.UsePostgreSql</c>, audit durable, the
+/// default), closed loop: each of <see cref="Callers"/> callers decides for its own cached subject and awaits the
+/// decision (its audit event committed) before the next, as a request handler does. Baseline, same run: the same
+/// callers append one row each of the same payload size and await its commit, one writer committing everything
+/// pending in one transaction (<see cref="RawGroupCommit"/>). Target: the library within 1.5x of the baseline.
+/// </summary>
+[Config(typeof(ClosedLoopConfig))]
+public class DurableStoreAuditBenchmarks
+{
+    public const int PerCaller = 250;
+
+    private BenchmarkStore _library = null!;
+    private IPrivacyEnforcer _enforcer = null!;
+    private CollectionRequest[] _requests = [];
+    private RawGroupCommit _raw = null!;
+    private string _payload = string.Empty;
+
+    [Params(BenchmarkStores.Sqlite, BenchmarkStores.PostgreSql)]
+    public string Store { get; set; } = BenchmarkStores.Sqlite;
+
+    [Params(1, 8, 64)]
+    public int Callers { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        BenchmarkStores.StopAsync(_library.Provider).GetAwaiter().GetResult();
+        _raw.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    [Benchmark(Baseline = true, Description = "raw group commit (one writer, one transaction per pending batch)")]
+    public Task Raw() => Run(async _ =>
+    {
+        for (var i = 0; i < PerCaller; i++)
+        {
+            await _raw.AppendAsync(_payload).ConfigureAwait(false);
+        }
+    });
+
+    [Benchmark(Description = "library, audited decision, durable")]
+    public Task Library() => Run(async caller =>
+    {
+        var request = _requests[caller];
+        for (var i = 0; i < PerCaller; i++)
+        {
+            if (!await BenchmarkStores.DecideAsync(_enforcer, request).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException("The measured decision must be a permit.");
+            }
+        }
+    });
+
+    private Task Run(Func<int, Task> loop) =>
+        Task.WhenAll(Enumerable.Range(0, Callers).Select(caller => Task.Run(() => loop(caller))));
+
+    private async Task SetupAsync()
+    {
+        _library = BenchmarkStores.Build(Store, "durable", Callers, 1, b => b.ConfigureDecisions(o => o.AuditDecisions = true));
+        _enforcer = _library.Enforcer;
+        _requests = [.. Enumerable.Range(0, Callers).Select(BenchmarkStores.Request)];
+        foreach (var request in _requests)
+        {
+            if (!await BenchmarkStores.DecideAsync(_enforcer, request))
+            {
+                throw new InvalidOperationException("The measured decision must be a permit.");
+            }
+        }
+
+        // The baseline writes payloads of the size the library stores for the same decision.
+        _payload = (string)(await _library.ScalarAsync("SELECT payload FROM {schema}pe_audit_events ORDER BY sequence DESC LIMIT 1"))!;
+        _raw = RawGroupCommit.Create(Store, "raw");
+        await _raw.StartAsync();
+    }
+}
