@@ -116,6 +116,9 @@ public sealed class ShopHost : IAsyncDisposable
                 Acts = [ProcessingAct.Collect],
             },
         }, CancellationToken.None);
+
+        // Written to the store directly, as another instance would: the decision cache is told.
+        _provider.GetService<ISubjectStateCache>()?.Invalidate(subject);
     }
 
     /// <summary>Runs <paramref name="work"/> with a new context in a new scope.</summary>
