@@ -34,12 +34,12 @@ public static class PrivacyRedactionBuilderExtensions
         var options = new PrivacyRedactionOptions();
         configure(options);
         var plan = PrivacyRedactionPlan.Create(policy, options);
-        if (plan.Erased is { } erased)
+        if (plan.Erased.Length > 0)
         {
-            builder.SetRedactor<ErasingRedactor>(erased);
+            builder.SetRedactor<ErasingRedactor>(plan.Erased);
         }
 
-        if (plan.Hashed is { } hashed)
+        if (plan.Hashed.Length > 0)
         {
             var key = RequireKey(options);
             builder.SetHmacRedactor(
@@ -48,7 +48,7 @@ public static class PrivacyRedactionBuilderExtensions
                     hmac.Key = key;
                     hmac.KeyId = options.HmacKeyId;
                 },
-                hashed);
+                plan.Hashed);
         }
 
         if (options.EraseUnknownClassifications)

@@ -6,29 +6,29 @@ namespace Privacy.Enforcement.Classification;
 /// <summary>Which redactor each category of a policy gets: credentials are always erased (<c>store.account-security</c>), the rest by the options.</summary>
 internal sealed class PrivacyRedactionPlan
 {
-    private PrivacyRedactionPlan(DataClassificationSet? erased, DataClassificationSet? hashed)
+    private PrivacyRedactionPlan(DataClassificationSet[] erased, DataClassificationSet[] hashed)
     {
         Erased = erased;
         Hashed = hashed;
     }
 
-    /// <summary>Gets the classifications whose values are erased, or <see langword="null"/> when none.</summary>
-    public DataClassificationSet? Erased { get; }
+    /// <summary>Gets the classifications whose values are erased, one set each (the redactor provider looks a value's set up whole).</summary>
+    public DataClassificationSet[] Erased { get; }
 
-    /// <summary>Gets the classifications whose values are hashed, or <see langword="null"/> when none.</summary>
-    public DataClassificationSet? Hashed { get; }
+    /// <summary>Gets the classifications whose values are hashed, one set each.</summary>
+    public DataClassificationSet[] Hashed { get; }
 
     public static PrivacyRedactionPlan Create(PolicyDocument policy, PrivacyRedactionOptions options)
     {
-        var erased = new List<DataClassification>();
-        var hashed = new List<DataClassification>();
+        var erased = new List<DataClassificationSet>();
+        var hashed = new List<DataClassificationSet>();
         foreach (var definition in policy.Categories)
         {
             var mode = Mode(EffectiveFlags(policy, new DataCategory(definition.Id)), options);
-            (mode == PrivacyRedactionMode.Erase ? erased : hashed).Add(PrivacyDataClassification.For(definition.Id));
+            (mode == PrivacyRedactionMode.Erase ? erased : hashed).Add(new DataClassificationSet(PrivacyDataClassification.For(definition.Id)));
         }
 
-        return new PrivacyRedactionPlan(erased.Count == 0 ? null : new DataClassificationSet(erased), hashed.Count == 0 ? null : new DataClassificationSet(hashed));
+        return new PrivacyRedactionPlan([.. erased], [.. hashed]);
     }
 
     /// <summary>How a category with these (inherited) flags is redacted.</summary>
