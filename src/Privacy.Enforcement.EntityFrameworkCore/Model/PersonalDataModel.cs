@@ -110,6 +110,11 @@ internal sealed class PersonalDataModel
                     continue;
                 }
 
+                if (property.IsShadowProperty())
+                {
+                    throw new InvalidOperationException($"{type.ShortName()}.{property.Name} is classified as personal data but is a shadow property; classify a property of the entity class.");
+                }
+
                 var encrypted = property.FindAnnotation(PersonalDataAnnotations.Encrypted)?.Value is true || attribute?.Encrypted == true;
                 if (encrypted && property.ClrType != typeof(string))
                 {

@@ -87,10 +87,12 @@ internal sealed partial class PrivacySaveChangesInterceptor : SaveChangesInterce
             }
 
             SubjectId? subject = null;
+            var modified = entry.State == EntityState.Modified;
             foreach (var property in entity.Properties)
             {
-                var value = entry.Property(property.Property).CurrentValue;
-                if (value is null || (entry.State == EntityState.Modified && !entry.Property(property.Property).IsModified))
+                // Read through the compiled getter: no property entry is made for the common case of an added row.
+                var value = property.Property.GetGetter().GetClrValue(entry.Entity);
+                if (value is null || (modified && !entry.Property(property.Property).IsModified))
                 {
                     continue;
                 }
