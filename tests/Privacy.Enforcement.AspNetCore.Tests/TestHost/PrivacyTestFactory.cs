@@ -97,6 +97,9 @@ internal static class TestApp
                     options.RecentAuthenticationWindow = TimeSpan.FromMinutes(5);
                     options.ControllerName = "Example Shop";
                     options.ControllerContact = "privacy@shop.example";
+
+                    // This shop also reads the signal as an objection to its own marketing (a purpose subjects may object to).
+                    options.GlobalPrivacyControlPurposes.Add(StandardPurposes.OwnMarketing);
                 });
         services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, null);
         services.AddAuthorization();
