@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -24,7 +25,7 @@ public sealed class GlobalPrivacyControlTests(PrivacyTestFactory factory)
 
         // Own marketing may be objected to: one objection fact. Partner marketing is consent-based: the trail records the signal.
         (await ObjectionsAsync(subject)).Should().ContainSingle().Which.Should().Match<ObjectionFact>(f => f.State == ObjectionState.Raised && f.Purpose == OwnMarketing);
-        (await factory.Services.GetRequiredServiceOf<IObjectionService>().IsObjectingAsync(new SubjectId(subject), OwnMarketing, null, CancellationToken.None)).Should().BeTrue();
+        (await factory.Services.GetRequiredService<IObjectionService>().IsObjectingAsync(new SubjectId(subject), OwnMarketing, null, CancellationToken.None)).Should().BeTrue();
         var pseudonym = await PseudonymAsync(subject);
         var signals = factory.Audit.Snapshot().Where(e => e.SubjectPseudonym == pseudonym && e.Action == "objection.signal").ToList();
         signals.Select(static e => e.Purpose).Should().BeEquivalentTo([StandardPurposes.OwnMarketing, StandardPurposes.PartnerMarketing]);
@@ -101,7 +102,7 @@ public sealed class GlobalPrivacyControlTests(PrivacyTestFactory factory)
         await client.GetAsync("/contact");
         await client.GetAsync("/contact");
 
-        (await factory.Services.GetRequiredServiceOf<IObjectionService>().IsObjectingAsync(new SubjectId(subject), OwnMarketing, null, CancellationToken.None)).Should().BeFalse();
+        (await factory.Services.GetRequiredService<IObjectionService>().IsObjectingAsync(new SubjectId(subject), OwnMarketing, null, CancellationToken.None)).Should().BeFalse();
         (await ObjectionsAsync(subject)).Select(static f => f.State).Should().Equal(ObjectionState.Raised, ObjectionState.Lifted);
         var pseudonym = await PseudonymAsync(subject);
         factory.Audit.Snapshot().Where(e => e.SubjectPseudonym == pseudonym && e.Action == "objection.signal-conflict")
@@ -119,7 +120,7 @@ public sealed class GlobalPrivacyControlTests(PrivacyTestFactory factory)
         await client.GetAsync("/contact");
         await client.GetAsync("/contact");
 
-        var status = await factory.Services.GetRequiredServiceOf<IConsentService>().GetStatusAsync(new SubjectId(subject), consent.ConsentId, null, CancellationToken.None);
+        var status = await factory.Services.GetRequiredService<IConsentService>().GetStatusAsync(new SubjectId(subject), consent.ConsentId, null, CancellationToken.None);
         status!.Value.IsGiven.Should().BeTrue();
         var pseudonym = await PseudonymAsync(subject);
         factory.Audit.Snapshot().Where(e => e.SubjectPseudonym == pseudonym && e.Action == "objection.signal-conflict")
@@ -147,7 +148,7 @@ public sealed class GlobalPrivacyControlTests(PrivacyTestFactory factory)
     private async Task<List<ObjectionFact>> ObjectionsAsync(string subject)
     {
         var facts = new List<ObjectionFact>();
-        await foreach (var fact in factory.Services.GetRequiredServiceOf<IAcceptanceStore>().GetObjectionsAsync(new SubjectId(subject), CancellationToken.None))
+        await foreach (var fact in factory.Services.GetRequiredService<IAcceptanceStore>().GetObjectionsAsync(new SubjectId(subject), CancellationToken.None))
         {
             facts.Add(fact);
         }
@@ -156,5 +157,5 @@ public sealed class GlobalPrivacyControlTests(PrivacyTestFactory factory)
     }
 
     private async Task<string?> PseudonymAsync(string subject) =>
-        await factory.Services.GetRequiredServiceOf<IPseudonymStore>().FindAsync(new SubjectId(subject), CancellationToken.None);
+        await factory.Services.GetRequiredService<IPseudonymStore>().FindAsync(new SubjectId(subject), CancellationToken.None);
 }

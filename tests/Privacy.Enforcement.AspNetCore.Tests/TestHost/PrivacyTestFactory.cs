@@ -85,11 +85,14 @@ internal static class TestApp
     public const string Partner = "partner-ads";
     public const string Courier = "courier";
 
+    public static readonly AccountsSource Accounts = new();
+
     public static void ConfigureServices(IServiceCollection services, TimeProvider time)
     {
         services.AddSingleton(time);
         services.AddPrivacyEnforcement(static options => options.UseStandardPolicy())
                 .UseInMemoryStores()
+                .AddPersonalDataSource(Accounts)
                 .AddAspNetCore(static options =>
                 {
                     options.SubjectRightsPermitLimit = 2;
