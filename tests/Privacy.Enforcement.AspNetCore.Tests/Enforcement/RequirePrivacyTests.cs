@@ -160,7 +160,24 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var subject = PrivacyTestFactory.NewSubject();
         await factory.AcceptAsync(subject);
 
-        (await DeniedAsync(factory.SignedIn(subject), "/ship", post: true)).GetProperty("reason").GetString().Should().Be("unknown-recipient");
+        (await DeniedAsync(factory.SignedIn(subject), "/ship/unknown", post: true)).GetProperty("reason").GetString().Should().Be("unknown-recipient");
+    }
+
+    [Fact]
+    public async Task A_disclosure_without_its_grounds_evidence_is_denied_and_with_the_evidence_the_requirement_supplies_it_is_permitted()
+    {
+        var subject = PrivacyTestFactory.NewSubject();
+        await factory.AcceptAsync(subject);
+        var consent = await factory.GrantAsync(subject, StandardPurposes.PartnerMarketing, [StandardDataCategories.Email], [ProcessingAct.Disclose], TestApp.Partner, RecipientKind.Partner);
+        var client = factory.SignedIn(subject);
+
+        var withoutEvidence = await DeniedAsync(client, "/share/partner-with-evidence", post: true);
+        var withEvidence = await client.PostAsync($"/share/partner-with-evidence?consent={consent.ConsentId.Value}", null);
+
+        withoutEvidence.GetProperty("reason").GetString().Should().Be("evidence-missing");
+        withEvidence.StatusCode.Should().Be(HttpStatusCode.OK, await withEvidence.Content.ReadAsStringAsync());
+        (await withEvidence.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("obligations").EnumerateArray().Select(static o => o.GetString())
+            .Should().Contain(nameof(ObligationKind.RecordInLedger));
     }
 
     [Fact]
