@@ -78,6 +78,26 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
     }
 
     [Fact]
+    public async Task Once_the_consent_expires_the_request_is_denied_with_consent_expired()
+    {
+        var subject = PrivacyTestFactory.NewSubject();
+        await factory.AcceptAsync(subject);
+        var policy = factory.Policy;
+        await factory.Services.GetRequiredService<IConsentService>().GrantAsync(new ConsentRequest
+        {
+            Subject = new SubjectId(subject), PolicyVersion = policy.Version, PolicyContentHash = policy.ContentHash,
+            Purposes = [new PurposeId(StandardPurposes.ServiceProvision)], Categories = [new DataCategory(StandardDataCategories.Email)],
+            Acts = [ProcessingAct.Collect], CollectionMethod = "test", ExpiresAt = factory.Time.GetUtcNow().AddHours(1),
+        }, CancellationToken.None);
+        (await factory.SignedIn(subject).GetAsync("/contact")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Every other test signs in and grants relative to the clock, so moving it on disturbs none of them.
+        factory.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        (await DeniedAsync(factory.SignedIn(subject), "/contact")).GetProperty("reason").GetString().Should().Be("consent-expired");
+    }
+
+    [Fact]
     public async Task An_objection_denies_own_marketing_with_objected()
     {
         var subject = PrivacyTestFactory.NewSubject();
