@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Privacy.Enforcement.SubjectRights;
+
+namespace Privacy.Enforcement.WebSample.Pages.Me;
+
+/// <summary>Erasure (store.subject-delete): the account goes, and the page says what the law kept and why.</summary>
+public sealed class DeleteModel(ISubjectRightsService rights) : CenterPageModel
+{
+    public SubjectRightsRequest? Erasure { get; private set; }
+
+    public bool ConfirmError { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(bool confirm, CancellationToken cancellationToken)
+    {
+        if (!confirm)
+        {
+            ConfirmError = true;
+            return Page();
+        }
+
+        Erasure = await rights.EraseAsync(Subject, cancellationToken);
+
+        // The account is gone: so is the session. The result is shown on this response, not after a redirect, because
+        // nothing about the person is left to read it back from.
+        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        HttpContext.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        return Page();
+    }
+}
