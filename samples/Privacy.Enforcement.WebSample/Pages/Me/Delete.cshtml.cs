@@ -12,6 +12,21 @@ public sealed class DeleteModel(ISubjectRightsService rights) : CenterPageModel
 
     public bool ConfirmError { get; private set; }
 
+    /// <summary>A step of the erasure in plain words; a host's own systems go by their names.</summary>
+    /// <param name="step">The step's name.</param>
+    /// <returns>What the step did.</returns>
+    public static string Describe(string step) => step switch
+    {
+        SubjectRightsStepNames.ConsentsWithdraw => "Your consents were withdrawn",
+        SubjectRightsStepNames.SubjectKey => "Your encryption key was destroyed",
+        SubjectRightsStepNames.Engagements => "Providers holding your data were told to return or delete it",
+        SubjectRightsStepNames.AuditErasure => "The audit trail recorded the erasure",
+        SubjectRightsStepNames.ConsentsDelete => "Your consent records were deleted",
+        SubjectRightsStepNames.AcceptancesDelete => "Your acceptances and objections were deleted",
+        SubjectRightsStepNames.Pseudonym => "The link between you and the audit trail was deleted",
+        _ => $"Your data in the {step} system",
+    };
+
     public void OnGet()
     {
     }
