@@ -51,6 +51,19 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
     }
 
     [Fact]
+    public async Task Accepting_a_policy_text_that_is_not_the_published_one_records_nothing()
+    {
+        using var client = new SampleClient(fixture.BaseAddress);
+        await client.SignInAsync(DemoUsers.Bob.Id);
+        using var response = await client.PostFormAsync(
+            "/Me/Policy", handler: null, [KeyValuePair.Create("version", "1.0"), KeyValuePair.Create("contentHash", new string('0', 64))]);
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await client.GetPageAsync("/Me/Policy")).Should().Contain("nothing was recorded").And.Contain("Not accepted yet");
+        var status = await fixture.Factory.Services.GetRequiredService<IPolicyAcceptanceService>().GetStatusAsync(DemoUsers.Bob.Subject, CancellationToken.None);
+        status.HasAcceptedCurrent.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task The_server_refuses_a_correction_that_is_not_an_email_address_even_without_the_browsers_check()
     {
         using var client = new SampleClient(fixture.BaseAddress);

@@ -22,8 +22,18 @@ public sealed class PolicyModel(IPolicyProvider policies, IPolicyAcceptanceServi
             return BadRequest();
         }
 
-        var acceptance = await acceptances.AcceptAsync(Subject, shown, contentHash, "privacy-center#accept", cancellationToken);
-        Message = $"You accepted version {acceptance.Policy.Version} of the policy.";
+        try
+        {
+            var acceptance = await acceptances.AcceptAsync(Subject, shown, contentHash, "privacy-center#accept", cancellationToken);
+            Message = $"You accepted version {acceptance.Policy.Version} of the policy.";
+        }
+        catch (ArgumentException)
+        {
+            // The page was shown with a version that is not the published one (or the text changed meanwhile):
+            // nothing is recorded, and the person reads the version in force again.
+            Message = "The policy you accepted is not the version in force; nothing was recorded. Read the current version below.";
+        }
+
         return RedirectToPage();
     }
 }
