@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Privacy.Enforcement;
+using Privacy.Enforcement.AspNetCore;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>
+/// <c>.RequirePrivacy(...)</c>: the endpoint's privacy requirement as metadata and an endpoint filter that decides it
+/// before the handler runs, the way <c>.RequireAuthorization(...)</c> adds its policy. On a route group it applies to
+/// every endpoint of the group.
+/// </summary>
+public static class PrivacyEndpointConventionBuilderExtensions
+{
+    /// <summary>Requires permission to collect or use the categories for the purpose.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The endpoint or group.</param>
+    /// <param name="act">The act (collect, use, store, edit, erase).</param>
+    /// <param name="purpose">The purpose id.</param>
+    /// <param name="categories">The category ids.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequirePrivacy<TBuilder>(this TBuilder builder, ProcessingAct act, string purpose, params string[] categories)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        ArgumentNullException.ThrowIfNull(categories);
+        return builder.RequirePrivacy(new PrivacyRequirement(act, new PurposeId(purpose), categories.Select(static c => new DataCategory(c))));
+    }
+
+    /// <summary>Requires permission to disclose the categories to <paramref name="recipient"/> for the purpose.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The endpoint or group.</param>
+    /// <param name="recipient">The recipient.</param>
+    /// <param name="purpose">The purpose id.</param>
+    /// <param name="categories">The category ids.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequirePrivacy<TBuilder>(this TBuilder builder, Recipient recipient, string purpose, params string[] categories)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        ArgumentNullException.ThrowIfNull(categories);
+        return builder.RequirePrivacy(new PrivacyRequirement(recipient, new PurposeId(purpose), categories.Select(static c => new DataCategory(c))));
+    }
+
+    /// <summary>Requires <paramref name="requirement"/> (for a disclosure with a transfer kind or evidence).</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The endpoint or group.</param>
+    /// <param name="requirement">The requirement.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequirePrivacy<TBuilder>(this TBuilder builder, PrivacyRequirement requirement)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(requirement);
+        builder.Add(endpoint =>
+        {
+            endpoint.Metadata.Add(requirement);
+
+            // First, so no other filter sees the request before its decision.
+            endpoint.FilterFactories.Insert(0, (factoryContext, next) =>
+            {
+                var gate = PrivacyRequirements.GetGate(factoryContext.ApplicationServices);
+                return async invocation =>
+                {
+                    var problem = await gate.EnforceAsync(invocation.HttpContext, requirement).ConfigureAwait(false);
+                    return problem is null ? await next(invocation).ConfigureAwait(false) : TypedResults.Problem(problem);
+                };
+            });
+        });
+        return builder;
+    }
+}
