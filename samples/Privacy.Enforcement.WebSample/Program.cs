@@ -12,7 +12,8 @@ builder.Services.AddSingleton<ProfileStore>();
 
 builder.Services.AddPrivacyEnforcement(options => options.UsePolicyDocument(CenterPolicy.Document))
                 .UseSqlite(database.ConnectionString)
-                .AddPersonalDataSource<ProfileStore>();
+                .AddPersonalDataSource<ProfileStore>()
+                .AddAspNetCore();                        // the subject from the sign-in, enforcement on pages and endpoints
 
 // After the library's hosted services: the schema exists and the audit trail runs when the demo world is created.
 builder.Services.AddHostedService<DemoSeeder>();
@@ -45,6 +46,8 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();
+app.MapPrivacyEndpoints("/privacy");                     // the privacy center's JSON API for the signed-in subject
+app.MapContactCard();                                    // an endpoint behind .RequirePrivacy(...)
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -32,16 +32,36 @@ public sealed class PrivacyCenterBrowserTests(PrivacyCenterFixture fixture)
             await shots.TakeAsync("sign-in");
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-            // The policy: not accepted yet, then accepted.
+            // The endpoint behind .RequirePrivacy(...) refuses before the policy is accepted, with a problem naming why.
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Me/Policy$"));
+            var refused = await page.APIRequest.GetAsync("/api/me/contact-card");
+            refused.Status.Should().Be(403);
+            refused.Headers["content-type"].Should().StartWith("application/problem+json");
+            (await refused.TextAsync()).Should().Contain("intro.acceptance");
+
+            // The policy: not accepted yet, then accepted.
             (await page.Locator("#acceptance-state").InnerTextAsync()).Should().Contain("Not accepted yet");
             await shots.TakeAsync("policy");
             await page.GetByRole(AriaRole.Button, new() { Name = "I have read and accept this policy" }).ClickAsync();
             (await page.GetByRole(AriaRole.Status).InnerTextAsync()).Should().Contain("You accepted version 1.0");
             (await page.Locator("#acceptance-state").InnerTextAsync()).Should().Contain("Accepted");
 
+            // Accepted, the same endpoint answers with the contact card.
+            var permitted = await page.APIRequest.GetAsync("/api/me/contact-card");
+            permitted.Status.Should().Be(200);
+            using (var card = JsonDocument.Parse(await permitted.TextAsync()))
+            {
+                card.RootElement.GetProperty("data").GetProperty("user.name").GetString().Should().Be("Alice Archer", await permitted.TextAsync());
+            }
+
+            // The offers page (use.own-marketing) opens while there is no objection.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Offers for you", Exact = true }).ClickAsync();
+            (await page.Locator("#decision-outcome").InnerTextAsync()).Should().Be("Permit");
+            (await page.Locator("section", new() { Has = page.Locator("#offers-heading") }).InnerTextAsync()).Should().Contain("alice@example.test");
+            await shots.TakeAsync("offers");
+
             // A consent switched on, with its receipt; then off, with the withdrawal's receipt.
-            await page.GetByRole(AriaRole.Link, new() { Name = "Consents" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Consents", Exact = true }).ClickAsync();
             (await page.Locator("#state-partner-offers").InnerTextAsync()).Should().Be("Off");
             await page.GetByRole(AriaRole.Button, new() { Name = "Give consent: Offers from our partner acme-offers" }).ClickAsync();
             (await page.Locator("#state-partner-offers").InnerTextAsync()).Should().Be("On");
@@ -59,8 +79,14 @@ public sealed class PrivacyCenterBrowserTests(PrivacyCenterFixture fixture)
             (await page.Locator("#objection-state").InnerTextAsync()).Should().Be("You object to marketing");
             await shots.TakeAsync("consents-withdrawn-and-objection");
 
+            // After the objection the enforced page is refused before it runs: 403, the clause and the reason.
+            var offers = await page.GotoAsync("/Me/Offers");
+            offers!.Status.Should().Be(403);
+            (await offers.TextAsync()).Should().Contain("use.own-marketing").And.Contain("bjected");
+            await page.GotoAsync("/Me/Consents");
+
             // The export: a download whose JSON holds the profile, the consent history and the objection.
-            await page.GetByRole(AriaRole.Link, new() { Name = "My data" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "My data", Exact = true }).ClickAsync();
             await shots.TakeAsync("my-data");
             var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download my data (JSON)" }).ClickAsync());
             download.SuggestedFilename.Should().Be("my-data.json");
@@ -91,7 +117,7 @@ public sealed class PrivacyCenterBrowserTests(PrivacyCenterFixture fixture)
             (await page.Locator("#profile-user-contact-email").InnerTextAsync()).Should().Be("alice.archer@example.test");
 
             // The erasure: confirmed, signed out, and the order history kept under the tax hold, with the reason.
-            await page.GetByRole(AriaRole.Link, new() { Name = "Delete my account" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Delete my account", Exact = true }).ClickAsync();
             await shots.TakeAsync("delete");
             await page.GetByLabel("I understand that this cannot be undone").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account" }).ClickAsync();

@@ -16,6 +16,8 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
     [InlineData("/Me/Data")]
     [InlineData("/Me/Delete")]
     [InlineData("/Operator")]
+    [InlineData("/Me/Offers")]
+    [InlineData("/api/me/contact-card")]
     public async Task Privacy_center_pages_send_an_anonymous_visitor_to_sign_in(string path)
     {
         using var client = new SampleClient(fixture.BaseAddress);
