@@ -18,6 +18,9 @@ builder.Services.AddPrivacyEnforcement(options => options.UsePolicyDocument(Cent
 // After the library's hosted services: the schema exists and the audit trail runs when the demo world is created.
 builder.Services.AddHostedService<DemoSeeder>();
 
+// Stores reachable, audit queue depth and last write failure, the trail's head verified at start.
+builder.Services.AddHealthChecks().AddPrivacyEnforcement();
+
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options =>
     {
@@ -45,9 +48,11 @@ if (!app.Environment.IsDevelopment())
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();                                    // the privacy endpoints limit export and erasure
 app.MapRazorPages();
 app.MapPrivacyEndpoints("/privacy");                     // the privacy center's JSON API for the signed-in subject
 app.MapContactCard();                                    // an endpoint behind .RequirePrivacy(...)
+app.MapHealthChecks("/healthz");
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

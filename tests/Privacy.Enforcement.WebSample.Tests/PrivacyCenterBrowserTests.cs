@@ -69,6 +69,15 @@ public sealed class PrivacyCenterBrowserTests(PrivacyCenterFixture fixture)
             var receipt = await page.Locator("#receipt").InnerTextAsync();
             receipt.Should().Contain("partner-marketing").And.Contain("user.contact.email").And.Contain("acme-offers");
             await shots.TakeAsync("consents");
+
+            // The receipt in the interchange forms, from the package's privacy endpoints: the subject only as a pseudonym.
+            var kantara = await page.APIRequest.GetAsync((await page.Locator("#receipt-kantara").GetAttributeAsync("href"))!);
+            kantara.Status.Should().Be(200);
+            var kantaraText = await kantara.TextAsync();
+            kantaraText.Should().Contain("KI-CR-v1.1.0").And.NotContain("\"alice\"").And.NotContain("alice@example.test");
+            var iso = await page.APIRequest.GetAsync((await page.Locator("#receipt-iso").GetAttributeAsync("href"))!);
+            iso.Status.Should().Be(200);
+            (await iso.TextAsync()).Should().Contain("dpv");
             await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw consent: Offers from our partner acme-offers" }).ClickAsync();
             (await page.Locator("#state-partner-offers").InnerTextAsync()).Should().Be("Off");
             (await page.Locator("#receipt-state").InnerTextAsync()).Should().Be("Withdrawn");
@@ -89,7 +98,7 @@ public sealed class PrivacyCenterBrowserTests(PrivacyCenterFixture fixture)
             await page.GetByRole(AriaRole.Link, new() { Name = "My data", Exact = true }).ClickAsync();
             await shots.TakeAsync("my-data");
             var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download my data (JSON)" }).ClickAsync());
-            download.SuggestedFilename.Should().Be("my-data.json");
+            download.SuggestedFilename.Should().StartWith("personal-data-").And.EndWith(".json");
             using (var export = JsonDocument.Parse(await File.ReadAllTextAsync((await download.PathAsync())!)))
             {
                 var root = export.RootElement;

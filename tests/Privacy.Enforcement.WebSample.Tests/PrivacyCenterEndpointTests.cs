@@ -27,6 +27,17 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
     }
 
     [Fact]
+    public async Task The_health_endpoint_reports_the_privacy_enforcement_check_healthy()
+    {
+        using var client = new SampleClient(fixture.BaseAddress);
+        using var response = await client.GetAsync("/healthz");
+        (await response.Content.ReadAsStringAsync()).Should().Be("Healthy");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var registrations = fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>().Value.Registrations;
+        registrations.Select(r => r.Name).Should().Contain("privacy-enforcement");
+    }
+
+    [Fact]
     public async Task The_operator_page_is_refused_to_a_customer()
     {
         using var client = new SampleClient(fixture.BaseAddress);
@@ -82,8 +93,9 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
     {
         using var client = new SampleClient(fixture.BaseAddress);
         await client.SignInAsync(DemoUsers.Bob.Id);
-        using var response = await client.PostFormAsync("/Me/Data", "Export", []);
+        using var response = await client.PostFormAsync("/Me/Data", handler: null, [], action: "/privacy/export");
         response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetPageAsync("/Me/Data")).Should().Contain("action=\"/privacy/export\"", "the page's download form posts to the package's endpoint");
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
         response.Content.Headers.ContentDisposition!.DispositionType.Should().Be("attachment");
         var body = await response.Content.ReadAsStringAsync();

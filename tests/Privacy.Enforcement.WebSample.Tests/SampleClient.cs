@@ -12,8 +12,14 @@ internal sealed partial class SampleClient : IDisposable
     private readonly HttpClient _client;
 
     public SampleClient(Uri baseAddress)
+        : this(new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseAddress })
     {
-        _client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+    }
+
+    /// <summary>Wraps a client that already keeps cookies and follows no redirect (the test server's own).</summary>
+    public SampleClient(HttpClient client)
+    {
+        _client = client;
     }
 
     public Task<HttpResponseMessage> GetAsync(string path) => _client.GetAsync(new Uri(path, UriKind.Relative));
@@ -25,8 +31,12 @@ internal sealed partial class SampleClient : IDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
-    /// <summary>Opens a page, takes the antiforgery token from its forms and posts the fields to a handler of it.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string page, string? handler, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true)
+    /// <summary>
+    /// Opens a page, takes the antiforgery token from its forms and posts the fields to a handler of it (or to
+    /// <paramref name="action"/>, where one of its forms posts elsewhere).
+    /// </summary>
+    public async Task<HttpResponseMessage> PostFormAsync(
+        string page, string? handler, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true, string? action = null)
     {
         var html = await GetPageAsync(page);
         var form = new List<KeyValuePair<string, string>>(fields);
@@ -35,7 +45,7 @@ internal sealed partial class SampleClient : IDisposable
             form.Add(KeyValuePair.Create("__RequestVerificationToken", AntiforgeryToken(html)));
         }
 
-        var target = handler is null ? page : $"{page}?handler={handler}";
+        var target = action ?? (handler is null ? page : $"{page}?handler={handler}");
         return await _client.PostAsync(new Uri(target, UriKind.Relative), new FormUrlEncodedContent(form));
     }
 

@@ -5,12 +5,13 @@ using Privacy.Enforcement.WebSample.Profiles;
 
 namespace Privacy.Enforcement.WebSample.Pages.Me;
 
-/// <summary>The profile, the export download (store.subject-access) and the e-mail correction (store.subject-edit).</summary>
+/// <summary>
+/// The profile, the export download (store.subject-access; the form posts to the package's <c>/privacy/export</c>) and
+/// the e-mail correction (store.subject-edit).
+/// </summary>
 public sealed class DataModel(ProfileStore profiles, ISubjectRightsService rights) : CenterPageModel
 {
     private static readonly DataCategory EmailCategory = new(StandardDataCategories.Email);
-
-    private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public IReadOnlyList<KeyValuePair<DataCategory, string>> Profile { get; private set; } = [];
 
@@ -19,14 +20,6 @@ public sealed class DataModel(ProfileStore profiles, ISubjectRightsService right
     public string? EmailError { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
-
-    public async Task<IActionResult> OnPostExportAsync(CancellationToken cancellationToken)
-    {
-        // The library gathers every source, consent, acceptance, objection, engagement and disclosure; the request is audited.
-        var access = await rights.AccessAsync(Subject, cancellationToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(access.Export, ExportJson);
-        return File(body, "application/json", "my-data.json");
-    }
 
     public async Task<IActionResult> OnPostRectifyAsync(string? email, CancellationToken cancellationToken)
     {

@@ -1,16 +1,23 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Privacy.Enforcement.AspNetCore;
 using Privacy.Enforcement.SubjectRights;
 
 namespace Privacy.Enforcement.WebSample.Pages.Me;
 
 /// <summary>Erasure (store.subject-delete): the account goes, and the page says what the law kept and why.</summary>
-public sealed class DeleteModel(ISubjectRightsService rights) : CenterPageModel
+public sealed class DeleteModel(ISubjectRightsService rights, IOptions<PrivacyWebOptions> web, TimeProvider time) : CenterPageModel
 {
     public SubjectRightsRequest? Erasure { get; private set; }
 
     public bool ConfirmError { get; private set; }
+
+    /// <summary>Whether the sign-in is too old to erase the account with: the person signs in again first.</summary>
+    public bool SignInAgain { get; private set; }
 
     /// <summary>A step of the erasure in plain words; a host's own systems go by their names.</summary>
     /// <param name="step">The step's name.</param>
@@ -39,6 +46,13 @@ public sealed class DeleteModel(ISubjectRightsService rights) : CenterPageModel
             return Page();
         }
 
+        // Identity verification, as the package's erase endpoint does it: the sign-in (auth_time) must be recent.
+        if (!SignedInRecently())
+        {
+            SignInAgain = true;
+            return Page();
+        }
+
         Erasure = await rights.EraseAsync(Subject, cancellationToken);
 
         // The account is gone: so is the session. The result is shown on this response, not after a redirect, because
@@ -46,5 +60,16 @@ public sealed class DeleteModel(ISubjectRightsService rights) : CenterPageModel
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         HttpContext.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
         return Page();
+    }
+
+    private bool SignedInRecently()
+    {
+        var claim = User.FindFirstValue("auth_time");
+        if (claim is null || !long.TryParse(claim, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return false;
+        }
+
+        return time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds) <= web.Value.RecentAuthenticationWindow;
     }
 }
