@@ -1,0 +1,219 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Privacy.Enforcement.Policies;
+
+namespace Privacy.Enforcement.AspNetCore.Tests.TestHost;
+
+/// <summary>
+/// The small web application the endpoint tests run against, on the test server: in-memory stores, a fake clock, a
+/// header-driven sign-in, endpoints with <c>.RequirePrivacy(...)</c>, an MVC controller with the attribute, and
+/// <c>MapPrivacyEndpoints("/privacy")</c>.
+/// </summary>
+public sealed class PrivacyTestFactory : WebApplicationFactory<PrivacyTestFactory>
+{
+    public static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    public PrivacyTestFactory()
+    {
+        // The test host has no project of its own to find a content root in: its output folder is the root.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_PRIVACY_ENFORCEMENT_ASPNETCORE_TESTS", AppContext.BaseDirectory);
+    }
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public InMemoryAuditSink Audit => Services.GetRequiredService<InMemoryAuditSink>();
+
+    protected override IHostBuilder CreateHostBuilder() => Host.CreateDefaultBuilder()
+        .ConfigureLogging(static logging => logging.ClearProviders())
+        .ConfigureWebHost(web => web
+            .ConfigureServices(services => TestApp.ConfigureServices(services, Time))
+            .Configure(TestApp.Configure));
+
+    /// <summary>A client signed in as <paramref name="subject"/>, its sign-in made <paramref name="signedInAgo"/> before now.</summary>
+    public HttpClient SignedIn(string subject, TimeSpan? signedInAgo = null, bool authTimeClaim = true, bool nameIdentifierOnly = false)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add(nameIdentifierOnly ? TestAuthentication.NameIdentifierHeader : TestAuthentication.SubjectHeader, subject);
+        var at = Time.GetUtcNow() - (signedInAgo ?? TimeSpan.FromMinutes(1));
+        client.DefaultRequestHeaders.Add(authTimeClaim ? TestAuthentication.AuthTimeHeader : TestAuthentication.IssuedHeader, at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return client;
+    }
+
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public PolicyVersion Policy => Services.GetRequiredService<IPolicyProvider>().Current.Version;
+
+    /// <summary>Accepts the policy in force for <paramref name="subject"/>, as the privacy endpoint does.</summary>
+    public async Task AcceptAsync(string subject) =>
+        await Services.GetRequiredService<IPolicyAcceptanceService>().AcceptAsync(new SubjectId(subject), Policy.Version, Policy.ContentHash, "test#accept", CancellationToken.None);
+
+    public async Task<ConsentResult> GrantAsync(string subject, string purpose, string[] categories, ProcessingAct[]? acts = null, string? recipient = null, RecipientKind? kind = null) =>
+        await Services.GetRequiredService<IConsentService>().GrantAsync(new ConsentRequest
+        {
+            Subject = new SubjectId(subject), PolicyVersion = Policy.Version, PolicyContentHash = Policy.ContentHash,
+            Purposes = [new PurposeId(purpose)], Categories = [.. categories.Select(static c => new DataCategory(c))],
+            Acts = acts ?? [ProcessingAct.Collect, ProcessingAct.Use], CollectionMethod = "test",
+            Recipient = recipient is null ? null : new RecipientId(recipient), RecipientKind = kind,
+        }, CancellationToken.None);
+
+    public static string NewSubject() => "user-" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>An antiforgery token (and its cookie, kept by the client) for a form post by the client's user.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client)
+    {
+        var tokens = await client.GetFromJsonAsync<Dictionary<string, string>>("/test/antiforgery");
+        return tokens!["token"];
+    }
+}
+
+/// <summary>The test application itself.</summary>
+internal static class TestApp
+{
+    public const string Partner = "partner-ads";
+    public const string Courier = "courier";
+
+    public static void ConfigureServices(IServiceCollection services, TimeProvider time)
+    {
+        services.AddSingleton(time);
+        services.AddPrivacyEnforcement(static options => options.UseStandardPolicy())
+                .UseInMemoryStores()
+                .AddAspNetCore(static options =>
+                {
+                    options.SubjectRightsPermitLimit = 2;
+                    options.SubjectRightsWindow = TimeSpan.FromHours(1);
+                    options.RecentAuthenticationWindow = TimeSpan.FromMinutes(5);
+                    options.ControllerName = "Example Shop";
+                    options.ControllerContact = "privacy@shop.example";
+                });
+        services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, null);
+        services.AddAuthorization();
+        services.AddControllers().AddApplicationPart(typeof(TestApp).Assembly);
+        services.AddOpenApi();
+        services.AddHealthChecks().AddPrivacyEnforcement();
+    }
+
+    public static void Configure(IApplicationBuilder app)
+    {
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseEndpoints(static endpoints =>
+        {
+            endpoints.MapOpenApi();
+            endpoints.MapHealthChecks("/health");
+            endpoints.MapControllers();
+            endpoints.MapGet("/test/antiforgery", static (HttpContext context, IAntiforgery antiforgery) =>
+                TypedResults.Ok(new Dictionary<string, string> { ["token"] = antiforgery.GetAndStoreTokens(context).RequestToken! }));
+
+            endpoints.MapGet("/contact", Released)
+                     .RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email);
+            endpoints.MapGet("/contact-details", Released)
+                     .RequirePrivacy(ProcessingAct.Use, StandardPurposes.OwnMarketing, StandardDataCategories.Email, StandardDataCategories.Phone);
+            endpoints.MapGet("/contact-both", Released)
+                     .RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email, StandardDataCategories.Phone);
+            endpoints.MapGet("/unknown-category", Released)
+                     .RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, "user.shoe_size");
+            endpoints.MapGet("/unknown-purpose", Released)
+                     .RequirePrivacy(ProcessingAct.Collect, "astrology", StandardDataCategories.Email);
+            endpoints.MapPost("/share/partner", Released)
+                     .RequirePrivacy(new Recipient(Partner, RecipientKind.Partner), StandardPurposes.PartnerMarketing, StandardDataCategories.Email);
+            endpoints.MapPost("/share/unknown", Released)
+                     .RequirePrivacy(new Recipient("nobody-knows", RecipientKind.UnrelatedThirdParty), StandardPurposes.PartnerMarketing, StandardDataCategories.Email);
+            endpoints.MapPost("/sell/partner", Released)
+                     .RequirePrivacy(new PrivacyRequirement(new Recipient(Partner, RecipientKind.Partner), new PurposeId(StandardPurposes.PartnerMarketing), [new DataCategory(StandardDataCategories.Email)]) { TransferKind = TransferKind.Sell });
+            endpoints.MapPost("/ship", Released)
+                     .RequirePrivacy(new Recipient(Courier, RecipientKind.ServiceProvider), StandardPurposes.ServiceProvision, StandardDataCategories.Address);
+
+            var group = endpoints.MapGroup("/grouped").RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email);
+            group.MapGet("/one", Released);
+
+            endpoints.MapPrivacyEndpoints("/privacy");
+        });
+    }
+
+    /// <summary>The handler: it answers only what the decision permitted, with the obligations it carries.</summary>
+    public static IResult Released(HttpContext context)
+    {
+        var feature = context.GetPrivacyDecision();
+        if (feature is null)
+        {
+            return TypedResults.Problem("no decision", statusCode: 500);
+        }
+
+        return TypedResults.Ok(new
+        {
+            outcome = feature.Decision.Outcome.ToString(),
+            permitted = feature.Decision.PermittedCategories.Select(static c => c.Value).ToArray(),
+            withheld = feature.Decision.WithheldCategories.Select(static c => c.Value).ToArray(),
+            obligations = feature.Obligations.Select(static o => o.Kind.ToString()).ToArray(),
+            gpc = feature.GlobalPrivacyControl,
+            subjectResolved = feature.Subject is not null,
+        });
+    }
+}
+
+/// <summary>Sign-in from request headers: the subject (as <c>sub</c> or NameIdentifier) and when it signed in.</summary>
+internal sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Test";
+    public const string SubjectHeader = "X-Test-Subject";
+    public const string NameIdentifierHeader = "X-Test-NameIdentifier";
+    public const string AuthTimeHeader = "X-Test-AuthTime";
+    public const string IssuedHeader = "X-Test-Issued";
+    public const string ChallengeHeader = "X-Test-Challenge";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var claims = new List<Claim>();
+        if (Request.Headers.TryGetValue(SubjectHeader, out var subject))
+        {
+            claims.Add(new Claim("sub", subject.ToString()));
+        }
+        else if (Request.Headers.TryGetValue(NameIdentifierHeader, out var nameId))
+        {
+            claims.Add(new Claim(ClaimTypes.NameIdentifier, nameId.ToString()));
+        }
+        else
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (Request.Headers.TryGetValue(AuthTimeHeader, out var authTime))
+        {
+            claims.Add(new Claim("auth_time", authTime.ToString()));
+        }
+
+        var properties = new AuthenticationProperties();
+        if (Request.Headers.TryGetValue(IssuedHeader, out var issued))
+        {
+            properties.IssuedUtc = DateTimeOffset.FromUnixTimeSeconds(long.Parse(issued.ToString(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, properties, SchemeName)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var prompt = properties.GetParameter<string>("prompt");
+        var maxAge = properties.GetParameter<TimeSpan>("max_age");
+        Response.Headers[ChallengeHeader] = $"prompt={prompt};max_age={(int)maxAge.TotalSeconds};redirect={properties.RedirectUri}";
+        return Task.CompletedTask;
+    }
+}
