@@ -150,6 +150,36 @@ public sealed class PrivacyCenterBrowserTests(PrivacyCenterFixture fixture)
         });
     }
 
+    [Fact]
+    public async Task A_browser_sending_global_privacy_control_records_an_objection_to_partner_marketing()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress.ToString(),
+            JavaScriptEnabled = false,
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["Sec-GPC"] = "1" },
+        });
+        context.SetDefaultTimeout(5000);
+        var page = await context.NewPageAsync();
+        var shots = new PageShots(page, nameof(A_browser_sending_global_privacy_control_records_an_objection_to_partner_marketing));
+        await shots.RunAsync(async () =>
+        {
+            await page.GotoAsync("/SignIn");
+            await page.GetByLabel("Grace Green").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "I have read and accept this policy" }).ClickAsync();
+
+            // Plain pages do not act on the signal; the first enforced request from the signed-in person records it.
+            await page.GotoAsync("/Me/Consents");
+            (await page.Locator("#partner-objection").CountAsync()).Should().Be(0);
+            var offers = await page.GotoAsync("/Me/Offers");
+            offers!.Status.Should().Be(200, "own marketing is not sale or sharing");
+            await page.GotoAsync("/Me/Consents");
+            (await page.Locator("#partner-objection").InnerTextAsync()).Should().Contain("Global Privacy Control");
+            await shots.TakeAsync("consents-global-privacy-control");
+        });
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);

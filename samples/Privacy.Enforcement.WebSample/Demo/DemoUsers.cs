@@ -29,11 +29,14 @@ public static class DemoUsers
     /// <summary>A user caught harvesting others' data: her violation record outlives her account.</summary>
     public static readonly DemoUser Mallory = new("mallory", "Mallory Mason", "mallory@example.test", "customer with a confirmed harvesting violation");
 
+    /// <summary>A customer to try with a browser that sends Global Privacy Control: the signal objects to partner marketing.</summary>
+    public static readonly DemoUser Grace = new("grace", "Grace Green", "grace@example.test", "customer; try her with a browser that sends Global Privacy Control");
+
     /// <summary>The operator who reads engagements, violations and the audit trail.</summary>
     public static readonly DemoUser Olivia = new("olivia", "Olivia Ortiz", "olivia@example.test", "operator: engagements, violations, audit trail", IsOperator: true);
 
     /// <summary>Everyone on the sign-in page, in its order.</summary>
-    public static IReadOnlyList<DemoUser> All { get; } = [Alice, Bob, Mallory, Olivia];
+    public static IReadOnlyList<DemoUser> All { get; } = [Alice, Bob, Mallory, Grace, Olivia];
 
     /// <summary>The customers: the people whose data the service holds.</summary>
     public static IReadOnlyList<DemoUser> Customers { get; } = [.. All.Where(u => !u.IsOperator)];

@@ -10,6 +10,7 @@ public sealed class ConsentsModel(
     IConsentService consents, IObjectionService objections, IPolicyAcceptanceService acceptances, IPolicyProvider policies) : CenterPageModel
 {
     private static readonly PurposeId OwnMarketing = new(StandardPurposes.OwnMarketing);
+    private static readonly PurposeId PartnerMarketing = new(StandardPurposes.PartnerMarketing);
 
     /// <summary>The receipt of the last change, carried over the redirect as its JSON.</summary>
     [TempData]
@@ -22,6 +23,9 @@ public sealed class ConsentsModel(
     public IReadOnlyList<ConsentFact> History { get; private set; } = [];
 
     public bool ObjectsToMarketing { get; private set; }
+
+    /// <summary>Whether an objection to partner marketing is on record (a Global Privacy Control signal records one).</summary>
+    public bool ObjectsToPartnerMarketing { get; private set; }
 
     public bool HasAcceptedPolicy { get; private set; }
 
@@ -44,6 +48,7 @@ public sealed class ConsentsModel(
 
         History = history;
         ObjectsToMarketing = await objections.IsObjectingAsync(Subject, OwnMarketing, asOf: null, cancellationToken);
+        ObjectsToPartnerMarketing = await objections.IsObjectingAsync(Subject, PartnerMarketing, asOf: null, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostGrantAsync(string? choice, CancellationToken cancellationToken)
