@@ -30,6 +30,10 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         options.Cookie.Name = "privacy-center";
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Lax;
+
+        // The JSON endpoints answer 401 and 403 themselves; only pages send the browser to the sign-in page.
+        options.Events.OnRedirectToLogin = context => IsApi(context.Request) ? Status(context.Response, StatusCodes.Status401Unauthorized) : Redirect(context);
+        options.Events.OnRedirectToAccessDenied = context => IsApi(context.Request) ? Status(context.Response, StatusCodes.Status403Forbidden) : Redirect(context);
     });
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(DemoUser.OperatorRole, policy => policy.RequireRole(DemoUser.OperatorRole));
@@ -64,6 +68,20 @@ app.Lifetime.ApplicationStarted.Register(() =>
 });
 
 await app.RunAsync();
+
+static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/privacy") || request.Path.StartsWithSegments("/api");
+
+static Task Status(HttpResponse response, int status)
+{
+    response.StatusCode = status;
+    return Task.CompletedTask;
+}
+
+static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
+{
+    context.Response.Redirect(context.RedirectUri);
+    return Task.CompletedTask;
+}
 
 /// <summary>The entry point; public so that tests can host the sample with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

@@ -17,7 +17,6 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
     [InlineData("/Me/Delete")]
     [InlineData("/Operator")]
     [InlineData("/Me/Offers")]
-    [InlineData("/api/me/contact-card")]
     public async Task Privacy_center_pages_send_an_anonymous_visitor_to_sign_in(string path)
     {
         using var client = new SampleClient(fixture.BaseAddress);
@@ -35,6 +34,17 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var registrations = fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>().Value.Registrations;
         registrations.Select(r => r.Name).Should().Contain("privacy-enforcement");
+    }
+
+    [Theory]
+    [InlineData("/api/me/contact-card")]
+    [InlineData("/privacy/policy")]
+    [InlineData("/privacy/consents")]
+    public async Task Json_endpoints_answer_an_anonymous_caller_401_instead_of_a_redirect(string path)
+    {
+        using var client = new SampleClient(fixture.BaseAddress);
+        using var response = await client.GetAsync(path);
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
