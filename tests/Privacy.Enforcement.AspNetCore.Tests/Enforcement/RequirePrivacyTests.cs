@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -71,7 +72,7 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var client = factory.SignedIn(subject);
         (await client.GetAsync("/contact")).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        await factory.Services.GetRequiredServiceOf<IConsentService>().WithdrawAsync(new SubjectId(subject), consent.ConsentId, CancellationToken.None);
+        await factory.Services.GetRequiredService<IConsentService>().WithdrawAsync(new SubjectId(subject), consent.ConsentId, CancellationToken.None);
 
         (await DeniedAsync(client, "/contact")).GetProperty("reason").GetString().Should().Be("consent-withdrawn");
     }
@@ -82,7 +83,7 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var subject = PrivacyTestFactory.NewSubject();
         await factory.AcceptAsync(subject);
         await factory.GrantAsync(subject, StandardPurposes.OwnMarketing, [StandardDataCategories.Email, StandardDataCategories.Phone]);
-        await factory.Services.GetRequiredServiceOf<IObjectionService>().ObjectAsync(new SubjectId(subject), new PurposeId(StandardPurposes.OwnMarketing), CancellationToken.None);
+        await factory.Services.GetRequiredService<IObjectionService>().ObjectAsync(new SubjectId(subject), new PurposeId(StandardPurposes.OwnMarketing), CancellationToken.None);
 
         var problem = await DeniedAsync(factory.SignedIn(subject), "/contact-details");
 
@@ -205,10 +206,4 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
-}
-
-internal static class ServiceProviderTestExtensions
-{
-    public static T GetRequiredServiceOf<T>(this IServiceProvider services)
-        where T : notnull => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
 }

@@ -85,11 +85,14 @@ internal static class TestApp
     public const string Partner = "partner-ads";
     public const string Courier = "courier";
 
+    public static readonly AccountsSource Accounts = new();
+
     public static void ConfigureServices(IServiceCollection services, TimeProvider time)
     {
         services.AddSingleton(time);
         services.AddPrivacyEnforcement(static options => options.UseStandardPolicy())
                 .UseInMemoryStores()
+                .AddPersonalDataSource(Accounts)
                 .AddAspNetCore(static options =>
                 {
                     options.SubjectRightsPermitLimit = 2;
@@ -97,6 +100,9 @@ internal static class TestApp
                     options.RecentAuthenticationWindow = TimeSpan.FromMinutes(5);
                     options.ControllerName = "Example Shop";
                     options.ControllerContact = "privacy@shop.example";
+
+                    // This shop also reads the signal as an objection to its own marketing (a purpose subjects may object to).
+                    options.GlobalPrivacyControlPurposes.Add(StandardPurposes.OwnMarketing);
                 });
         services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, null);
         services.AddAuthorization();
