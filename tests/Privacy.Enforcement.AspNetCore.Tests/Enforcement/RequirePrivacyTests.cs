@@ -78,6 +78,26 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
     }
 
     [Fact]
+    public async Task Once_the_consent_expires_the_request_is_denied_with_consent_expired()
+    {
+        var subject = PrivacyTestFactory.NewSubject();
+        await factory.AcceptAsync(subject);
+        var policy = factory.Policy;
+        await factory.Services.GetRequiredService<IConsentService>().GrantAsync(new ConsentRequest
+        {
+            Subject = new SubjectId(subject), PolicyVersion = policy.Version, PolicyContentHash = policy.ContentHash,
+            Purposes = [new PurposeId(StandardPurposes.ServiceProvision)], Categories = [new DataCategory(StandardDataCategories.Email)],
+            Acts = [ProcessingAct.Collect], CollectionMethod = "test", ExpiresAt = factory.Time.GetUtcNow().AddHours(1),
+        }, CancellationToken.None);
+        (await factory.SignedIn(subject).GetAsync("/contact")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Every other test signs in and grants relative to the clock, so moving it on disturbs none of them.
+        factory.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        (await DeniedAsync(factory.SignedIn(subject), "/contact")).GetProperty("reason").GetString().Should().Be("consent-expired");
+    }
+
+    [Fact]
     public async Task An_objection_denies_own_marketing_with_objected()
     {
         var subject = PrivacyTestFactory.NewSubject();
@@ -160,7 +180,24 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var subject = PrivacyTestFactory.NewSubject();
         await factory.AcceptAsync(subject);
 
-        (await DeniedAsync(factory.SignedIn(subject), "/ship", post: true)).GetProperty("reason").GetString().Should().Be("unknown-recipient");
+        (await DeniedAsync(factory.SignedIn(subject), "/ship/unknown", post: true)).GetProperty("reason").GetString().Should().Be("unknown-recipient");
+    }
+
+    [Fact]
+    public async Task A_disclosure_without_its_grounds_evidence_is_denied_and_with_the_evidence_the_requirement_supplies_it_is_permitted()
+    {
+        var subject = PrivacyTestFactory.NewSubject();
+        await factory.AcceptAsync(subject);
+        var consent = await factory.GrantAsync(subject, StandardPurposes.PartnerMarketing, [StandardDataCategories.Email], [ProcessingAct.Disclose], TestApp.Partner, RecipientKind.Partner);
+        var client = factory.SignedIn(subject);
+
+        var withoutEvidence = await DeniedAsync(client, "/share/partner-with-evidence", post: true);
+        var withEvidence = await client.PostAsync($"/share/partner-with-evidence?consent={consent.ConsentId.Value}", null);
+
+        withoutEvidence.GetProperty("reason").GetString().Should().Be("evidence-missing");
+        withEvidence.StatusCode.Should().Be(HttpStatusCode.OK, await withEvidence.Content.ReadAsStringAsync());
+        (await withEvidence.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("obligations").EnumerateArray().Select(static o => o.GetString())
+            .Should().Contain(nameof(ObligationKind.RecordInLedger));
     }
 
     [Fact]

@@ -90,7 +90,12 @@ internal static class TestApp
     public static void ConfigureServices(IServiceCollection services, TimeProvider time)
     {
         services.AddSingleton(time);
-        services.AddPrivacyEnforcement(static options => options.UseStandardPolicy())
+        // The standard policy with the shop's own recipients: a partner and a courier.
+        var policy = StandardPolicy.CreateBuilder()
+            .AddRecipient(Partner, RecipientKind.Partner, "Partner Ads")
+            .AddRecipient(Courier, RecipientKind.ServiceProvider, "Courier")
+            .Build();
+        services.AddPrivacyEnforcement(options => options.UsePolicyDocument(policy))
                 .UseInMemoryStores()
                 .AddPersonalDataSource(Accounts)
                 .AddAspNetCore(static options =>
@@ -141,6 +146,15 @@ internal static class TestApp
                      .RequirePrivacy(new Recipient("nobody-knows", RecipientKind.UnrelatedThirdParty), StandardPurposes.PartnerMarketing, StandardDataCategories.Email);
             endpoints.MapPost("/sell/partner", Released)
                      .RequirePrivacy(new PrivacyRequirement(new Recipient(Partner, RecipientKind.Partner), new PurposeId(StandardPurposes.PartnerMarketing), [new DataCategory(StandardDataCategories.Email)]) { TransferKind = TransferKind.Sell });
+            // The consent relied on comes from the request (a query parameter here; a form field or a lookup in a real shop).
+            endpoints.MapPost("/share/partner-with-evidence", Released)
+                     .RequirePrivacy(new PrivacyRequirement(new Recipient(Partner, RecipientKind.Partner), new PurposeId(StandardPurposes.PartnerMarketing), [new DataCategory(StandardDataCategories.Email)])
+                     {
+                         Evidence = static (context, _) => ValueTask.FromResult<DisclosureEvidence?>(
+                             Guid.TryParse(context.Request.Query["consent"], out var id) ? new ConsentEvidence { ConsentId = new ConsentId(id) } : null),
+                     });
+            endpoints.MapPost("/ship/unknown", Released)
+                     .RequirePrivacy(new Recipient("unknown-courier", RecipientKind.ServiceProvider), StandardPurposes.ServiceProvision, StandardDataCategories.Address);
             endpoints.MapPost("/ship", Released)
                      .RequirePrivacy(new Recipient(Courier, RecipientKind.ServiceProvider), StandardPurposes.ServiceProvision, StandardDataCategories.Address);
 
