@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Privacy.Enforcement.AspNetCore;
+using Privacy.Enforcement.WebSample.Demo;
+using Privacy.Enforcement.WebSample.Profiles;
+
+namespace Privacy.Enforcement.WebSample.Tests;
+
+/// <summary>
+/// Deleting the account needs a recent sign-in (the package's window, from the <c>auth_time</c> claim). The sample runs
+/// here on the in-memory test server with a fake clock of its own, so the sign-in can age without waiting.
+/// </summary>
+public sealed class RecentSignInTests : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"privacy-websample-clock-{Guid.NewGuid():N}");
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+    private WebApplicationFactory<Program> _factory = null!;
+
+    public Task InitializeAsync()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting(SampleDatabase.DataDirectoryKey, _dataDirectory);
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(_clock));
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_erasure_after_the_window_asks_to_sign_in_again_and_erases_nothing_then_a_fresh_sign_in_erases()
+    {
+        using var client = new SampleClient(_factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        await client.SignInAsync(DemoUsers.Bob.Id);
+        var window = _factory.Services.GetRequiredService<IOptions<PrivacyWebOptions>>().Value.RecentAuthenticationWindow;
+        _clock.Advance(window + TimeSpan.FromSeconds(1));
+
+        using var stale = await client.PostFormAsync("/Me/Delete", handler: null, [KeyValuePair.Create("confirm", "true")]);
+        stale.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await stale.Content.ReadAsStringAsync()).Should().Contain("needs a recent sign-in").And.NotContain("Your account is deleted");
+        var profiles = _factory.Services.GetRequiredService<ProfileStore>();
+        (await profiles.ReadAsync(DemoUsers.Bob.Subject, CancellationToken.None)).Should().NotBeEmpty();
+
+        // Signed in again, within the window: the erasure goes through.
+        await client.SignInAsync(DemoUsers.Bob.Id);
+        _clock.Advance(window - TimeSpan.FromSeconds(1));
+        using var fresh = await client.PostFormAsync("/Me/Delete", handler: null, [KeyValuePair.Create("confirm", "true")]);
+        (await fresh.Content.ReadAsStringAsync()).Should().Contain("Your account is deleted");
+        (await profiles.ReadAsync(DemoUsers.Bob.Subject, CancellationToken.None)).Should().BeEmpty();
+    }
+}
