@@ -34,7 +34,7 @@ public sealed class PrivacyTestFactory : WebApplicationFactory<PrivacyTestFactor
 
     public FakeTimeProvider Time { get; } = new(Start);
 
-    public InMemoryAuditSink Audit => Services.GetRequiredService<InMemoryAuditSink>();
+    internal InMemoryAuditSink Audit => Services.GetRequiredService<InMemoryAuditSink>();
 
     protected override IHostBuilder CreateHostBuilder() => Host.CreateDefaultBuilder()
         .ConfigureLogging(static logging => logging.ClearProviders())
