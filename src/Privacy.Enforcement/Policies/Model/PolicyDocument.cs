@@ -102,6 +102,12 @@ public sealed record PurposeDefinition
 
     /// <summary>Gets a description.</summary>
     public string? Description { get; init; }
+
+    /// <summary>
+    /// Gets the fideslang data uses the purpose corresponds to (<c>essential.service</c>, <c>marketing.communications</c>),
+    /// shown in the data map; <see langword="null"/> when not said (a document without them keeps its content hash).
+    /// </summary>
+    public IReadOnlyList<string>? DataUses { get; init; }
 }
 
 /// <summary>A declared recipient.</summary>
