@@ -19,7 +19,7 @@ namespace Privacy.Enforcement.DataMap;
 /// <c>essential.service</c>) the categories its services need, and the categories the trail shows were permitted for
 /// it. Exempt categories (<c>collect.exempt.*</c>) are outside the policy and listed under their sources only. Its
 /// recipients are the declared recipients of the kinds its rules name, the providers of the services for the
-/// service-provision purpose, those of the kinds of the disclosure ground that shares its clause, and the declared
+/// service-provision purpose with every declared provider and affiliate, those of the kinds of the disclosure ground that shares its clause, and the declared
 /// recipients the trail shows it disclosed to.
 /// </remarks>
 public static class DataMapBuilder
@@ -160,7 +160,9 @@ public static class DataMapBuilder
             recipientIds.UnionWith(document.Recipients.Where(r => kinds.Contains(r.Kind)).Select(r => r.Id));
             if (isService)
             {
+                // use.third-party.service-provider: engaged providers and affiliates serve the application's services.
                 recipientIds.UnionWith(document.Services.SelectMany(s => s.Providers));
+                recipientIds.UnionWith(document.Recipients.Where(r => r.Kind is RecipientKind.ServiceProvider or RecipientKind.Affiliate).Select(r => r.Id));
             }
 
             recipientIds.UnionWith(observed.Select(e => e.Recipient).OfType<string>().Where(id => document.Recipients.Any(r => r.Id == id)));
