@@ -10,7 +10,7 @@ namespace Privacy.Enforcement.Policies;
 /// var policy = PolicyBuilder.From(StandardPolicy.Document)
 ///     .WithVersion("1.1", publishedAt)
 ///     .AddRecipient("express-co", RecipientKind.ServiceProvider, "Express Co.")
-///     .AddService("delivery", ["user.name", "user.contact.phone", "user.contact.address"], providers: ["express-co"])
+///     .AddService("delivery", ["user.name", "user.contact.phone_number", "user.contact.address"], providers: ["express-co"])
 ///     .Publish();
 /// </code>
 /// </example>

@@ -59,7 +59,7 @@ public sealed record ClauseDefinition
 /// <summary>A data category of the taxonomy.</summary>
 public sealed record DataCategoryDefinition
 {
-    /// <summary>Gets the dotted id (<c>user.contact.phone</c>).</summary>
+    /// <summary>Gets the dotted id (<c>user.contact.phone_number</c>).</summary>
     public required string Id { get; init; }
 
     /// <summary>Gets the parent id, or <see langword="null"/> for a root. When omitted for a dotted id, the dotted prefix is the parent.</summary>
