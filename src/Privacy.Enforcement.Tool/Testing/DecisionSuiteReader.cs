@@ -33,8 +33,34 @@ internal sealed class DecisionSuiteReader
 
     public DecisionSuite Read(string file)
     {
+        var root = Load(file, "test suite");
+        root.AllowOnly("name", "policy", "clock", "facts", "cases");
+        var clock = root.Required("clock").Time();
+        var facts = root.Optional("facts") is { } factNode ? ReadFacts(factNode) : [];
+        var cases = root.Required("cases").Items().Select(ReadCase).ToList();
+        if (cases.Count == 0)
+        {
+            throw root.Required("cases").Error("a suite needs at least one case.");
+        }
+
+        return new DecisionSuite(file, root.Optional("name")?.Text() ?? Path.GetFileName(file), clock, facts, cases);
+    }
+
+    /// <summary>Reads the facts file of <c>policy explain</c>: a clock and facts, as in a suite, without cases.</summary>
+    public (DateTimeOffset Clock, IReadOnlyList<SuiteFact> Facts) ReadFacts(string file)
+    {
+        var root = Load(file, "facts file");
+        root.AllowOnly("clock", "facts");
+        return (root.Required("clock").Time(), root.Optional("facts") is { } facts ? ReadFacts(facts) : []);
+    }
+
+    /// <summary>Reads the request file of <c>policy explain</c>: one request, as in a case. Names facts of the facts file read before it.</summary>
+    public Func<SuiteIds, PrivacyRequest> ReadRequest(string file) => ReadRequest(Load(file, "request file"));
+
+    private SuiteNode Load(string file, string what)
+    {
         _file = file;
-        var text = PolicyFiles.ReadText(file, "test suite");
+        var text = PolicyFiles.ReadText(file, what);
         var stream = new YamlStream();
         try
         {
@@ -47,20 +73,10 @@ internal sealed class DecisionSuiteReader
 
         if (stream.Documents.Count != 1)
         {
-            throw new ToolException($"{file}: a test suite is one YAML (or JSON) document; this file holds {stream.Documents.Count}.");
+            throw new ToolException($"{file}: a {what} is one YAML (or JSON) document; this file holds {stream.Documents.Count}.");
         }
 
-        var root = new SuiteNode(stream.Documents[0].RootNode, "$", file);
-        root.AllowOnly("name", "policy", "clock", "facts", "cases");
-        var clock = root.Required("clock").Time();
-        var facts = root.Optional("facts") is { } factNode ? ReadFacts(factNode) : [];
-        var cases = root.Required("cases").Items().Select(ReadCase).ToList();
-        if (cases.Count == 0)
-        {
-            throw root.Required("cases").Error("a suite needs at least one case.");
-        }
-
-        return new DecisionSuite(file, root.Optional("name")?.Text() ?? Path.GetFileName(file), clock, facts, cases);
+        return new SuiteNode(stream.Documents[0].RootNode, "$", file);
     }
 
     private List<SuiteFact> ReadFacts(SuiteNode node)
