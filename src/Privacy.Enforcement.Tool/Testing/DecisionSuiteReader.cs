@@ -33,6 +33,7 @@ internal sealed class DecisionSuiteReader
 
     public DecisionSuite Read(string file)
     {
+        Forget();
         var root = Load(file, "test suite");
         root.AllowOnly("name", "policy", "clock", "facts", "cases");
         var clock = root.Required("clock").Time();
@@ -49,6 +50,7 @@ internal sealed class DecisionSuiteReader
     /// <summary>Reads the facts file of <c>policy explain</c>: a clock and facts, as in a suite, without cases.</summary>
     public (DateTimeOffset Clock, IReadOnlyList<SuiteFact> Facts) ReadFacts(string file)
     {
+        Forget();
         var root = Load(file, "facts file");
         root.AllowOnly("clock", "facts");
         return (root.Required("clock").Time(), root.Optional("facts") is { } facts ? ReadFacts(facts) : []);
@@ -56,6 +58,13 @@ internal sealed class DecisionSuiteReader
 
     /// <summary>Reads the request file of <c>policy explain</c>: one request, as in a case. Names facts of the facts file read before it.</summary>
     public Func<SuiteIds, PrivacyRequest> ReadRequest(string file) => ReadRequest(Load(file, "request file"));
+
+    /// <summary>Each suite (or facts file) names its own facts.</summary>
+    private void Forget()
+    {
+        _consents.Clear();
+        _violations.Clear();
+    }
 
     private SuiteNode Load(string file, string what)
     {
