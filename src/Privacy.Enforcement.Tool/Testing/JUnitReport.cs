@@ -32,4 +32,7 @@ internal static class JUnitReport
 
         return new XDocument(new XDeclaration("1.0", "utf-8", null), suites);
     }
+
+    /// <summary>The document with its XML declaration, as CI servers expect.</summary>
+    public static string ToText(XDocument document) => $"{document.Declaration}{Environment.NewLine}{document.Root}";
 }

@@ -44,7 +44,7 @@ internal static class PolicyTestCommand
 
             if (chosen != "text")
             {
-                var report = chosen == "junit" ? JUnitReport.Create(results).ToString() : ToJson(results).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+                var report = chosen == "junit" ? JUnitReport.ToText(JUnitReport.Create(results)) : ToJson(results).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
                 if (target is null)
                 {
                     await terminal.Out.WriteLineAsync(report).ConfigureAwait(false);
