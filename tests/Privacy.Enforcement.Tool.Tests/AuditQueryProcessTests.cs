@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Privacy.Enforcement.Consents;
 using Privacy.Enforcement.Policies;
+using Privacy.Enforcement.PostgreSql.Tests;
+using Privacy.Enforcement.Testing;
 
 namespace Privacy.Enforcement.Tool.Tests;
 
-/// <summary><c>privacy audit query</c> as a process, over a SQLite trail a host wrote through the library.</summary>
+/// <summary><c>privacy audit query</c> as a process, over SQLite and PostgreSQL trails a host wrote through the library.</summary>
 public sealed class AuditQueryProcessTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -17,14 +19,14 @@ public sealed class AuditQueryProcessTests : IDisposable
     public async Task Query_reads_a_subjects_ledger_and_a_time_range_from_a_sqlite_file()
     {
         var database = Path.Combine(_temp.Path, "privacy.db");
-        await WriteTrailAsync(database);
+        await WriteTrailAsync(b => b.UseSqlite($"Data Source={database}"));
 
         var (all, table, _) = await ToolProcess.RunAsync("audit", "query", "--sqlite", database, "--kind", "Decision");
         var (code, output, error) = await ToolProcess.RunAsync("audit", "query", "--sqlite", database, "--subject", "alice", "--json");
         var (none, empty, _) = await ToolProcess.RunAsync("audit", "query", "--sqlite", database, "--from", "2100-01-01T00:00:00Z");
 
         all.Should().Be(0);
-        table.Should().MatchRegex(@"SEQ\s+TIME \(UTC\)\s+KIND").And.Contain("2 events");
+        table.Should().MatchRegex(@"SEQ\s+TIME \(UTC\)\s+KIND").And.Contain("3 events");
         error.Should().BeEmpty();
         code.Should().Be(0);
         var events = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
@@ -36,10 +38,28 @@ public sealed class AuditQueryProcessTests : IDisposable
         empty.Should().Contain("0 events");
     }
 
-    private static async Task WriteTrailAsync(string database)
+    [StoreFact]
+    public async Task Query_reads_a_recipients_receipts_from_postgresql()
+    {
+        var server = await PostgresServer.GetAsync();
+        var schema = PostgresServer.NewSchema();
+        await WriteTrailAsync(b => b.UsePostgreSql(server.ConnectionString, o => o.Schema = schema));
+
+        var (code, output, error) = await ToolProcess.RunAsync("audit", "query", "--postgres", server.ConnectionString, "--schema", schema, "--subject", "alice", "--kind", "Decision", "--json");
+        var (other, receipts, _) = await ToolProcess.RunAsync("audit", "query", "--postgres", server.ConnectionString, "--schema", schema, "--recipient", "courier");
+
+        error.Should().BeEmpty();
+        code.Should().Be(0);
+        JsonDocument.Parse(output).RootElement.EnumerateArray().Should().ContainSingle()
+            .Which.GetProperty("outcome").GetString().Should().Be("Permit");
+        other.Should().Be(0);
+        receipts.Should().MatchRegex(@"decision.disclose\s+\S+\s+courier\s+user.contact.email\s+Deny").And.Contain("1 event");
+    }
+
+    private static async Task WriteTrailAsync(Action<PrivacyEnforcementBuilder> store)
     {
         var services = new ServiceCollection();
-        services.AddPrivacyEnforcement(o => o.UseStandardPolicy()).UseSqlite($"Data Source={database}");
+        store(services.AddPrivacyEnforcement(o => o.UseStandardPolicy()));
         var provider = services.BuildServiceProvider();
         await using (provider)
         {
@@ -62,6 +82,10 @@ public sealed class AuditQueryProcessTests : IDisposable
             var enforcer = provider.GetRequiredService<IPrivacyEnforcer>();
             (await enforcer.DecideAsync(new CollectionRequest(alice, [email], purpose))).Outcome.Should().Be(DecisionOutcome.Permit);
             (await enforcer.DecideAsync(new CollectionRequest(new SubjectId("bob"), [email], purpose))).Outcome.Should().Be(DecisionOutcome.Deny);
+
+            // The standard policy declares no provider: a disclosure to one is denied, and recorded with its recipient.
+            var courier = new Recipient("courier", RecipientKind.ServiceProvider);
+            (await enforcer.DecideAsync(new DisclosureRequest(new SubjectId("bob"), [email], purpose, courier, evidence: null))).Outcome.Should().Be(DecisionOutcome.Deny);
             foreach (var service in Enumerable.Reverse(hosted))
             {
                 await service.StopAsync(default);
