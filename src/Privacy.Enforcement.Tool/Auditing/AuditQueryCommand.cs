@@ -87,34 +87,34 @@ internal static class AuditQueryCommand
 
         async Task<int> QueryAsync(ServiceProvider provider, Terminal terminal, ParseResult parse, CancellationToken token)
         {
-                var query = new AuditQuery
+            var query = new AuditQuery
+            {
+                SubjectPseudonym = parse.GetValue(pseudonym),
+                Recipient = parse.GetValue(recipient),
+                From = Time(parse.GetValue(from), "--from"),
+                To = Time(parse.GetValue(to), "--to"),
+                Kind = parse.GetValue(kind),
+            };
+            if (parse.GetValue(subject) is { } subjectId)
+            {
+                var found = await provider.GetRequiredService<IPseudonymStore>().FindAsync(new SubjectId(subjectId), token).ConfigureAwait(false);
+                if (found is null)
                 {
-                    SubjectPseudonym = parse.GetValue(pseudonym),
-                    Recipient = parse.GetValue(recipient),
-                    From = Time(parse.GetValue(from), "--from"),
-                    To = Time(parse.GetValue(to), "--to"),
-                    Kind = parse.GetValue(kind),
-                };
-                if (parse.GetValue(subject) is { } subjectId)
-                {
-                    var found = await provider.GetRequiredService<IPseudonymStore>().FindAsync(new SubjectId(subjectId), token).ConfigureAwait(false);
-                    if (found is null)
-                    {
-                        await terminal.Error.WriteLineAsync("The store holds no pseudonym for that subject (never audited, or erased): its ledger is empty.").ConfigureAwait(false);
-                        return ExitCodes.Ok;
-                    }
-
-                    query = query with { SubjectPseudonym = found };
+                    await terminal.Error.WriteLineAsync("The store holds no pseudonym for that subject (never audited, or erased): its ledger is empty.").ConfigureAwait(false);
+                    return ExitCodes.Ok;
                 }
 
-                var events = new List<AuditEvent>();
-                await foreach (var e in provider.GetRequiredService<IAuditTrailReader>().QueryAsync(query, token).ConfigureAwait(false))
-                {
-                    events.Add(e);
-                }
+                query = query with { SubjectPseudonym = found };
+            }
 
-                Write(terminal, events, parse.GetValue(json));
-                return ExitCodes.Ok;
+            var events = new List<AuditEvent>();
+            await foreach (var e in provider.GetRequiredService<IAuditTrailReader>().QueryAsync(query, token).ConfigureAwait(false))
+            {
+                events.Add(e);
+            }
+
+            Write(terminal, events, parse.GetValue(json));
+            return ExitCodes.Ok;
         }
     }
 
