@@ -80,40 +80,187 @@ public static class StandardPolicy
         .AddClause(ClauseIds.ChangesReplace, "Once published, the updated policy replaces the original")
         .AddClause(ClauseIds.ChangesNotice, "We encourage you to check this page");
 
-    private static void AddTaxonomy(PolicyBuilder b) => b
-        .AddCategory(User, description: "All information about the user")
-        .AddCategory(Name, DataCategoryFlags.Identifying, "The user's name")
-        .AddCategory(Contact, DataCategoryFlags.ContactCapable, "Ways to contact the user")
-        .AddCategory(Email, DataCategoryFlags.ContactCapable, "E-mail address")
-        .AddCategory(Phone, DataCategoryFlags.ContactCapable, "Phone number")
-        .AddCategory(Address, DataCategoryFlags.ContactCapable, "Postal address")
-        .AddCategory(GovernmentId, DataCategoryFlags.Identifying | DataCategoryFlags.Sensitive, "Government-issued identifiers")
-        .AddCategory(Account, DataCategoryFlags.Identifying, "The user's account")
-        .AddCategory(Username, DataCategoryFlags.Identifying, "The account's username")
-        .AddCategory(Authorization, DataCategoryFlags.Credential, "Secrets that authenticate the user")
-        .AddCategory(Credentials, DataCategoryFlags.Credential, "Tokens, keys and other credentials")
-        .AddCategory(Password, DataCategoryFlags.Credential, "The password")
-        .AddCategory(Location, DataCategoryFlags.Sensitive, "Where the user is or was")
-        .AddCategory(Device, description: "Information about the user's devices")
-        .AddCategory(DeviceId, DataCategoryFlags.Identifying, "A device identifier")
-        .AddCategory(IpAddress, DataCategoryFlags.Identifying, "An IP address")
-        .AddCategory(Payment, DataCategoryFlags.Identifying | DataCategoryFlags.Sensitive, "Payment instruments and financial accounts")
-        .AddCategory(Behavior, description: "What the user does in the application")
-        .AddExemptCategory(SearchKeywords, ClauseIds.CollectExemptSearchKeywords, description: "Search keywords")
-        .AddCategory(PurchaseHistory, description: "Purchases and orders")
-        .AddCategory(Content, description: "Content the user provides")
-        .AddExemptCategory(StandardDataCategories.Violations, ClauseIds.CollectExemptViolations, description: "Violations and the measures taken against the user")
-        .AddCategory(Sensitive, DataCategoryFlags.Sensitive, "Sensitive personal information")
-        .AddCategory(Biometric, DataCategoryFlags.Sensitive | DataCategoryFlags.Identifying, "Biometric data")
-        .AddCategory(Health, DataCategoryFlags.Sensitive, "Health and medical data");
+    // Every key of the fideslang default taxonomy under "user" (release 3.1.1), parents before children, so data
+    // labelled for Fides is known here; src/Privacy.Enforcement/Taxonomy/fideslang-data-categories.tsv says where they
+    // come from and a test compares the two.
+    private static readonly string[] FideslangUserKeys =
+    [
+        "user",
+        "user.account",
+        "user.account.settings",
+        "user.account.username",
+        "user.authorization",
+        "user.authorization.credentials",
+        "user.authorization.biometric",
+        "user.authorization.password",
+        "user.behavior",
+        "user.behavior.browsing_history",
+        "user.behavior.media_consumption",
+        "user.behavior.purchase_history",
+        "user.behavior.search_history",
+        "user.biometric",
+        "user.biometric.fingerprint",
+        "user.biometric.retinal",
+        "user.biometric.voice",
+        "user.biometric.health",
+        "user.childrens",
+        "user.contact",
+        "user.contact.address",
+        "user.contact.address.city",
+        "user.contact.address.country",
+        "user.contact.email",
+        "user.contact.phone_number",
+        "user.contact.url",
+        "user.contact.fax_number",
+        "user.contact.address.postal_code",
+        "user.contact.address.state",
+        "user.contact.address.street",
+        "user.contact.organization",
+        "user.content",
+        "user.content.private",
+        "user.content.public",
+        "user.content.self_image",
+        "user.demographic",
+        "user.demographic.age_range",
+        "user.demographic.date_of_birth",
+        "user.demographic.gender",
+        "user.demographic.language",
+        "user.demographic.marital_status",
+        "user.demographic.political_opinion",
+        "user.demographic.profile",
+        "user.demographic.race_ethnicity",
+        "user.demographic.religious_belief",
+        "user.demographic.sexual_orientation",
+        "user.location",
+        "user.location.imprecise",
+        "user.location.precise",
+        "user.device",
+        "user.device.cookie",
+        "user.device.cookie_id",
+        "user.device.device_id",
+        "user.device.ip_address",
+        "user.payment",
+        "user.social",
+        "user.unique_id",
+        "user.unique_id.pseudonymous",
+        "user.telemetry",
+        "user.user_sensor",
+        "user.sensor",
+        "user.financial",
+        "user.financial.bank_account",
+        "user.financial.credit_card",
+        "user.government_id",
+        "user.government_id.birth_certificate",
+        "user.government_id.drivers_license_number",
+        "user.government_id.immigration",
+        "user.government_id.national_identification_number",
+        "user.government_id.passport_number",
+        "user.government_id.vehicle_registration",
+        "user.health_and_medical",
+        "user.health_and_medical.genetic",
+        "user.health_and_medical.insurance_beneficiary_id",
+        "user.health_and_medical.record_id",
+        "user.name",
+        "user.name.first",
+        "user.name.last",
+        "user.criminal_history",
+        "user.privacy_preferences",
+        "user.job_title",
+        "user.workplace",
+    ];
 
+    // The categories the rules read, with their flags and descriptions; every other fideslang key inherits its parent's flags.
+    private static void AddTaxonomy(PolicyBuilder b)
+    {
+        b.AddCategory(User, description: "All information about the user")
+            .AddCategory(Name, DataCategoryFlags.Identifying, "The user's name")
+            .AddCategory(Contact, DataCategoryFlags.ContactCapable, "Ways to contact the user")
+            .AddCategory(Email, DataCategoryFlags.ContactCapable, "E-mail address")
+            .AddCategory(Phone, DataCategoryFlags.ContactCapable, "Phone number")
+            .AddCategory(Address, DataCategoryFlags.ContactCapable, "Postal address")
+            .AddCategory(GovernmentId, DataCategoryFlags.Identifying | DataCategoryFlags.Sensitive, "Government-issued identifiers")
+            .AddCategory(Account, DataCategoryFlags.Identifying, "The user's account")
+            .AddCategory(Username, DataCategoryFlags.Identifying, "The account's username")
+            .AddCategory(Authorization, DataCategoryFlags.Credential, "Secrets that authenticate the user")
+            .AddCategory(Credentials, DataCategoryFlags.Credential, "Tokens, keys and other credentials")
+            .AddCategory(Password, DataCategoryFlags.Credential, "The password")
+            .AddCategory(Location, DataCategoryFlags.Sensitive, "Where the user is or was")
+            .AddCategory(Device, description: "Information about the user's devices")
+            .AddCategory(DeviceId, DataCategoryFlags.Identifying, "A device identifier")
+            .AddCategory(IpAddress, DataCategoryFlags.Identifying, "An IP address")
+            .AddCategory("user.device.cookie_id", DataCategoryFlags.Identifying, "A cookie's identifier")
+            .AddCategory("user.unique_id", DataCategoryFlags.Identifying, "An identifier the application assigns to the user")
+            .AddCategory(Payment, DataCategoryFlags.Identifying | DataCategoryFlags.Sensitive, "Payment instruments and financial accounts")
+            .AddCategory(Financial, DataCategoryFlags.Identifying | DataCategoryFlags.Sensitive, "Bank accounts, cards and financial history")
+            .AddCategory(Behavior, description: "What the user does in the application")
+            .AddExemptCategory(SearchKeywords, ClauseIds.CollectExemptSearchKeywords, description: "Search keywords and history")
+            .AddCategory(PurchaseHistory, description: "Purchases and orders")
+            .AddCategory(Content, description: "Content the user provides")
+            .AddCategory(Biometric, DataCategoryFlags.Sensitive | DataCategoryFlags.Identifying, "Biometric data")
+            .AddCategory(Health, DataCategoryFlags.Sensitive, "Health and medical data")
+            // GDPR Art. 9 and 10, PIPL Art. 28: special categories, minors' data and criminal records are sensitive.
+            .AddCategory("user.demographic.political_opinion", DataCategoryFlags.Sensitive, "Political opinions")
+            .AddCategory("user.demographic.race_ethnicity", DataCategoryFlags.Sensitive, "Racial or ethnic origin")
+            .AddCategory("user.demographic.religious_belief", DataCategoryFlags.Sensitive, "Religious beliefs")
+            .AddCategory("user.demographic.sexual_orientation", DataCategoryFlags.Sensitive, "Sexual orientation")
+            .AddCategory("user.childrens", DataCategoryFlags.Sensitive, "Data about children")
+            .AddCategory("user.criminal_history", DataCategoryFlags.Sensitive, "Criminal records")
+            .AddCategory(Extensions, description: "The library's own categories, which fideslang has no key for")
+            .AddExemptCategory(StandardDataCategories.Violations, ClauseIds.CollectExemptViolations, description: "Violations and the measures taken against the user");
+        HashSet<string> declared = new(StringComparer.Ordinal)
+        {
+            User,
+            Name,
+            Contact,
+            Email,
+            Phone,
+            Address,
+            GovernmentId,
+            Account,
+            Username,
+            Authorization,
+            Credentials,
+            Password,
+            Location,
+            Device,
+            DeviceId,
+            IpAddress,
+            "user.device.cookie_id",
+            "user.unique_id",
+            Payment,
+            Financial,
+            Behavior,
+            SearchKeywords,
+            PurchaseHistory,
+            Content,
+            Biometric,
+            Health,
+            "user.demographic.political_opinion",
+            "user.demographic.race_ethnicity",
+            "user.demographic.religious_belief",
+            "user.demographic.sexual_orientation",
+            "user.childrens",
+            "user.criminal_history",
+            Extensions,
+            StandardDataCategories.Violations,
+        };
+        foreach (var key in FideslangUserKeys)
+        {
+            if (declared.Add(key))
+            {
+                b.AddCategory(key);
+            }
+        }
+    }
+
+    // Each purpose with the fideslang data uses it corresponds to (the data map shows them).
     private static void AddPurposes(PolicyBuilder b) => b
-        .AddPurpose(StandardPurposes.ServiceProvision, PurposeBasis.Acceptance, clause: ClauseIds.IntroAcceptance, description: "Providing the services the user uses")
-        .AddPurpose(StandardPurposes.OwnMarketing, PurposeBasis.Acceptance, objectable: true, clause: ClauseIds.UseOwnMarketing, description: "The company's own product information in similar products")
-        .AddPurpose(StandardPurposes.PartnerMarketing, PurposeBasis.Consent, clause: ClauseIds.UsePartnerMarketing, description: "Partners sending information about their products")
-        .AddPurpose(StandardPurposes.LegalCompliance, PurposeBasis.Acceptance, clause: ClauseIds.DiscloseLegalRequirement, description: "Complying with laws and the requirements of institutions")
-        .AddPurpose(StandardPurposes.DisputeResolution, PurposeBasis.Acceptance, clause: ClauseIds.DiscloseTransaction, description: "Resolving transaction disputes and IP complaints")
-        .AddPurpose(StandardPurposes.Security, PurposeBasis.Acceptance, clause: ClauseIds.StoreSecurity, description: "Keeping accounts and information secure");
+        .AddPurpose(StandardPurposes.ServiceProvision, PurposeBasis.Acceptance, clause: ClauseIds.IntroAcceptance, description: "Providing the services the user uses", dataUses: ["essential.service"])
+        .AddPurpose(StandardPurposes.OwnMarketing, PurposeBasis.Acceptance, objectable: true, clause: ClauseIds.UseOwnMarketing, description: "The company's own product information in similar products", dataUses: ["marketing.communications", "marketing.advertising.first_party"])
+        .AddPurpose(StandardPurposes.PartnerMarketing, PurposeBasis.Consent, clause: ClauseIds.UsePartnerMarketing, description: "Partners sending information about their products", dataUses: ["marketing.advertising.third_party", "third_party_sharing"])
+        .AddPurpose(StandardPurposes.LegalCompliance, PurposeBasis.Acceptance, clause: ClauseIds.DiscloseLegalRequirement, description: "Complying with laws and the requirements of institutions", dataUses: ["essential.legal_obligation", "third_party_sharing.legal_obligation"])
+        .AddPurpose(StandardPurposes.DisputeResolution, PurposeBasis.Acceptance, clause: ClauseIds.DiscloseTransaction, description: "Resolving transaction disputes and IP complaints", dataUses: ["essential.service.operations.support"])
+        .AddPurpose(StandardPurposes.Security, PurposeBasis.Acceptance, clause: ClauseIds.StoreSecurity, description: "Keeping accounts and information secure", dataUses: ["essential.service.security", "essential.fraud_detection"]);
 
     // disclose.service-necessity: the host names the providers of each service.
     private static void AddServices(PolicyBuilder b) => b

@@ -124,5 +124,10 @@ internal static class PostgreSqlMigrations
             CREATE TABLE {p}pe_subject_rights_secret (id integer PRIMARY KEY CHECK (id = 1), hash_key bytea NOT NULL);
             """,
             (connection, transaction, cancellationToken) => RelationalSubjectRightsRequestStore.SealCompletedErasuresAsync(connection, transaction, new PostgreSqlDialect(p, notifySql: null, auditLockSql: null), cancellationToken)),
+
+        // The standard taxonomy takes the fideslang keys (user.contact.phone -> user.contact.phone_number...): stored
+        // facts are rewritten; user.sensitive, which fideslang has no key for, becomes both categories it grouped.
+        new(5, "Stored facts carry the standard taxonomy's fideslang category ids", CategoryIdMigration.RenameSql(p),
+            (connection, transaction, cancellationToken) => CategoryIdMigration.ExpandGroupingsAsync(connection, transaction, p, cancellationToken)),
     ];
 }

@@ -120,5 +120,10 @@ internal static class SqliteMigrations
             CREATE TABLE pe_subject_rights_secret (id INTEGER PRIMARY KEY CHECK (id = 1), hash_key BLOB NOT NULL);
             """,
             static (connection, transaction, cancellationToken) => RelationalSubjectRightsRequestStore.SealCompletedErasuresAsync(connection, transaction, new SqliteDialect(), cancellationToken)),
+
+        // The standard taxonomy takes the fideslang keys (user.contact.phone -> user.contact.phone_number...): stored
+        // facts are rewritten; user.sensitive, which fideslang has no key for, becomes both categories it grouped.
+        new(5, "Stored facts carry the standard taxonomy's fideslang category ids", CategoryIdMigration.RenameSql(""),
+            static (connection, transaction, cancellationToken) => CategoryIdMigration.ExpandGroupingsAsync(connection, transaction, "", cancellationToken)),
     ];
 }

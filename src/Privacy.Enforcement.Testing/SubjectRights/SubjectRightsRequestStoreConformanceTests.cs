@@ -133,7 +133,7 @@ public abstract class SubjectRightsRequestStoreConformanceTests
         var subject = NewSubject();
         var access = await store.AddOrGetOpenAsync(SubjectRightsRequest(subject, SubjectRightsRequestKind.Access, at: 1), None);
         await store.TryUpdateAsync(access, Ran(access, SubjectRightsRequestStatus.Completed), None);
-        var open = await store.AddOrGetOpenAsync(SubjectRightsRequest(subject, SubjectRightsRequestKind.Rectify, "user.contact.phone", at: 2), None);
+        var open = await store.AddOrGetOpenAsync(SubjectRightsRequest(subject, SubjectRightsRequestKind.Rectify, "user.contact.phone_number", at: 2), None);
         var other = await store.AddOrGetOpenAsync(SubjectRightsRequest(NewSubject(), SubjectRightsRequestKind.Access, at: 3), None);
         await store.TryUpdateAsync(other, Ran(other, SubjectRightsRequestStatus.Completed), None);
         var erase = await store.AddOrGetOpenAsync(SubjectRightsRequest(subject, SubjectRightsRequestKind.Erase, at: 4), None);

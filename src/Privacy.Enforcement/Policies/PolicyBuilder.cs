@@ -10,7 +10,7 @@ namespace Privacy.Enforcement.Policies;
 /// var policy = PolicyBuilder.From(StandardPolicy.Document)
 ///     .WithVersion("1.1", publishedAt)
 ///     .AddRecipient("express-co", RecipientKind.ServiceProvider, "Express Co.")
-///     .AddService("delivery", ["user.name", "user.contact.phone", "user.contact.address"], providers: ["express-co"])
+///     .AddService("delivery", ["user.name", "user.contact.phone_number", "user.contact.address"], providers: ["express-co"])
 ///     .Publish();
 /// </code>
 /// </example>
@@ -128,9 +128,10 @@ public sealed class PolicyBuilder
     /// <param name="objectable">Whether the subject may object to it (<c>use.own-marketing</c>).</param>
     /// <param name="clause">The clause that governs it.</param>
     /// <param name="description">A description.</param>
+    /// <param name="dataUses">The fideslang data uses it corresponds to (<c>essential.service</c>), for the data map.</param>
     /// <returns>The builder.</returns>
-    public PolicyBuilder AddPurpose(string id, PurposeBasis basis = PurposeBasis.Acceptance, bool objectable = false, string? clause = null, string? description = null) =>
-        Add(_purposes, new PurposeDefinition { Id = id, Basis = basis, Objectable = objectable, Clause = clause, Description = description });
+    public PolicyBuilder AddPurpose(string id, PurposeBasis basis = PurposeBasis.Acceptance, bool objectable = false, string? clause = null, string? description = null, IReadOnlyList<string>? dataUses = null) =>
+        Add(_purposes, new PurposeDefinition { Id = id, Basis = basis, Objectable = objectable, Clause = clause, Description = description, DataUses = dataUses is null ? null : [.. dataUses] });
 
     /// <summary>Declares a recipient: an affiliate, service provider, partner or other party.</summary>
     /// <param name="id">The recipient id.</param>

@@ -108,6 +108,7 @@ public sealed record PolicyDiff
             ("Objectable", p.Objectable ? "true" : "false"),
             ("Clause", p.Clause),
             ("Description", p.Description),
+            ("DataUses", p.DataUses is null ? null : List(p.DataUses)),
         ]);
         Section(changes, PolicySection.Recipient, from.Recipients, to.Recipients, r => r.Id, r =>
         [

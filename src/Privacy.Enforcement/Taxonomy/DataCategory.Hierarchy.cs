@@ -2,7 +2,7 @@ namespace Privacy.Enforcement;
 
 public readonly partial struct DataCategory
 {
-    /// <summary>Gets the parent category (<c>user.contact</c> for <c>user.contact.phone</c>), or the default value for a root.</summary>
+    /// <summary>Gets the parent category (<c>user.contact</c> for <c>user.contact.phone_number</c>), or the default value for a root.</summary>
     public DataCategory Parent
     {
         get

@@ -1,6 +1,11 @@
 namespace Privacy.Enforcement;
 
-/// <summary>The standard taxonomy's category ids, modelled on the fideslang <c>user.*</c> keys where they fit.</summary>
+/// <summary>
+/// The standard taxonomy's category ids: the fideslang default taxonomy's <c>user.*</c> keys (release 3.1.1), so data
+/// labelled for Fides needs no mapping, and the library's own categories under <see cref="Extensions"/>
+/// (<c>user.x_privacy</c>). The standard policy declares every fideslang <c>user.*</c> key; the constants here name
+/// those its rules and services refer to.
+/// </summary>
 public static class StandardDataCategories
 {
     /// <summary>All information about the user (the root).</summary>
@@ -15,8 +20,8 @@ public static class StandardDataCategories
     /// <summary>E-mail address.</summary>
     public const string Email = "user.contact.email";
 
-    /// <summary>Phone number.</summary>
-    public const string Phone = "user.contact.phone";
+    /// <summary>Phone number (fideslang <c>user.contact.phone_number</c>; before: <c>user.contact.phone</c>).</summary>
+    public const string Phone = "user.contact.phone_number";
 
     /// <summary>Postal address.</summary>
     public const string Address = "user.contact.address";
@@ -57,8 +62,8 @@ public static class StandardDataCategories
     /// <summary>What the user does in the application.</summary>
     public const string Behavior = "user.behavior";
 
-    /// <summary>Search keywords: outside the policy (<c>collect.exempt.search-keywords</c>).</summary>
-    public const string SearchKeywords = "user.behavior.search_keywords";
+    /// <summary>Search keywords and history: outside the policy (<c>collect.exempt.search-keywords</c>; before: <c>user.behavior.search_keywords</c>).</summary>
+    public const string SearchKeywords = "user.behavior.search_history";
 
     /// <summary>Purchases and orders.</summary>
     public const string PurchaseHistory = "user.behavior.purchase_history";
@@ -66,15 +71,38 @@ public static class StandardDataCategories
     /// <summary>Content the user provides (posts, messages, reviews).</summary>
     public const string Content = "user.content";
 
-    /// <summary>Records of the user's violations and the measures taken: outside the policy (<c>collect.exempt.violations</c>).</summary>
-    public const string Violations = "user.violations";
+    /// <summary>
+    /// The library's own categories, which fideslang has no key for. The <c>x_</c> prefix marks a private extension (as
+    /// <c>X-</c> headers and <c>x-</c> OpenAPI fields do): no fideslang key begins with it, so a future fideslang key
+    /// cannot collide with one of these, and a Fides user sees at once which keys are not fideslang's.
+    /// </summary>
+    public const string Extensions = "user.x_privacy";
 
-    /// <summary>Sensitive personal information (PIPL Art. 28, GDPR Art. 9).</summary>
-    public const string Sensitive = "user.sensitive";
+    /// <summary>Records of the user's violations and the measures taken: outside the policy (<c>collect.exempt.violations</c>; before: <c>user.violations</c>).</summary>
+    public const string Violations = "user.x_privacy.violations";
 
-    /// <summary>Biometric data.</summary>
-    public const string Biometric = "user.sensitive.biometric";
+    /// <summary>Biometric data (fideslang <c>user.biometric</c>; before: <c>user.sensitive.biometric</c>). Sensitive by its flags.</summary>
+    public const string Biometric = "user.biometric";
 
-    /// <summary>Health and medical data.</summary>
-    public const string Health = "user.sensitive.health";
+    /// <summary>Health and medical data (fideslang <c>user.health_and_medical</c>; before: <c>user.sensitive.health</c>). Sensitive by its flags.</summary>
+    public const string Health = "user.health_and_medical";
+
+    /// <summary>Financial accounts and cards (fideslang <c>user.financial</c>).</summary>
+    public const string Financial = "user.financial";
+
+    /// <summary>Gets the ids the standard taxonomy used before it took the fideslang keys, each with the id(s) that replace it.</summary>
+    /// <remarks>
+    /// <c>user.sensitive</c> grouped biometric and health data; fideslang has no such grouping (sensitivity is the
+    /// category's <see cref="DataCategoryFlags.Sensitive"/> flag), so what covered it now covers both. The stores
+    /// rewrite stored facts with this table (schema migration 5); a host's own policy document can be moved the same way.
+    /// </remarks>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> FormerIds { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        ["user.contact.phone"] = [Phone],
+        ["user.behavior.search_keywords"] = [SearchKeywords],
+        ["user.violations"] = [Violations],
+        ["user.sensitive"] = [Biometric, Health],
+        ["user.sensitive.biometric"] = [Biometric],
+        ["user.sensitive.health"] = [Health],
+    };
 }

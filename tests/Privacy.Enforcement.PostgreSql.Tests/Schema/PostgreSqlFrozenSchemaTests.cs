@@ -51,6 +51,34 @@ public sealed class PostgreSqlFrozenSchemaTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Migration_5_moves_stored_facts_to_the_fideslang_category_ids_and_leaves_the_audit_trail_as_it_was()
+    {
+        var instance = await _schema.NewInstanceAsync();
+        var prefix = $"\"{_schema.Schema}\".";
+        const string consent = """{"ConsentId":"c1","Terms":{"Categories":["user.contact.phone","user.name","user.sensitive"]},"Note":"user.contact.phone_number"}""";
+        const string hold = """{"Id":"h1","Categories":["user.sensitive","user.sensitive.health"],"Reason":"user.behavior.search_keywords"}""";
+        const string audit = """{"Categories":["user.contact.phone"]}""";
+        await using (var connection = await OpenAsync())
+        {
+            await ExecuteAsync(connection, await ReadFrozenAsync(4, _schema.Schema));
+            await InsertAsync(connection, prefix + "pe_consent_facts", [("fact_id", "f1"), ("consent_id", "c1"), ("subject_id", "s1"), ("payload", consent)]);
+            await InsertAsync(connection, prefix + "pe_legal_holds", [("id", "h1"), ("subject_id", "s1"), ("placed_at", 1L), ("released_at", null), ("payload", hold)]);
+            await InsertAsync(connection, prefix + "pe_audit_events", [("sequence", 1L), ("payload", audit)]);
+        }
+
+        await StartAsync(instance);
+
+        await using (var connection = await OpenAsync())
+        {
+            (await ScalarAsync(connection, $"SELECT payload FROM {prefix}pe_consent_facts")).Should().Be(
+                """{"ConsentId":"c1","Terms":{"Categories":["user.contact.phone_number","user.name","user.biometric","user.health_and_medical"]},"Note":"user.contact.phone_number"}""");
+            (await ScalarAsync(connection, $"SELECT payload FROM {prefix}pe_legal_holds")).Should().Be(
+                """{"Id":"h1","Categories":["user.biometric","user.health_and_medical"],"Reason":"user.behavior.search_history"}""");
+            (await ScalarAsync(connection, $"SELECT payload FROM {prefix}pe_audit_events")).Should().Be(audit, "the hash-chained trail records what was decided with the ids of its time");
+        }
+    }
+
+    [StoreFact]
     public async Task The_current_migrations_build_exactly_the_newest_frozen_schema()
     {
         var newest = FrozenVersions().Max();

@@ -37,7 +37,8 @@ public sealed class PostgreSqlMigrationChecksumTests : IAsyncLifetime
             await connection.OpenAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             await ExecuteAsync(connection, transaction, $"CREATE SCHEMA \"{_schema.Schema}\"; CREATE TABLE {prefix}pe_schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-            foreach (var migration in PostgreSqlMigrations.For(prefix))
+            // Version 4 is the newest schema released without checksums; later migrations are applied, with theirs, at start.
+            foreach (var migration in PostgreSqlMigrations.For(prefix).Where(m => m.Version <= 4))
             {
                 await ExecuteAsync(connection, transaction, migration.Sql);
                 if (migration.Then is { } then)

@@ -49,6 +49,35 @@ public sealed partial class SqliteFrozenSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Migration_5_moves_stored_facts_to_the_fideslang_category_ids_and_leaves_the_audit_trail_as_it_was()
+    {
+        var instance = _database.NewInstance();
+        const string consent = """{"ConsentId":"c1","Terms":{"Categories":["user.contact.phone","user.name","user.sensitive"]},"Note":"user.contact.phone_number"}""";
+        const string hold = """{"Id":"h1","Categories":["user.sensitive","user.sensitive.health"],"Reason":"user.contact.phone"}""";
+        const string audit = """{"Categories":["user.contact.phone"]}""";
+        await using (var connection = await OpenAsync())
+        {
+            await ExecuteAsync(connection, await ReadFrozenAsync(4));
+            await InsertAsync(connection, "pe_consent_facts", [("fact_id", "f1"), ("consent_id", "c1"), ("subject_id", "s1"), ("payload", consent)]);
+            await InsertAsync(connection, "pe_legal_holds", [("id", "h1"), ("subject_id", "s1"), ("placed_at", 1L), ("released_at", null), ("payload", hold)]);
+            await InsertAsync(connection, "pe_audit_events", [("sequence", 1L), ("payload", audit)]);
+        }
+
+        await StartAsync(instance);
+
+        await using (var connection = await OpenAsync())
+        {
+            // Whole JSON strings only: "user.contact.phone" inside a longer value or the already-new id stays as it is.
+            (await ScalarAsync(connection, "SELECT payload FROM pe_consent_facts")).Should().Be(
+                """{"ConsentId":"c1","Terms":{"Categories":["user.contact.phone_number","user.name","user.biometric","user.health_and_medical"]},"Note":"user.contact.phone_number"}""");
+            // A hold on the grouping still holds both categories it covered; an id already there is not repeated.
+            (await ScalarAsync(connection, "SELECT payload FROM pe_legal_holds")).Should().Be(
+                """{"Id":"h1","Categories":["user.biometric","user.health_and_medical"],"Reason":"user.contact.phone_number"}""");
+            (await ScalarAsync(connection, "SELECT payload FROM pe_audit_events")).Should().Be(audit, "the hash-chained trail records what was decided with the ids of its time");
+        }
+    }
+
+    [Fact]
     public async Task The_current_migrations_build_exactly_the_newest_frozen_schema()
     {
         var newest = FrozenVersions().Max();

@@ -44,7 +44,7 @@ public sealed class SqliteMigrationChecksumTests : IDisposable
         {
             await ExecuteAsync(connection, "CREATE TABLE pe_schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-            foreach (var migration in SqliteMigrations.All)
+            foreach (var migration in SqliteMigrations.All.Where(m => m.Version <= 4))
             {
                 await ExecuteAsync(connection, migration.Sql, transaction);
                 if (migration.Then is { } then)
@@ -58,7 +58,7 @@ public sealed class SqliteMigrationChecksumTests : IDisposable
             await transaction.CommitAsync();
         }
 
-        SqliteMigrations.All[^1].Version.Should().Be(4, "this test starts from the newest schema released without checksums");
+        // Version 4 is the newest schema released without checksums; later migrations are applied, with theirs, now.
         await _database.Get<IConsentStore>().AppendAsync(StoreTestData.Grant(subject, ConsentId.New()), CancellationToken.None);
 
         (await ReadChecksumsAsync()).Should().Equal(SqliteMigrations.All.Select(m => (m.Version, (string?)Sha256(m.Sql))));

@@ -129,7 +129,7 @@ public sealed class SqliteSchemaTests : IDisposable
         var other = StoreTestData.NewSubject();
         var erase = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Erase, at: 2), SubjectRightsRequestStatus.Completed);
         var access = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Access, at: 1), SubjectRightsRequestStatus.Completed);
-        var open = StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Rectify, "user.contact.phone", at: 3);
+        var open = StoreTestData.SubjectRightsRequest(erased, SubjectRightsRequestKind.Rectify, "user.contact.phone_number", at: 3);
         var others = StoreTestData.Ran(StoreTestData.SubjectRightsRequest(other, SubjectRightsRequestKind.Access, at: 4), SubjectRightsRequestStatus.Completed);
         await using (var connection = await OpenAsync())
         {

@@ -159,9 +159,11 @@ public class CanonicalFormGoldenTests
     [Fact]
     public void The_standard_policy_has_the_pinned_content_hash()
     {
-        StandardPolicy.Published.Version.ContentHash.Should().Be("b5abf044d8a7e967d8ac8e56879399db43c6af624dca837733ad4ffc543a02cd");
-        PolicyDocumentSerializer.ComputeContentHash(StandardPolicy.Published.Document).Should().Be("b5abf044d8a7e967d8ac8e56879399db43c6af624dca837733ad4ffc543a02cd");
-        Encoding.UTF8.GetByteCount(PolicyDocumentSerializer.Serialize(StandardPolicy.Published.Document)).Should().Be(13991);
+        // Moved from b5abf044d8a7e967d8ac8e56879399db43c6af624dca837733ad4ffc543a02cd (13991 bytes) when the taxonomy took the fideslang keys and purposes their data
+        // uses: the version stays 1.0 because the published text subjects accept is unchanged (docs/policies.md).
+        StandardPolicy.Published.Version.ContentHash.Should().Be("20b421ba18d1431270680aae9a1191eaff5dbb5905f0caa5e54af42271a28f96");
+        PolicyDocumentSerializer.ComputeContentHash(StandardPolicy.Published.Document).Should().Be("20b421ba18d1431270680aae9a1191eaff5dbb5905f0caa5e54af42271a28f96");
+        Encoding.UTF8.GetByteCount(PolicyDocumentSerializer.Serialize(StandardPolicy.Published.Document)).Should().Be(17642);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class ConsentServiceTests
         fact.RecordedAt.Offset.Should().Be(TimeSpan.Zero);
         fact.Policy.Should().Be(kit.V1.Version);
         fact.Terms!.Purposes.Should().Equal(new PurposeId(StandardPurposes.ServiceProvision));
-        fact.Terms.Categories.Should().Equal(new DataCategory("user.contact.phone"));
+        fact.Terms.Categories.Should().Equal(new DataCategory("user.contact.phone_number"));
         fact.Terms.Acts.Should().Equal(ProcessingAct.Collect, ProcessingAct.Use);
         fact.Terms.Controller.Should().Be("application");
         fact.Terms.CollectionMethod.Should().Be("web-form");

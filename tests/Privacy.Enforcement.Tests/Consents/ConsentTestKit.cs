@@ -26,7 +26,7 @@ internal static class TestPolicies
         [
             new DataCategoryDefinition { Id = "user" },
             new DataCategoryDefinition { Id = "user.contact", Flags = DataCategoryFlags.ContactCapable },
-            new DataCategoryDefinition { Id = "user.contact.phone" },
+            new DataCategoryDefinition { Id = "user.contact.phone_number" },
             new DataCategoryDefinition { Id = "user.contact.email" },
             new DataCategoryDefinition { Id = "user.identity", Flags = DataCategoryFlags.Identifying },
             new DataCategoryDefinition { Id = "user.location", Description = "coarse location" },
@@ -43,7 +43,7 @@ internal static class TestPolicies
             new RecipientDefinition { Id = "globex", Kind = RecipientKind.Partner, Name = "Globex" },
             new RecipientDefinition { Id = "cloudhost", Kind = RecipientKind.ServiceProvider, Name = "Cloud host" },
         ],
-        Services = [new ServiceDefinition { Id = "delivery", NecessaryCategories = ["user.contact.phone", "user.location"], Providers = ["cloudhost"] }],
+        Services = [new ServiceDefinition { Id = "delivery", NecessaryCategories = ["user.contact.phone_number", "user.location"], Providers = ["cloudhost"] }],
         Grounds =
         [
             new GroundDefinition { Ground = DisclosureGround.Consent, Clause = ClauseIds.DiscloseConsent, RecipientKinds = [RecipientKind.Partner], CategoryLimit = CategoryLimitSource.Consent },
@@ -281,7 +281,7 @@ internal sealed class ConsentTestKit
         PolicyVersion = Catalog.Current.Version.Version,
         PolicyContentHash = Catalog.Current.Version.ContentHash,
         Purposes = [.. (purposes.Length == 0 ? [StandardPurposes.ServiceProvision] : purposes).Select(p => new PurposeId(p))],
-        Categories = [new DataCategory("user.contact.phone")],
+        Categories = [new DataCategory("user.contact.phone_number")],
         Acts = [ProcessingAct.Collect, ProcessingAct.Use],
         CollectionMethod = "web-form",
         Notice = "notice-7",

@@ -7,7 +7,7 @@ public class PolicyDiffTests
     [Fact]
     public void changes_notice_identical_versions_have_no_difference()
     {
-        var reordered = V1 with { Version = "1.1", Purposes = [.. V1.Purposes.Reverse()], Services = [V1.Services[0] with { NecessaryCategories = ["user.location", "user.contact.phone"] }] };
+        var reordered = V1 with { Version = "1.1", Purposes = [.. V1.Purposes.Reverse()], Services = [V1.Services[0] with { NecessaryCategories = ["user.location", "user.contact.phone_number"] }] };
 
         var diff = PolicyDiff.Compute(V1, reordered);
 
@@ -61,7 +61,7 @@ public class PolicyDiffTests
             Version = "2.0",
             Categories = [.. V1.Categories.Where(c => c.Id != "user.location"), new DataCategoryDefinition { Id = "user.contact.wechat" }],
             Recipients = [V1.Recipients[0] with { Kind = RecipientKind.Affiliate }, V1.Recipients[2]],
-            Services = [V1.Services[0] with { NecessaryCategories = ["user.contact.phone"] }],
+            Services = [V1.Services[0] with { NecessaryCategories = ["user.contact.phone_number"] }],
             Grounds = [V1.Grounds[0] with { RecipientKinds = [RecipientKind.Partner, RecipientKind.Affiliate] }],
             Rules = [V1.Rules[0], V1.Rules[1], V1.Rules[1] with { Note = "second rule citing the same clause" }],
         };
@@ -77,7 +77,7 @@ public class PolicyDiffTests
             (PolicySection.Ground, nameof(DisclosureGround.Consent), PolicyChangeKind.Changed),
             (PolicySection.Rule, "use.own-marketing/PermitUnlessObjected#2", PolicyChangeKind.Added));
         diff.Find(PolicySection.Recipient, "acme")!.Fields.Should().Equal(new PolicyFieldChange("Kind", "Partner", "Affiliate"));
-        diff.Find(PolicySection.Service, "delivery")!.Fields.Should().Equal(new PolicyFieldChange("NecessaryCategories", "user.contact.phone, user.location", "user.contact.phone"));
+        diff.Find(PolicySection.Service, "delivery")!.Fields.Should().Equal(new PolicyFieldChange("NecessaryCategories", "user.contact.phone_number, user.location", "user.contact.phone_number"));
         diff.Find(PolicySection.Ground, "Consent")!.Fields.Should().Equal(new PolicyFieldChange("RecipientKinds", "Partner", "Affiliate, Partner"));
         diff.Find(PolicySection.Purpose, StandardPurposes.OwnMarketing).Should().BeNull();
     }

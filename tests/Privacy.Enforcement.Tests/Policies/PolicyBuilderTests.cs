@@ -14,7 +14,7 @@ public class PolicyBuilderTests
             .AddCategory("user")
             .AddCategory("user.contact", DataCategoryFlags.ContactCapable)
             .AddCategory("user.behavior")
-            .AddExemptCategory("user.behavior.search_keywords", ClauseIds.CollectExemptSearchKeywords)
+            .AddExemptCategory("user.behavior.search_history", ClauseIds.CollectExemptSearchKeywords)
             .AddPurpose(StandardPurposes.ServiceProvision)
             .AddRecipient("courier", RecipientKind.ServiceProvider)
             .AddService("delivery", ["user.contact"], providers: ["courier"])
@@ -26,7 +26,7 @@ public class PolicyBuilderTests
                 g => g with { RecipientKinds = [RecipientKind.JudicialAuthority] })
             .AddRule(ClauseIds.CollectConsent, RuleKind.RequireConsentToCollect,
                 r => r with { CategoryFlags = DataCategoryFlags.Identifying | DataCategoryFlags.ContactCapable, Purposes = [StandardPurposes.ServiceProvision] })
-            .AddRule(ClauseIds.CollectExemptSearchKeywords, RuleKind.ExemptCategories, r => r with { Categories = ["user.behavior.search_keywords"] })
+            .AddRule(ClauseIds.CollectExemptSearchKeywords, RuleKind.ExemptCategories, r => r with { Categories = ["user.behavior.search_history"] })
             .Publish();
 
         var loaded = PolicyDocumentSerializer.Load(PolicyJson.Valid);

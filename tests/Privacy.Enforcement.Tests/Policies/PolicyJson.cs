@@ -19,7 +19,7 @@ internal static class PolicyJson
             { "id": "user" },
             { "id": "user.contact", "flags": ["contact-capable"] },
             { "id": "user.behavior" },
-            { "id": "user.behavior.search_keywords", "flags": ["exempt"], "exemptionClause": "collect.exempt.search-keywords" }
+            { "id": "user.behavior.search_history", "flags": ["exempt"], "exemptionClause": "collect.exempt.search-keywords" }
           ],
           "purposes": [ { "id": "service-provision", "basis": "acceptance" } ],
           "recipients": [ { "id": "courier", "kind": "service-provider" } ],
@@ -35,7 +35,7 @@ internal static class PolicyJson
           ],
           "rules": [
             { "clause": "collect.consent", "kind": "require-consent-to-collect", "categoryFlags": ["identifying", "contact-capable"], "purposes": ["service-provision"] },
-            { "clause": "collect.exempt.search-keywords", "kind": "exempt-categories", "categories": ["user.behavior.search_keywords"] }
+            { "clause": "collect.exempt.search-keywords", "kind": "exempt-categories", "categories": ["user.behavior.search_history"] }
           ]
         }
         """;

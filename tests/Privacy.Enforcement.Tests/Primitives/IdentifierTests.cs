@@ -39,7 +39,7 @@ public class IdentifierTests
     [Fact]
     public void Category_hierarchy_is_read_from_the_dotted_path()
     {
-        var phone = new DataCategory("user.contact.phone");
+        var phone = new DataCategory("user.contact.phone_number");
         phone.Parent.Should().Be(new DataCategory("user.contact"));
         phone.IsWithin(new DataCategory("user.contact")).Should().BeTrue();
         phone.IsWithin(new DataCategory("user.cont")).Should().BeFalse();

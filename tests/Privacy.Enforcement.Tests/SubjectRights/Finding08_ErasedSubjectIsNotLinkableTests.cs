@@ -19,7 +19,7 @@ public sealed class Finding08_ErasedSubjectIsNotLinkableTests : IDisposable
     [Fact]
     public async Task Finding08_after_erasure_no_in_memory_record_links_the_subject_id_to_its_old_pseudonym()
     {
-        _f.Crm.Put(Carol, "user.contact.phone", "+44 7700 900123");
+        _f.Crm.Put(Carol, "user.contact.phone_number", "+44 7700 900123");
         await _f.Get<IConsentStore>().AppendAsync(StoreTestData.Grant(Carol, ConsentId.New()), default);
         (await _f.Rights.AccessAsync(Carol, default)).Request.Status.Should().Be(SubjectRightsRequestStatus.Completed);
         var pseudonyms = _f.Get<IPseudonymStore>();

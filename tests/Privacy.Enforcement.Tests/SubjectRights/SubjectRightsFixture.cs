@@ -48,7 +48,7 @@ internal sealed class SubjectRightsFixture : IDisposable
 
     public TestPersonalDataSource Accounts { get; } = new("accounts", DataSourceOperator.Application, "user.authorization", "user.contact.email");
 
-    public TestPersonalDataSource Crm { get; } = new("crm", DataSourceOperator.Affiliate("affiliate.crm"), "user.contact.phone", "user.profile");
+    public TestPersonalDataSource Crm { get; } = new("crm", DataSourceOperator.Affiliate("affiliate.crm"), "user.contact.phone_number", "user.profile");
 
     public TestPersonalDataSource Files { get; } = new("files", DataSourceOperator.Application, "user.content");
 

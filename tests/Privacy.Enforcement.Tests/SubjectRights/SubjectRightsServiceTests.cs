@@ -29,7 +29,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
         export.Complete.Should().BeTrue();
         export.Sources.Select(s => s.Name).Should().Equal("accounts", "crm", "files");
         export.Sources[0].Data.Should().ContainKey("user.contact.email");
-        export.Sources[1].Data["user.contact.phone"].GetString().Should().Be("+86 138 0000 0000");
+        export.Sources[1].Data["user.contact.phone_number"].GetString().Should().Be("+86 138 0000 0000");
         export.Sources[1].Operator.Should().Be("Affiliate:affiliate.crm");
         export.Consents.Should().HaveCount(2);
         export.Consents.Single(c => c.State == "Withdrawn").History.Select(h => h.State).Should().Equal("Given", "Withdrawn");
@@ -43,7 +43,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
         disclosure.Recipient.Should().Be("courier");
         disclosure.Ground.Should().Be("Transaction");
         disclosure.Clauses.Should().Equal(ClauseIds.DiscloseTransaction);
-        disclosure.Categories.Should().Equal("user.contact.phone");
+        disclosure.Categories.Should().Equal("user.contact.phone_number");
         disclosure.At.Should().Be(SubjectRightsFixture.Start.AddDays(-3));
 
         // collect.exempt.violations: kept outside the policy, and the export says so and why.
@@ -106,18 +106,18 @@ public sealed class SubjectRightsServiceTests : IDisposable
     {
         await SeedAsync();
 
-        var request = await _f.Rights.RectifyAsync(Alice, Corrections(("user.contact.phone", "+86 139 1111 2222")), default);
+        var request = await _f.Rights.RectifyAsync(Alice, Corrections(("user.contact.phone_number", "+86 139 1111 2222")), default);
 
         request.Status.Should().Be(SubjectRightsRequestStatus.Completed);
         request.Kind.Should().Be(SubjectRightsRequestKind.Rectify);
-        _f.Crm.Get(Alice)[new DataCategory("user.contact.phone")].GetString().Should().Be("+86 139 1111 2222");
-        request.Steps.Single(s => s.Source == "crm").Categories.Should().Equal(new DataCategory("user.contact.phone"));
+        _f.Crm.Get(Alice)[new DataCategory("user.contact.phone_number")].GetString().Should().Be("+86 139 1111 2222");
+        request.Steps.Single(s => s.Source == "crm").Categories.Should().Equal(new DataCategory("user.contact.phone_number"));
         request.Steps.Single(s => s.Source == "accounts").Status.Should().Be(SubjectRightsStepStatus.NotApplicable);
 
         var events = _f.Audit.Events.Where(e => e.Kind == AuditEventKind.SubjectRightsRequest && e.RecordId == request.Id.ToString()).ToList();
         events.Select(e => e.Action).Should().Equal("subject-rights.rectify.received", "subject-rights.rectify.answered");
         events.Should().OnlyContain(e => e.ClauseIds.Contains(ClauseIds.StoreSubjectEdit) && e.ClauseIds.Contains(ClauseIds.StoreAccuracy));
-        events.Should().OnlyContain(e => e.Categories.SequenceEqual(new[] { "user.contact.phone" }));
+        events.Should().OnlyContain(e => e.Categories.SequenceEqual(new[] { "user.contact.phone_number" }));
         var trail = JsonSerializer.Serialize(_f.Audit.Events);
         trail.Should().NotContain("139 1111").And.NotContain("alice");
         _f.Cache.Invalidated.Should().Contain(Alice);
@@ -230,7 +230,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
         request.Status.Should().Be(SubjectRightsRequestStatus.Completed);
         request.Kept.Should().HaveCount(2);
         request.Kept.Should().OnlyContain(k => k.Clause == ClauseIds.CollectExemptViolations);
-        request.Kept.Single(k => k.RecordType == "violation").Categories.Should().Equal(new DataCategory("user.contact.phone"));
+        request.Kept.Single(k => k.RecordType == "violation").Categories.Should().Equal(new DataCategory("user.contact.phone_number"));
         (await ToListAsync(_f.Get<IViolationStore>().GetByViolatorAsync(Alice, default))).Should().ContainSingle();
         (await ToListAsync(_f.Get<IViolationStore>().GetSanctionsAsync(Alice, default))).Should().ContainSingle();
     }
@@ -244,7 +244,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
         var request = await _f.Rights.EraseAsync(Alice, default);
 
         request.Status.Should().Be(SubjectRightsRequestStatus.Completed);
-        _f.Crm.Get(Alice).Should().ContainKey(new DataCategory("user.contact.phone"));
+        _f.Crm.Get(Alice).Should().ContainKey(new DataCategory("user.contact.phone_number"));
         _f.Crm.Get(Alice).Should().NotContainKey(new DataCategory("user.profile"));
         _f.Accounts.Get(Alice).Should().ContainKey(new DataCategory("user.contact.email")).And.NotContainKey(new DataCategory("user.authorization.password"));
         request.Kept.Should().Contain(k => k.RecordType == "legal-hold" && k.RecordId == "case-2026-17" && k.Categories.Single() == new DataCategory("user.contact"));
@@ -262,7 +262,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
 
         var obligation = request.Obligations.Should().ContainSingle().Subject;
         obligation.Provider.Should().Be(new RecipientId("sms-gateway"));
-        obligation.Categories.Should().Equal(new DataCategory("user.contact.phone"));
+        obligation.Categories.Should().Equal(new DataCategory("user.contact.phone_number"));
         _f.Audit.Events.Should().Contain(e => e.Kind == AuditEventKind.Engagement && e.Action == "engagement.return-or-delete"
             && e.Recipient == "sms-gateway" && e.Obligations.Contains(nameof(ObligationKind.ReturnOrDelete))
             && e.ClauseIds.Contains(ClauseIds.UseThirdPartyServiceEnd));
@@ -335,7 +335,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
     {
         _f.Accounts.Put(Alice, "user.contact.email", "alice@example.com");
         _f.Accounts.Put(Alice, "user.authorization.password", "hunter2");
-        _f.Crm.Put(Alice, "user.contact.phone", "+86 138 0000 0000");
+        _f.Crm.Put(Alice, "user.contact.phone_number", "+86 138 0000 0000");
         _f.Crm.Put(Alice, "user.profile", new { nickname = "Al", city = "Hangzhou" });
         _f.Files.Put(Alice, "user.content", "old bio");
         _f.Accounts.Put(Bob, "user.contact.email", "bob@example.com");
@@ -360,7 +360,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
             Provider = new RecipientId("sms-gateway"),
             Service = new ServiceId("notifications"),
             Subjects = [Alice],
-            Categories = [new DataCategory("user.contact.phone")],
+            Categories = [new DataCategory("user.contact.phone_number")],
             StartsAt = t0,
         }, default);
 
@@ -370,7 +370,7 @@ public sealed class SubjectRightsServiceTests : IDisposable
             Kind = ViolationKind.Harvesting,
             Violator = Alice,
             EvidenceReference = "report-7",
-            RelevantCategories = [new DataCategory("user.contact.phone")],
+            RelevantCategories = [new DataCategory("user.contact.phone_number")],
             Status = ViolationStatus.Confirmed,
             ReportedAt = t0,
         };
@@ -408,8 +408,8 @@ public sealed class SubjectRightsServiceTests : IDisposable
         SubjectPseudonym = pseudonym,
         Recipient = recipient,
         RecipientKind = nameof(RecipientKind.TransactionCounterparty),
-        Categories = ["user.contact.phone", "user.contact.email"],
-        PermittedCategories = outcome == "Permit" ? ["user.contact.phone"] : [],
+        Categories = ["user.contact.phone_number", "user.contact.email"],
+        PermittedCategories = outcome == "Permit" ? ["user.contact.phone_number"] : [],
         Ground = nameof(DisclosureGround.Transaction),
         Outcome = outcome,
         ClauseIds = [ClauseIds.DiscloseTransaction],

@@ -59,7 +59,7 @@ public sealed record ClauseDefinition
 /// <summary>A data category of the taxonomy.</summary>
 public sealed record DataCategoryDefinition
 {
-    /// <summary>Gets the dotted id (<c>user.contact.phone</c>).</summary>
+    /// <summary>Gets the dotted id (<c>user.contact.phone_number</c>).</summary>
     public required string Id { get; init; }
 
     /// <summary>Gets the parent id, or <see langword="null"/> for a root. When omitted for a dotted id, the dotted prefix is the parent.</summary>
@@ -102,6 +102,12 @@ public sealed record PurposeDefinition
 
     /// <summary>Gets a description.</summary>
     public string? Description { get; init; }
+
+    /// <summary>
+    /// Gets the fideslang data uses the purpose corresponds to (<c>essential.service</c>, <c>marketing.communications</c>),
+    /// shown in the data map; <see langword="null"/> when not said (a document without them keeps its content hash).
+    /// </summary>
+    public IReadOnlyList<string>? DataUses { get; init; }
 }
 
 /// <summary>A declared recipient.</summary>

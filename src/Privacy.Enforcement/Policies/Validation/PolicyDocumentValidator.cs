@@ -270,6 +270,14 @@ internal static partial class PolicyDocumentValidator
                 {
                     CheckClauseReference(purpose.Clause, path + ".clause");
                 }
+
+                if (purpose.DataUses is not null)
+                {
+                    foreach (var (dataUse, usePath) in Values(purpose.DataUses, path + ".dataUses"))
+                    {
+                        CheckIdentifier(dataUse, usePath, "data use");
+                    }
+                }
             }
         }
 
