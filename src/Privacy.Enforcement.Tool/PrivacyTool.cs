@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Privacy.Enforcement.Tool.Auditing;
+using Privacy.Enforcement.Tool.DataMaps;
 using Privacy.Enforcement.Tool.Output;
 using Privacy.Enforcement.Tool.Policies;
 using Privacy.Enforcement.Tool.Testing;
 
 namespace Privacy.Enforcement.Tool;
 
-/// <summary>The <c>privacy</c> command line: <c>policy</c> (validate, test, diff, explain) and <c>audit</c> (verify, query).</summary>
+/// <summary>The <c>privacy</c> command line: <c>policy</c> (validate, test, diff, explain), <c>audit</c> (verify, query) and <c>data-map</c>.</summary>
 internal static class PrivacyTool
 {
     /// <summary>Runs the tool on the console: colour only where the terminal supports it.</summary>
@@ -75,6 +76,7 @@ internal static class PrivacyTool
         };
         root.Subcommands.Add(policy);
         root.Subcommands.Add(audit);
+        root.Subcommands.Add(DataMapCommand.Create(terminal));
         return root;
     }
 }

@@ -14,7 +14,7 @@ public sealed class ExplainAndAuditProcessTests : IDisposable
     [Fact]
     public async Task Explain_prints_the_decision_and_each_rule_and_category_considered()
     {
-        var request = _temp.Write("request.yaml", "{ act: collect, subject: alice, categories: [user.contact.email, user.contact.phone], purpose: service-provision }");
+        var request = _temp.Write("request.yaml", "{ act: collect, subject: alice, categories: [user.contact.email, user.contact.phone_number], purpose: service-provision }");
         var facts = _temp.Write("facts.yaml", """
             clock: 2026-03-01T12:00:00Z
             facts:
@@ -30,7 +30,7 @@ public sealed class ExplainAndAuditProcessTests : IDisposable
         output.Should().StartWith("decision: Permit under standard@1.0");
         output.Should().MatchRegex(@"rule RequireConsentToCollect\s+collect.consent\s+Applied");
         output.Should().MatchRegex(@"rule DenyHarvesting\s+use.no-free-harvesting\s+NotReached");
-        output.Should().MatchRegex(@"category user.contact.phone\s+collect.consent\s+Withheld\s+ConsentMissing");
+        output.Should().MatchRegex(@"category user.contact.phone_number\s+collect.consent\s+Withheld\s+ConsentMissing");
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class PolicyCommandProcessTests : IDisposable
                 request: { act: collect, subject: bob, categories: [user.contact.email], purpose: service-provision }
                 expect: { outcome: permit, clauses: [collect.consent] }
               - name: search keywords are exempt
-                request: { act: collect, subject: bob, categories: [user.behavior.search_keywords], purpose: service-provision }
+                request: { act: collect, subject: bob, categories: [user.behavior.search_history], purpose: service-provision }
                 expect: { outcome: not-applicable }
             """);
         var junit = Path.Combine(_temp.Path, "results.xml");
@@ -190,7 +190,7 @@ public sealed class PolicyCommandProcessTests : IDisposable
     public async Task Diff_tells_narrowed_from_widened_in_json()
     {
         var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(StandardJson))!.ToJsonString();
-        var narrowed = document.Replace("\"necessaryCategories\":[\"user.name\",\"user.contact.phone\",\"user.contact.address\"]", "\"necessaryCategories\":[\"user.name\",\"user.contact.address\"]", StringComparison.Ordinal)
+        var narrowed = document.Replace("\"necessaryCategories\":[\"user.name\",\"user.contact.phone_number\",\"user.contact.address\"]", "\"necessaryCategories\":[\"user.name\",\"user.contact.address\"]", StringComparison.Ordinal)
             .Replace("\"version\":\"1.0\"", "\"version\":\"1.2\"", StringComparison.Ordinal);
         narrowed.Should().NotBe(document);
 
