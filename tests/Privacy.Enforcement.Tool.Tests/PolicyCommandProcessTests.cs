@@ -168,6 +168,23 @@ public sealed class PolicyCommandProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task An_id_the_library_refuses_is_named_at_its_case()
+    {
+        var suite = _temp.Write("id.tests.yaml", $$"""
+            clock: 2026-03-01T12:00:00Z
+            cases:
+              - name: too long
+                request: { act: use, subject: {{new string('x', 300)}}, categories: [user.name], purpose: security }
+                expect: { outcome: deny }
+            """);
+
+        var (code, _, error) = await ToolProcess.RunAsync("policy", "test", StandardJson, suite);
+
+        code.Should().Be(2);
+        error.Should().Contain("id.tests.yaml:3:").And.Contain("$.cases[0]: ");
+    }
+
+    [Fact]
     public async Task Diff_of_a_version_that_changes_nothing_consented_exits_zero()
     {
         var (code, output, _) = await ToolProcess.RunAsync("policy", "diff", StandardJson, StandardJson);

@@ -37,8 +37,8 @@ internal sealed class DecisionSuiteReader
         var root = Load(file, "test suite");
         root.AllowOnly("name", "policy", "clock", "facts", "cases");
         var clock = root.Required("clock").Time();
-        var facts = root.Optional("facts") is { } factNode ? ReadFacts(factNode) : [];
-        var cases = root.Required("cases").Items().Select(ReadCase).ToList();
+        var facts = root.Optional("facts") is { } factNode ? factNode.Guard(() => ReadFacts(factNode)) : [];
+        var cases = root.Required("cases").Items().Select(c => c.Guard(() => ReadCase(c))).ToList();
         if (cases.Count == 0)
         {
             throw root.Required("cases").Error("a suite needs at least one case.");
@@ -53,11 +53,15 @@ internal sealed class DecisionSuiteReader
         Forget();
         var root = Load(file, "facts file");
         root.AllowOnly("clock", "facts");
-        return (root.Required("clock").Time(), root.Optional("facts") is { } facts ? ReadFacts(facts) : []);
+        return (root.Required("clock").Time(), root.Optional("facts") is { } facts ? facts.Guard(() => ReadFacts(facts)) : []);
     }
 
     /// <summary>Reads the request file of <c>policy explain</c>: one request, as in a case. Names facts of the facts file read before it.</summary>
-    public Func<SuiteIds, PrivacyRequest> ReadRequest(string file) => ReadRequest(Load(file, "request file"));
+    public Func<SuiteIds, PrivacyRequest> ReadRequest(string file)
+    {
+        var root = Load(file, "request file");
+        return root.Guard(() => ReadRequest(root));
+    }
 
     /// <summary>Each suite (or facts file) names its own facts.</summary>
     private void Forget()

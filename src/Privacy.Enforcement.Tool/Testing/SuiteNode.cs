@@ -17,6 +17,19 @@ internal readonly struct SuiteNode(YamlNode node, string path, string file)
     public ToolException Error(string message) =>
         new($"{file}:{Node.Start.Line}:{Node.Start.Column}: {Path}: {message}");
 
+    /// <summary>Reads a value whose type checks itself (an id): the type's refusal becomes an error at this node.</summary>
+    public T Guard<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ArgumentException ex)
+        {
+            throw Error(ex.Message);
+        }
+    }
+
     public bool Has(string key) => Node is YamlMappingNode map && map.Children.ContainsKey(new YamlScalarNode(key));
 
     public SuiteNode? Optional(string key)
