@@ -93,6 +93,54 @@ public static class CategoryIdMigration
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+
+        await RescopeOpenRectificationsAsync(connection, transaction, prefix, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An open rectification's scope is its categories joined by commas, sorted, and its <c>scope_key</c> the hash the
+    /// unique index of open requests compares: both are rewritten with the new ids, so a retry of the same correction
+    /// finds the open request instead of opening a second one.
+    /// </summary>
+    private static async Task RescopeOpenRectificationsAsync(DbConnection connection, DbTransaction transaction, string prefix, CancellationToken cancellationToken)
+    {
+        var changed = new List<(string Id, string Scope, string Payload)>();
+        using (var select = connection.CreateCommand($"SELECT id, payload FROM {prefix}pe_subject_rights_requests WHERE is_open = 1 AND kind = @kind", transaction))
+        {
+            select.AddParameter("@kind", (long)SubjectRights.SubjectRightsRequestKind.Rectify);
+            var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var root = JsonNode.Parse(reader.GetString(1))!.AsObject();
+                    if (root["Scope"] is not JsonValue value || !value.TryGetValue<string>(out var scope) || scope.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var ids = scope.Split(',');
+                    if (!ids.Any(StandardDataCategories.FormerIds.ContainsKey))
+                    {
+                        continue;
+                    }
+
+                    var renamed = string.Join(',', ids.SelectMany(id => StandardDataCategories.FormerIds.TryGetValue(id, out var current) ? current : [id])
+                        .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+                    root["Scope"] = renamed;
+                    changed.Add((reader.GetString(0), renamed, root.ToJsonString()));
+                }
+            }
+        }
+
+        foreach (var (id, scope, payload) in changed)
+        {
+            using var update = connection.CreateCommand($"UPDATE {prefix}pe_subject_rights_requests SET payload = @payload, scope_key = @scope WHERE id = @id", transaction);
+            update.AddParameter("@payload", payload);
+            update.AddParameter("@scope", RelationalSubjectRightsRequestStore.ScopeKey(scope));
+            update.AddParameter("@id", id);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The payload with every grouping id in an array replaced by the ids it stood for, or <see langword="null"/> when none was.</summary>

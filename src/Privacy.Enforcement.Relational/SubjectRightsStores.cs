@@ -288,7 +288,7 @@ public sealed class RelationalSubjectRightsRequestStore(RelationalDatabase datab
 
     // The scope is free text of any length: its hash keeps the unique index small. Hashing the UTF-16 code units (not
     // UTF-8) keeps two scopes that differ only in a lone surrogate distinct.
-    private static string ScopeKey(string scope) =>
+    internal static string ScopeKey(string scope) =>
         Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(scope.AsSpan())));
 }
 

@@ -55,12 +55,15 @@ public sealed partial class SqliteFrozenSchemaTests : IDisposable
         const string consent = """{"ConsentId":"c1","Terms":{"Categories":["user.contact.phone","user.name","user.sensitive"]},"Note":"user.contact.phone_number"}""";
         const string hold = """{"Id":"h1","Categories":["user.sensitive","user.sensitive.health"],"Reason":"user.contact.phone"}""";
         const string audit = """{"Categories":["user.contact.phone"]}""";
+        const string rectification = """{"Id":"r1","Kind":"Rectify","Scope":"user.contact.phone,user.name"}""";
         await using (var connection = await OpenAsync())
         {
             await ExecuteAsync(connection, await ReadFrozenAsync(4));
             await InsertAsync(connection, "pe_consent_facts", [("fact_id", "f1"), ("consent_id", "c1"), ("subject_id", "s1"), ("payload", consent)]);
             await InsertAsync(connection, "pe_legal_holds", [("id", "h1"), ("subject_id", "s1"), ("placed_at", 1L), ("released_at", null), ("payload", hold)]);
             await InsertAsync(connection, "pe_audit_events", [("sequence", 1L), ("payload", audit)]);
+            await InsertAsync(connection, "pe_subject_rights_requests",
+                [("id", "r1"), ("subject_id", "s1"), ("kind", 1L), ("scope_key", ScopeKey("user.contact.phone,user.name")), ("is_open", 1L), ("received_at", 1L), ("deadline", 2L), ("row_version", 1L), ("payload", rectification)]);
         }
 
         await StartAsync(instance);
@@ -73,6 +76,10 @@ public sealed partial class SqliteFrozenSchemaTests : IDisposable
             // A hold on the grouping still holds both categories it covered; an id already there is not repeated.
             (await ScalarAsync(connection, "SELECT payload FROM pe_legal_holds")).Should().Be(
                 """{"Id":"h1","Categories":["user.biometric","user.health_and_medical"],"Reason":"user.contact.phone_number"}""");
+            // An open rectification keeps its place in the unique index of open requests under its new scope.
+            (await ScalarAsync(connection, "SELECT scope_key FROM pe_subject_rights_requests")).Should().Be(ScopeKey("user.contact.phone_number,user.name"));
+            (await ScalarAsync(connection, "SELECT payload FROM pe_subject_rights_requests")).Should().Be(
+                """{"Id":"r1","Kind":"Rectify","Scope":"user.contact.phone_number,user.name"}""");
             (await ScalarAsync(connection, "SELECT payload FROM pe_audit_events")).Should().Be(audit, "the hash-chained trail records what was decided with the ids of its time");
         }
     }
@@ -169,4 +176,7 @@ public sealed partial class SqliteFrozenSchemaTests : IDisposable
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    private static string ScopeKey(string scope) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scope.AsSpan())));
 }
