@@ -48,26 +48,7 @@ internal static class AuditQueryCommand
         {
             var services = new ServiceCollection();
             var builder = services.AddPrivacyEnforcement();
-            if (parse.GetValue(sqlite) is { } file)
-            {
-                if (!File.Exists(file))
-                {
-                    throw new ToolException($"The SQLite file '{file}' does not exist. Give the database file the host writes (its connection string's Data Source).");
-                }
-
-                builder.UseSqlite($"Data Source={file};Mode=ReadOnly");
-            }
-            else
-            {
-                var schemaName = parse.GetValue(schema);
-                builder.UsePostgreSql(parse.GetValue(postgres)!, o =>
-                {
-                    if (schemaName is not null)
-                    {
-                        o.Schema = schemaName;
-                    }
-                });
-            }
+            HostStores.Use(builder, parse.GetValue(sqlite), parse.GetValue(postgres), parse.GetValue(schema));
 
             services.AddSingleton<IAuditTrail, DiscardingAuditTrail>();
             var provider = services.BuildServiceProvider();
@@ -79,7 +60,7 @@ internal static class AuditQueryCommand
                 }
                 catch (PrivacyStoreException ex)
                 {
-                    throw new ToolException($"The store could not be read ({ex.Message}). Check the file or connection string, and that the host created its schema.", ex);
+                    throw HostStores.Unreadable(ex);
                 }
             }
         });

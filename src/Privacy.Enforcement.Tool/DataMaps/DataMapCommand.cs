@@ -52,26 +52,7 @@ internal static class DataMapCommand
             }
 
             var builder = services.AddPrivacyEnforcement();
-            if (parse.GetValue(sqlite) is { } database)
-            {
-                if (!File.Exists(database))
-                {
-                    throw new ToolException($"The SQLite file '{database}' does not exist. Give the database file the host writes (its connection string's Data Source).");
-                }
-
-                builder.UseSqlite($"Data Source={database};Mode=ReadOnly");
-            }
-            else if (parse.GetValue(postgres) is { } connection)
-            {
-                var schemaName = parse.GetValue(schema);
-                builder.UsePostgreSql(connection, o =>
-                {
-                    if (schemaName is not null)
-                    {
-                        o.Schema = schemaName;
-                    }
-                });
-            }
+            HostStores.Use(builder, parse.GetValue(sqlite), parse.GetValue(postgres), parse.GetValue(schema));
 
             var provider = services.BuildServiceProvider();
             await using (provider.ConfigureAwait(false))
@@ -85,7 +66,7 @@ internal static class DataMapCommand
                 }
                 catch (PrivacyStoreException ex)
                 {
-                    throw new ToolException($"The store could not be read ({ex.Message}). Check the file or connection string, and that the host created its schema.", ex);
+                    throw HostStores.Unreadable(ex);
                 }
 
                 await terminal.Out.WriteLineAsync(parse.GetValue(json) ? DataMapWriter.ToJson(map) : DataMapWriter.ToMarkdown(map)).ConfigureAwait(false);
