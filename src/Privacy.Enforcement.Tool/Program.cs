@@ -1,3 +1,3 @@
 using Privacy.Enforcement.Tool;
 
-return await AuditTool.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);
+return await PrivacyTool.RunAsync(args, CancellationToken.None).ConfigureAwait(false);

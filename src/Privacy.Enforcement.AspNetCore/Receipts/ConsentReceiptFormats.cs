@@ -13,7 +13,7 @@ namespace Privacy.Enforcement.AspNetCore;
 /// v1.1 (<c>kantara</c>, <see cref="KantaraMediaType"/>) or an ISO/IEC TS 27560 consent record in the W3C DPV JSON-LD
 /// profile (<c>iso-27560</c>, <see cref="Iso27560MediaType"/>). The subject appears only as its pseudonym.
 /// </summary>
-internal sealed class ConsentReceiptFormats(IPseudonymStore pseudonyms, IOptions<PrivacyWebOptions> options)
+internal sealed class ConsentReceiptFormats(IPseudonymStore pseudonyms, IPolicyProvider policies, IOptions<PrivacyWebOptions> options)
 {
     public const string KantaraMediaType = "application/vnd.kantara.consent-receipt+json";
     public const string Iso27560MediaType = "application/ld+json";
@@ -121,7 +121,8 @@ internal sealed class ConsentReceiptFormats(IPseudonymStore pseudonyms, IOptions
     /// <summary>Kantara Initiative Consent Receipt Specification v1.1.0: every field the specification requires.</summary>
     internal JsonObject Kantara(ConsentReceipt receipt, string pseudonym)
     {
-        var sensitive = receipt.Categories.Where(IsSensitive).ToList();
+        var taxonomy = Taxonomy(receipt);
+        var sensitive = receipt.Categories.Where(c => IsSensitive(taxonomy, c)).ToList();
         var thirdParty = receipt.Recipient is not null;
         var purposes = new JsonArray();
         for (var i = 0; i < receipt.Purposes.Count; i++)
@@ -247,7 +248,35 @@ internal sealed class ConsentReceiptFormats(IPseudonymStore pseudonyms, IOptions
 
     private static JsonArray Array(IEnumerable<string> values) => new([.. values.Select(static v => (JsonNode)v)]);
 
-    private static bool IsSensitive(string category) =>
-        category.Equals(StandardDataCategories.Sensitive, StringComparison.Ordinal) ||
-        category.StartsWith(StandardDataCategories.Sensitive + ".", StringComparison.Ordinal);
+    /// <summary>The taxonomy of the policy the consent was given under (the one in force when that version is unknown).</summary>
+    private Dictionary<string, DataCategoryDefinition> Taxonomy(ConsentReceipt receipt)
+    {
+        var document = (Version.TryParse(receipt.Policy.Version, out var version) ? policies.Find(version) : null)?.Document
+            ?? policies.Current.Document;
+        return document.Categories.ToDictionary(static c => c.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Whether the category, or a category it descends from, carries the sensitive flag (PIPL Art. 28, GDPR Art. 9).</summary>
+    private static bool IsSensitive(Dictionary<string, DataCategoryDefinition> taxonomy, string category)
+    {
+        for (var id = category; id is not null;)
+        {
+            if (!taxonomy.TryGetValue(id, out var definition))
+            {
+                // A dotted id the taxonomy does not name: its dotted prefix is the parent.
+                var dot = id.LastIndexOf('.');
+                id = dot > 0 ? id[..dot] : null;
+                continue;
+            }
+
+            if ((definition.Flags & DataCategoryFlags.Sensitive) != 0)
+            {
+                return true;
+            }
+
+            id = definition.Parent ?? (id.LastIndexOf('.') is var d and > 0 ? id[..d] : null);
+        }
+
+        return false;
+    }
 }

@@ -268,7 +268,7 @@ public static class AuditHashChain
 
     /// <summary>
     /// Returns a checkpoint's stored line (without the newline): its canonical JSON with the signature as the last member,
-    /// as the checkpoint file holds it and as <c>privacy-audit verify --anchor</c> reads it.
+    /// as the checkpoint file holds it and as <c>privacy audit verify --anchor</c> reads it.
     /// </summary>
     /// <param name="checkpoint">The checkpoint.</param>
     /// <returns>The line, UTF-8.</returns>

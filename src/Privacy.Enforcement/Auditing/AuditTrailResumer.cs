@@ -118,7 +118,7 @@ internal sealed partial class AuditTrailResumer
                 : null;
             if (alone is not null)
             {
-                throw new InvalidDataException($"The audit trail's newest checkpoint (size {latest.Size}) is not trustworthy: {alone}. Nothing is appended; verify the trail with 'privacy-audit verify'.");
+                throw new InvalidDataException($"The audit trail's newest checkpoint (size {latest.Size}) is not trustworthy: {alone}. Nothing is appended; verify the trail with 'privacy audit verify'.");
             }
 
             return latest;
@@ -126,7 +126,7 @@ internal sealed partial class AuditTrailResumer
 
         if (AuditCheckpointChain.Check(checkpoints, _signer) is { } broken)
         {
-            throw new InvalidDataException($"The audit trail's checkpoints are not one trustworthy chain ({broken.Failure}): {broken.Message} Nothing is appended; verify the trail with 'privacy-audit verify'.");
+            throw new InvalidDataException($"The audit trail's checkpoints are not one trustworthy chain ({broken.Failure}): {broken.Message} Nothing is appended; verify the trail with 'privacy audit verify'.");
         }
 
         return checkpoints.Count == 0 ? null : checkpoints[^1];
@@ -137,7 +137,7 @@ internal sealed partial class AuditTrailResumer
     {
         if (checkpoint.Size > sequence)
         {
-            throw new InvalidDataException($"The audit trail holds {sequence} events but its last checkpoint records {checkpoint.Size}: it was truncated. Verify it with 'privacy-audit verify'.");
+            throw new InvalidDataException($"The audit trail holds {sequence} events but its last checkpoint records {checkpoint.Size}: it was truncated. Verify it with 'privacy audit verify'.");
         }
 
         if (checkpoint.Size == 0)
@@ -149,7 +149,7 @@ internal sealed partial class AuditTrailResumer
         {
             if (e.Sequence != checkpoint.Size || !string.Equals(e.Hash, checkpoint.HeadHash, StringComparison.Ordinal))
             {
-                throw new InvalidDataException($"Audit event {checkpoint.Size} does not match the last checkpoint: the trail was altered. Verify it with 'privacy-audit verify'.");
+                throw new InvalidDataException($"Audit event {checkpoint.Size} does not match the last checkpoint: the trail was altered. Verify it with 'privacy audit verify'.");
             }
 
             return;

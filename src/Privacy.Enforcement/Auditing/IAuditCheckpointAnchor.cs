@@ -6,7 +6,7 @@ namespace Privacy.Enforcement.Auditing;
 /// Publishes each checkpoint of the audit trail outside the host (a transparency log, an object store with retention
 /// lock, another organisation, a notary), so that a trail truncated together with its checkpoints, or cut after its
 /// newest checkpoint, can be found: verify with the newest published checkpoint as the anchor
-/// (<see cref="AuditVerificationOptions.Anchor"/>, <c>privacy-audit verify --anchor</c>). Register it with
+/// (<see cref="AuditVerificationOptions.Anchor"/>, <c>privacy audit verify --anchor</c>). Register it with
 /// <c>UseAuditCheckpointAnchor(...)</c>.
 /// </summary>
 /// <remarks>

@@ -9,14 +9,14 @@ namespace Privacy.Enforcement.Auditing;
 /// (<see cref="AuditHashChain"/>), appended and flushed to disk once per batch. On open it recovers from a crash by
 /// cutting an incomplete last line (a batch that was never acknowledged). Verify a stored file with
 /// <see cref="AuditTrailVerifier.VerifyJsonLinesAsync"/> or
-/// the <c>privacy-audit verify</c> command.
+/// the <c>privacy audit verify</c> command.
 /// </summary>
 /// <remarks>
 /// <para>
 /// One writer per file: the sink holds an exclusive OS lock on <c>&lt;path&gt;.lock</c> from construction to dispose, so a
 /// second sink on the same file, in this process or another, fails at construction with an <see cref="IOException"/>
 /// naming the file (several instances share a SQL trail instead). The lock file is left in place; readers (the
-/// verifier, <c>privacy-audit</c>) do not need it.
+/// verifier, <c>privacy audit</c>) do not need it.
 /// </para>
 /// <para>
 /// A batch is acknowledged only after the data is written, flushed to disk (<c>fsync</c>) and the file's length, asked of
@@ -314,7 +314,7 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAuditTrailReader, IAudit
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            throw new InvalidDataException("The last line of the audit trail file is not a valid event; verify the file with 'privacy-audit verify'.", ex);
+            throw new InvalidDataException("The last line of the audit trail file is not a valid event; verify the file with 'privacy audit verify'.", ex);
         }
     }
 

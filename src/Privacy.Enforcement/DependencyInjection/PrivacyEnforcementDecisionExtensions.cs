@@ -28,5 +28,6 @@ public static class PrivacyEnforcementDecisionExtensions
         services.TryAddSingleton<SubjectStateCache>();
         services.TryAddSingleton<ISubjectStateCache>(static sp => sp.GetRequiredService<SubjectStateCache>());
         services.TryAddSingleton<IPrivacyEnforcer, PrivacyEnforcer>();
+        services.TryAddSingleton<IPolicyExplainer, PolicyExplainer>();
     }
 }

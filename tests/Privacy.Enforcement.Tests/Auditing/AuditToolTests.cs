@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Privacy.Enforcement.Tool;
+using Privacy.Enforcement.Tool.Auditing;
 
 namespace Privacy.Enforcement.Tests.Auditing;
 
@@ -87,7 +88,7 @@ public sealed class AuditToolTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await AuditTool.RunAsync(args, output, error, default);
+        var code = await PrivacyTool.RunAsync(["audit", .. args], output, error, default);
         return (code, output.ToString() + error);
     }
 }

@@ -2,12 +2,13 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Privacy.Enforcement.Tool;
+using Privacy.Enforcement.Tool.Auditing;
 
 namespace Privacy.Enforcement.Tests.Auditing;
 
 /// <summary>
 /// Finding 2: signed checkpoints must stop truncation and forgery. Each attack below is made on a trail the pipeline
-/// wrote with signed checkpoints every 10 events, then checked with <c>privacy-audit verify</c> and the library.
+/// wrote with signed checkpoints every 10 events, then checked with <c>privacy audit verify</c> and the library.
 /// </summary>
 public sealed class Finding02CheckpointChainTests : IDisposable
 {
@@ -197,7 +198,7 @@ public sealed class Finding02CheckpointChainTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await AuditTool.RunAsync(args, output, error, default);
+        var code = await PrivacyTool.RunAsync(["audit", .. args], output, error, default);
         return (code, output.ToString() + error);
     }
 }

@@ -88,7 +88,7 @@ public sealed class JsonLinesAuditSinkTests : IDisposable
 
         var act = () => sink.ReadLastAsync(default).AsTask();
 
-        await act.Should().ThrowAsync<InvalidDataException>().WithMessage("*privacy-audit verify*");
+        await act.Should().ThrowAsync<InvalidDataException>().WithMessage("*privacy audit verify*");
     }
 
     [Fact]
