@@ -89,6 +89,12 @@ internal sealed partial class DemoSeeder(
 
     private async Task SignUpAsync(DemoUser user, CancellationToken cancellationToken)
     {
+        // A start that stopped between the sign-up and the save finds the acceptance and consent already on record.
+        if ((await acceptances.GetStatusAsync(user.Subject, cancellationToken)).HasAcceptedCurrent)
+        {
+            return;
+        }
+
         var version = policies.Current.Version;
         await acceptances.AcceptAsync(user.Subject, version.Version, version.ContentHash, "sign-up", cancellationToken);
         await consents.GrantAsync(
