@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Privacy.Enforcement.WebSample.Demo;
 using Privacy.Enforcement.WebSample.Profiles;
 
@@ -8,12 +9,15 @@ using Privacy.Enforcement.WebSample.Profiles;
 var builder = WebApplication.CreateBuilder(args);
 var database = new SampleDatabase(builder.Configuration[SampleDatabase.DataDirectoryKey]);
 builder.Services.AddSingleton(database);
-builder.Services.AddSingleton<ProfileStore>();
+builder.Services.AddSingleton<ProfileReader>();
 
 builder.Services.AddPrivacyEnforcement(options => options.UsePolicyDocument(CenterPolicy.Document))
                 .UseSqlite(database.ConnectionString)
-                .AddPersonalDataSource<ProfileStore>()
+                .AddEntityFrameworkDataSource<CenterDb>(o => o.Name = CenterDb.SourceName)   // the profile source, from the model
                 .AddAspNetCore();                        // the subject from the sign-in, enforcement on pages and endpoints
+
+// The shop's own entities; every save of a classified value is a collection decision for the purpose in scope.
+builder.Services.AddDbContext<CenterDb>((services, options) => options.UseSqlite(database.ShopConnectionString).UsePrivacyEnforcement(services));
 
 // After the library's hosted services: the schema exists and the audit trail runs when the demo world is created.
 builder.Services.AddHostedService<DemoSeeder>();
@@ -44,6 +48,13 @@ builder.Services.AddRazorPages(options =>
 });
 
 var app = builder.Build();
+
+// "--data-map PATH" writes the sample's data map as PATH.json and PATH.md (docs/websample-data-map) instead of serving.
+if (args is ["--data-map", var mapPath])
+{
+    WebSampleDataMap.Write(app.Services, mapPath);
+    return;
+}
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Privacy.Enforcement.Consents;
 using Privacy.Enforcement.WebSample.Demo;
@@ -77,13 +79,25 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
     public async Task Accepting_a_policy_text_that_is_not_the_published_one_records_nothing()
     {
         using var client = new SampleClient(fixture.BaseAddress);
-        await client.SignInAsync(DemoUsers.Bob.Id);
+        await client.SignInAsync(DemoUsers.Olivia.Id);
         using var response = await client.PostFormAsync(
             "/Me/Policy", handler: null, [KeyValuePair.Create("version", "1.0"), KeyValuePair.Create("contentHash", new string('0', 64))]);
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         (await client.GetPageAsync("/Me/Policy")).Should().Contain("nothing was recorded").And.Contain("Not accepted yet");
-        var status = await fixture.Factory.Services.GetRequiredService<IPolicyAcceptanceService>().GetStatusAsync(DemoUsers.Bob.Subject, CancellationToken.None);
+        var status = await fixture.Factory.Services.GetRequiredService<IPolicyAcceptanceService>().GetStatusAsync(DemoUsers.Olivia.Subject, CancellationToken.None);
         status.HasAcceptedCurrent.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_endpoint_behind_require_privacy_refuses_someone_who_never_accepted_the_policy_with_a_problem_naming_why()
+    {
+        // The operator never signed up as a customer: no acceptance, no profile.
+        using var client = new SampleClient(fixture.BaseAddress);
+        await client.SignInAsync(DemoUsers.Olivia.Id);
+        using var refused = await client.GetAsync(ContactCardEndpoint.Route);
+        refused.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await refused.Content.ReadAsStringAsync()).Should().Contain(ClauseIds.IntroAcceptance);
     }
 
     [Fact]
@@ -94,7 +108,7 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
         using var response = await client.PostFormAsync("/Me/Data", "Rectify", [KeyValuePair.Create("email", "bob-at-nowhere")]);
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Contain("Enter an e-mail address");
-        var profile = await fixture.Factory.Services.GetRequiredService<ProfileStore>().ReadAsync(DemoUsers.Bob.Subject, CancellationToken.None);
+        var profile = await fixture.Factory.Services.GetRequiredService<ProfileReader>().ReadAsync(DemoUsers.Bob.Subject, CancellationToken.None);
         profile[new DataCategory(StandardDataCategories.Email)].GetString().Should().Be(DemoUsers.Bob.Email);
     }
 
@@ -110,6 +124,14 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
         response.Content.Headers.ContentDisposition!.DispositionType.Should().Be("attachment");
         var body = await response.Content.ReadAsStringAsync();
         body.Should().Contain(DemoUsers.Bob.Email).And.NotContain(DemoUsers.Mallory.Email).And.NotContain(DemoUsers.Alice.Email);
+
+        // The profile is the source the library built from the EF model: every classified property, by category.
+        using var export = JsonDocument.Parse(body);
+        var profile = export.RootElement.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("name").GetString() == CenterDb.SourceName).GetProperty("data");
+        profile.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(
+            [StandardDataCategories.Name, StandardDataCategories.Email, StandardDataCategories.Address, StandardDataCategories.PurchaseHistory]);
+        profile.GetProperty(StandardDataCategories.Address).GetString().Should().Be("3 Sample Street, Springfield");
+        profile.GetProperty(StandardDataCategories.PurchaseHistory).GetString().Should().Be("order-bob-1001");
     }
 
     [Fact]
@@ -124,8 +146,10 @@ public sealed class PrivacyCenterEndpointTests(PrivacyCenterFixture fixture)
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var html = await response.Content.ReadAsStringAsync();
         html.Should().Contain("Your account is deleted").And.Contain(ClauseIds.CollectExemptViolations);
-        var profile = await fixture.Factory.Services.GetRequiredService<ProfileStore>().ReadAsync(DemoUsers.Mallory.Subject, CancellationToken.None);
+        var profile = await fixture.Factory.Services.GetRequiredService<ProfileReader>().ReadAsync(DemoUsers.Mallory.Subject, CancellationToken.None);
         profile.Should().BeEmpty("nothing of the profile is under a hold");
+        (await fixture.ShopAsync(db => db.Profiles.AnyAsync(p => p.UserId == DemoUsers.Mallory.Id))).Should().BeFalse("the profile row is deleted from the EF table");
+        (await fixture.ShopAsync(db => db.Orders.AnyAsync(o => o.UserId == DemoUsers.Mallory.Id))).Should().BeFalse("her orders are under no hold");
 
         // The session ended with the account.
         using var after = await client.GetAsync("/Me/Data");

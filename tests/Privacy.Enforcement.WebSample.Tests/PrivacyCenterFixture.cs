@@ -37,6 +37,16 @@ public sealed class PrivacyCenterFixture : IAsyncLifetime
     /// <summary>Where the sample listens.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>Runs a query on the sample's own EF Core data (profiles and orders) in a fresh scope.</summary>
+    /// <typeparam name="T">The result's type.</typeparam>
+    /// <param name="query">The query.</param>
+    /// <returns>The result.</returns>
+    public async Task<T> ShopAsync<T>(Func<CenterDb, Task<T>> query)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<CenterDb>());
+    }
+
     /// <summary>The shared browser.</summary>
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not started.");
 

@@ -49,7 +49,7 @@ public sealed class RecentSignInTests : IAsyncLifetime
         using var stale = await client.PostFormAsync("/Me/Delete", handler: null, [KeyValuePair.Create("confirm", "true")]);
         stale.StatusCode.Should().Be(HttpStatusCode.OK);
         (await stale.Content.ReadAsStringAsync()).Should().Contain("needs a recent sign-in").And.NotContain("Your account is deleted");
-        var profiles = _factory.Services.GetRequiredService<ProfileStore>();
+        var profiles = _factory.Services.GetRequiredService<ProfileReader>();
         (await profiles.ReadAsync(DemoUsers.Bob.Subject, CancellationToken.None)).Should().NotBeEmpty();
 
         // Signed in again, within the window: the erasure goes through.

@@ -17,7 +17,7 @@ public static class ContactCardEndpoint
     /// <param name="endpoints">The application's routes.</param>
     /// <returns>The endpoint's builder.</returns>
     public static RouteHandlerBuilder MapContactCard(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet(Route, async (HttpContext context, ProfileStore profiles, CancellationToken cancellationToken) =>
+        endpoints.MapGet(Route, async (HttpContext context, ProfileReader profiles, CancellationToken cancellationToken) =>
             {
                 var feature = context.GetPrivacyDecision() ?? throw new InvalidOperationException("The endpoint runs only after the privacy decision.");
                 var subject = feature.Subject ?? throw new InvalidOperationException("The endpoint requires a signed-in subject.");

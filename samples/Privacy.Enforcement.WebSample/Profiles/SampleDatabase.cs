@@ -1,8 +1,9 @@
 namespace Privacy.Enforcement.WebSample.Profiles;
 
 /// <summary>
-/// The sample's one SQLite file: the library's stores and the profile table live side by side in it. It sits in the
-/// folder set by <c>WebSample:DataDirectory</c>, by default a folder under the machine's temporary directory.
+/// The sample's two SQLite files: the library's stores in one, the shop's own EF Core data (<see cref="CenterDb"/>) in
+/// the other. They sit in the folder set by <c>WebSample:DataDirectory</c>, by default a folder under the machine's
+/// temporary directory.
 /// </summary>
 public sealed class SampleDatabase
 {
@@ -19,6 +20,8 @@ public sealed class SampleDatabase
         Directory.CreateDirectory(directory);
         FilePath = System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, "privacy-center.db"));
         ConnectionString = $"Data Source={FilePath}";
+        ShopFilePath = System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, "shop.db"));
+        ShopConnectionString = $"Data Source={ShopFilePath}";
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -26,4 +29,10 @@ public sealed class SampleDatabase
 
     /// <summary>The connection string of the file.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The full path of the shop's own database file (profiles and orders).</summary>
+    public string ShopFilePath { get; }
+
+    /// <summary>The connection string of the shop's own database file.</summary>
+    public string ShopConnectionString { get; }
 }

@@ -9,7 +9,7 @@ namespace Privacy.Enforcement.WebSample.Pages.Me;
 /// The profile, the export download (store.subject-access; the form posts to the package's <c>/privacy/export</c>) and
 /// the e-mail correction (store.subject-edit).
 /// </summary>
-public sealed class DataModel(ProfileStore profiles, ISubjectRightsService rights) : CenterPageModel
+public sealed class DataModel(ProfileReader profiles, ISubjectRightsService rights) : CenterPageModel
 {
     private static readonly DataCategory EmailCategory = new(StandardDataCategories.Email);
 

@@ -8,7 +8,7 @@ namespace Privacy.Enforcement.WebSample.Pages.Me;
 /// is made before the handler, a Deny never reaches it, and a Permit is read back from the request's decision feature.
 /// </summary>
 [RequirePrivacy(ProcessingAct.Use, StandardPurposes.OwnMarketing, StandardDataCategories.Email)]
-public sealed class OffersModel(ProfileStore profiles) : CenterPageModel
+public sealed class OffersModel(ProfileReader profiles) : CenterPageModel
 {
     public PrivacyDecision Decision { get; private set; }
 
