@@ -11,7 +11,8 @@ namespace Privacy.Enforcement.Relational;
 /// inserts in one write transaction serialized across processes (PostgreSQL: an advisory lock; SQLite: <c>BEGIN
 /// IMMEDIATE</c>), so the trail stays one gap-free chain: events it already holds are skipped (a retried batch), a batch
 /// that would leave a hole is refused whole, and a batch sealed onto a head another instance has since moved is
-/// answered with that head for the writer to re-chain onto. Beside the JSON payload each row keeps the columns queries
+/// answered with that head for the writer to re-chain onto. The payload is the event's sealed line (its canonical JSON
+/// with the hash, the bytes the chain hashed; rows written before keep their document form and read as before); beside it each row keeps the columns queries
 /// filter on (subject pseudonym, recipient, kind, time), indexed; reading the trail back checks them against the payload
 /// (see <see cref="ReadStored"/>). Checkpoints are chained: one is written only onto the newest, under the append lock.
 /// </summary>
@@ -154,7 +155,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                 insert.AddParameter(OccurredParameters[i], auditEvent.Timestamp.ToUnixTimeMilliseconds());
                 insert.AddParameter(SubjectParameters[i], auditEvent.SubjectPseudonym);
                 insert.AddParameter(RecipientParameters[i], auditEvent.Recipient);
-                insert.AddParameter(PayloadParameters[i], StoreJson.Serialize(auditEvent));
+                insert.AddParameter(PayloadParameters[i], Payload(auditEvent));
             }
 
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != rows)
@@ -164,6 +165,42 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             }
         }
     }
+
+    /// <summary>
+    /// The payload stored for an event: its sealed line (the canonical JSON with its hash, as the file trail stores it),
+    /// the very bytes the pipeline hashed while sealing when it kept them, so the event is not serialised a second time.
+    /// </summary>
+    internal static string Payload(AuditEvent auditEvent) =>
+        System.Text.Encoding.UTF8.GetString(auditEvent.SealedLineBytes ?? AuditHashChain.GetLine(auditEvent));
+
+    /// <summary>
+    /// Reads a stored payload: a sealed line (written since the payload is the line itself; it always opens with the
+    /// <c>sequence</c> member) or the document form rows written before kept (member names capitalised).
+    /// </summary>
+    private static AuditEvent ParsePayload(string payload)
+    {
+        if (!payload.StartsWith(SealedLineStart, StringComparison.Ordinal))
+        {
+            return StoreJson.Deserialize<AuditEvent>(payload);
+        }
+
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(payload.Length));
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(payload, rented);
+            return AuditEventJson.ParseEvent(rented.AsSpan(0, length));
+        }
+        catch (FormatException ex)
+        {
+            throw new System.Text.Json.JsonException("A stored audit event is not a valid sealed line: " + ex.Message, ex);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private const string SealedLineStart = "{\"sequence\":";
 
     /// <inheritdoc />
     public async IAsyncEnumerable<AuditEvent> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -215,7 +252,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         while (true)
         {
             var from = after;
-            var page = await database.ReadAllAsync<AuditEvent>(
+            var page = await database.QueryAsync(
                 sql,
                 c =>
                 {
@@ -223,6 +260,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                     c.AddParameter("@limit", (long)PageSize);
                     Bind(c, query);
                 },
+                static row => ParsePayload(row.GetString(0)),
                 "query the audit trail",
                 cancellationToken).ConfigureAwait(false);
             foreach (var auditEvent in page)
@@ -286,7 +324,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     /// </summary>
     private static AuditEvent ReadStored(DbDataReader row)
     {
-        var e = StoreJson.Deserialize<AuditEvent>(row.GetString(0));
+        var e = ParsePayload(row.GetString(0));
         var sequence = row.GetInt64(1);
         var hash = row.GetString(2);
         var kindText = row.GetString(3);
