@@ -11,23 +11,16 @@ namespace Privacy.Enforcement.Relational;
 /// inserts in one write transaction serialized across processes (PostgreSQL: an advisory lock; SQLite: <c>BEGIN
 /// IMMEDIATE</c>), so the trail stays one gap-free chain: events it already holds are skipped (a retried batch), a batch
 /// that would leave a hole is refused whole, and a batch sealed onto a head another instance has since moved is
-/// answered with that head for the writer to re-chain onto. Beside the JSON payload each row keeps the columns queries
-/// filter on (subject pseudonym, recipient, kind, time), indexed; reading the trail back checks them against the payload
-/// (see <see cref="ReadStored"/>). Checkpoints are chained: one is written only onto the newest, under the append lock.
+/// answered with that head for the writer to re-chain onto. The payload is the event's sealed line (its canonical JSON
+/// with the hash: the bytes the chain hashed; rows written before keep their document form and read as before); beside
+/// it each row keeps the columns queries filter on (subject pseudonym, recipient, kind, time), indexed; reading the trail
+/// back checks them against the payload (see <see cref="ReadStored"/>). Checkpoints are chained: one is written only onto the newest, under the append lock.
 /// </summary>
 /// <param name="database">The database the store reads and writes.</param>
 internal sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
 {
     private const int PageSize = 500;
 
-    // The parameter names of StoreSql.InsertEvents, by row.
-    private static readonly string[] SequenceParameters = ParameterNames("@sequence");
-    private static readonly string[] HashParameters = ParameterNames("@hash");
-    private static readonly string[] KindParameters = ParameterNames("@kind");
-    private static readonly string[] OccurredParameters = ParameterNames("@occurred");
-    private static readonly string[] SubjectParameters = ParameterNames("@subject");
-    private static readonly string[] RecipientParameters = ParameterNames("@recipient");
-    private static readonly string[] PayloadParameters = ParameterNames("@payload");
 
     /// <inheritdoc />
     public async ValueTask WriteBatchAsync(IReadOnlyList<AuditEvent> batch, CancellationToken cancellationToken)
@@ -135,35 +128,96 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         }
     }
 
-    private static string[] ParameterNames(string prefix)
-        => [.. Enumerable.Range(0, StoreSql.EventsPerInsert).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-
-    /// <summary>Inserts the batch's events after <paramref name="last"/>, up to <see cref="StoreSql.EventsPerInsert"/> per statement.</summary>
+    /// <summary>
+    /// Inserts the batch's events after <paramref name="last"/>: by the dialect's bulk copy where it has one
+    /// (PostgreSQL: binary <c>COPY</c>), otherwise with one prepared single-row insert reused for every row of the
+    /// transaction (the statement is compiled once, each row only binds its values).
+    /// </summary>
     private async ValueTask InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEvent> batch, long last, CancellationToken cancellationToken)
     {
-        for (var at = (int)Math.Max(0, last - batch[0].Sequence + 1); at < batch.Count; at += StoreSql.EventsPerInsert)
+        var from = (int)Math.Max(0, last - batch[0].Sequence + 1);
+        if (from >= batch.Count)
         {
-            var rows = Math.Min(StoreSql.EventsPerInsert, batch.Count - at);
-            using var insert = connection.CreateCommand(database.Sql.InsertEvents(rows), transaction);
-            for (var i = 0; i < rows; i++)
+            return; // a retried batch the trail holds whole
+        }
+
+        if (database.Dialect is IAuditEventCopy copy
+            && await copy.TryCopyAsync(connection, database.Sql.EventsTable, batch, from, cancellationToken).ConfigureAwait(false) is { } copied)
+        {
+            if (copied != (ulong)(batch.Count - from))
             {
-                var auditEvent = batch[at + i];
-                insert.AddParameter(SequenceParameters[i], auditEvent.Sequence);
-                insert.AddParameter(HashParameters[i], auditEvent.Hash);
-                insert.AddParameter(KindParameters[i], auditEvent.Kind.ToString());
-                insert.AddParameter(OccurredParameters[i], auditEvent.Timestamp.ToUnixTimeMilliseconds());
-                insert.AddParameter(SubjectParameters[i], auditEvent.SubjectPseudonym);
-                insert.AddParameter(RecipientParameters[i], auditEvent.Recipient);
-                insert.AddParameter(PayloadParameters[i], StoreJson.Serialize(auditEvent));
+                throw new PrivacyStoreException($"Audit events {batch[from].Sequence} to {batch[^1].Sequence} were not all copied ({copied} of {batch.Count - from}); the batch is rolled back.");
             }
 
-            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != rows)
+            return;
+        }
+
+        using var insert = connection.CreateCommand(database.Sql.InsertEvent, transaction);
+        var sequence = insert.AddParameter("@sequence");
+        var hash = insert.AddParameter("@hash");
+        var kind = insert.AddParameter("@kind");
+        var occurred = insert.AddParameter("@occurred");
+        var subject = insert.AddParameter("@subject");
+        var recipient = insert.AddParameter("@recipient");
+        var payload = insert.AddParameter("@payload");
+        for (var at = from; at < batch.Count; at++)
+        {
+            var auditEvent = batch[at];
+            sequence.Value = auditEvent.Sequence;
+            hash.Value = auditEvent.Hash;
+            kind.Value = auditEvent.Kind.ToString();
+            occurred.Value = auditEvent.Timestamp.ToUnixTimeMilliseconds();
+            subject.Value = (object?)auditEvent.SubjectPseudonym ?? DBNull.Value;
+            recipient.Value = (object?)auditEvent.Recipient ?? DBNull.Value;
+            payload.Value = Payload(auditEvent);
+            if (at == from)
+            {
+                await insert.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
                 // Only a writer bypassing the append lock gets here; rolling back beats reporting an event written that is not.
-                throw new PrivacyStoreException($"Audit events {batch[at].Sequence} to {batch[at + rows - 1].Sequence} were partly taken by a concurrent writer during the append; the batch is rolled back.");
+                throw new PrivacyStoreException($"Audit event {auditEvent.Sequence} was taken by a concurrent writer during the append; the batch is rolled back.");
             }
         }
     }
+
+    /// <summary>
+    /// The payload stored for an event: its sealed line (the canonical JSON with its hash, as the file trail stores it),
+    /// the very bytes the pipeline hashed while sealing when it kept them, so the event is not serialised a second time.
+    /// </summary>
+    internal static string Payload(AuditEvent auditEvent) =>
+        System.Text.Encoding.UTF8.GetString(auditEvent.SealedLineBytes ?? AuditHashChain.GetLine(auditEvent));
+
+    /// <summary>
+    /// Reads a stored payload: a sealed line (written since the payload is the line itself; it always opens with the
+    /// <c>sequence</c> member) or the document form rows written before kept (member names capitalised).
+    /// </summary>
+    private static AuditEvent ParsePayload(string payload)
+    {
+        if (!payload.StartsWith(SealedLineStart, StringComparison.Ordinal))
+        {
+            return StoreJson.Deserialize<AuditEvent>(payload);
+        }
+
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(payload.Length));
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(payload, rented);
+            return AuditEventJson.ParseEvent(rented.AsSpan(0, length));
+        }
+        catch (FormatException ex)
+        {
+            throw new System.Text.Json.JsonException("A stored audit event is not a valid sealed line: " + ex.Message, ex);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private const string SealedLineStart = "{\"sequence\":";
 
     /// <inheritdoc />
     public async IAsyncEnumerable<AuditEvent> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -215,7 +269,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         while (true)
         {
             var from = after;
-            var page = await database.ReadAllAsync<AuditEvent>(
+            var page = await database.QueryAsync(
                 sql,
                 c =>
                 {
@@ -223,6 +277,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                     c.AddParameter("@limit", (long)PageSize);
                     Bind(c, query);
                 },
+                static row => ParsePayload(row.GetString(0)),
                 "query the audit trail",
                 cancellationToken).ConfigureAwait(false);
             foreach (var auditEvent in page)
@@ -286,7 +341,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     /// </summary>
     private static AuditEvent ReadStored(DbDataReader row)
     {
-        var e = StoreJson.Deserialize<AuditEvent>(row.GetString(0));
+        var e = ParsePayload(row.GetString(0));
         var sequence = row.GetInt64(1);
         var hash = row.GetString(2);
         var kindText = row.GetString(3);

@@ -8,17 +8,10 @@ namespace Privacy.Enforcement.Relational;
 /// </summary>
 internal sealed class StoreSql
 {
-    /// <summary>The most audit events one insert statement carries (7 parameters each, far below either database's limit).</summary>
-    public const int EventsPerInsert = 128;
-
     private readonly string[] _auditQueries = new string[1 << 5];
-    private readonly string?[] _insertEvents = new string?[EventsPerInsert + 1];
-    private readonly string _eventsTable;
-    private readonly RelationalDialect _dialect;
 
     public StoreSql(RelationalDialect dialect)
     {
-        _dialect = dialect;
         var prefix = dialect.TablePrefix;
         var notifySql = dialect.NotifySql;
         var auditLockSql = dialect.AuditLockSql;
@@ -116,10 +109,11 @@ internal sealed class StoreSql
 
         var events = prefix + "pe_audit_events";
         var checkpoints = prefix + "pe_audit_checkpoints";
-        _eventsTable = events;
+        EventsTable = events;
 
         // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
         AuditHead = dialect.AdaptStatement(nameof(AuditHead), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1");
+        InsertEvent = dialect.AdaptStatement(nameof(InsertEvent), $"INSERT INTO {events} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@sequence, @hash, @kind, @occurred, @subject, @recipient, @payload) ON CONFLICT (sequence) DO NOTHING");
         HeldHashes = dialect.AdaptStatement(nameof(HeldHashes), $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence");
         // The payload and the columns queries filter on, so a reader can check them against each other.
         const string stored = "payload, sequence, hash, kind, occurred_at, subject_pseudonym, recipient";
@@ -251,31 +245,14 @@ internal sealed class StoreSql
     public string DeleteKey { get; }
 
     /// <summary>
-    /// One insert of <paramref name="rows"/> audit events, one round trip: row <c>i</c> takes parameters
-    /// <c>@sequence{i}</c>, <c>@hash{i}</c>, <c>@kind{i}</c>, <c>@occurred{i}</c>, <c>@subject{i}</c>,
-    /// <c>@recipient{i}</c>, <c>@payload{i}</c>. A row whose sequence is taken is not inserted (the caller compares the
-    /// count). Built once per row count.
+    /// The insert of one audit event (parameters <c>@sequence</c>, <c>@hash</c>, <c>@kind</c>, <c>@occurred</c>,
+    /// <c>@subject</c>, <c>@recipient</c>, <c>@payload</c>), prepared once and run for every row of a batch. A row whose
+    /// sequence is taken is not inserted (the caller checks the count).
     /// </summary>
-    public string InsertEvents(int rows)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, EventsPerInsert);
-        return _insertEvents[rows] ??= _dialect.AdaptStatement(nameof(InsertEvents), Build(_eventsTable, rows));
+    public string InsertEvent { get; }
 
-        static string Build(string table, int rows)
-        {
-            var sql = new System.Text.StringBuilder($"INSERT INTO {table} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES ");
-            for (var i = 0; i < rows; i++)
-            {
-                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                sql.Append(i == 0 ? "(" : ", (")
-                    .Append("@sequence").Append(n).Append(", @hash").Append(n).Append(", @kind").Append(n).Append(", @occurred").Append(n)
-                    .Append(", @subject").Append(n).Append(", @recipient").Append(n).Append(", @payload").Append(n).Append(')');
-            }
-
-            return sql.Append(" ON CONFLICT (sequence) DO NOTHING").ToString();
-        }
-    }
+    /// <summary>The audit events table, with its prefix.</summary>
+    public string EventsTable { get; }
 
     public string EventsPage { get; }
 

@@ -38,6 +38,45 @@ public sealed class PostgreSqlAuditSchemaTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_copied_batch_stores_each_sealed_line_with_its_columns_and_reads_back_whole()
+    {
+        // Catches a copy that serialises the event again, drops or shifts a column, or writes an absent value as text.
+        var events = new List<AuditEvent>();
+        var head = AuditHashChain.GenesisHash;
+        for (var i = 1; i <= 4; i++)
+        {
+            var e = AuditHashChain.Seal(StoreTestData.AuditEvent(i) with { SubjectPseudonym = i == 3 ? null : "p-" + i, Recipient = i % 2 == 0 ? null : "r-" + i }, i, head);
+            head = e.Hash;
+            events.Add(e);
+        }
+
+        var instance = await _schema.NewInstanceAsync();
+        (await ((ISharedAuditSink)instance.GetRequiredService<IAuditSink>()).AppendAsync(events, CancellationToken.None)).IsHeadMoved.Should().BeFalse();
+
+        var server = await PostgresServer.GetAsync();
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            using var read = new NpgsqlCommand($"SELECT sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload FROM \"{_schema.Schema}\".pe_audit_events ORDER BY sequence", connection);
+            await using var rows = await read.ExecuteReaderAsync();
+            var i = 0;
+            while (await rows.ReadAsync())
+            {
+                var e = events[i++];
+                (rows.GetInt64(0), rows.GetString(1), rows.GetString(2), rows.GetInt64(3)).Should().Be((e.Sequence, e.Hash, e.Kind.ToString(), e.Timestamp.ToUnixTimeMilliseconds()));
+                (rows.IsDBNull(4) ? null : rows.GetString(4), rows.IsDBNull(5) ? null : rows.GetString(5)).Should().Be((e.SubjectPseudonym, e.Recipient));
+                rows.GetString(6).Should().Be(System.Text.Encoding.UTF8.GetString(AuditHashChain.GetLine(e)));
+            }
+
+            i.Should().Be(events.Count);
+        }
+
+        var stored = await instance.GetRequiredService<IAuditTrailReader>().ReadAsync(1, CancellationToken.None).CollectAsync();
+        stored.Should().BeEquivalentTo(events, o => o.WithStrictOrdering());
+        AuditTrailVerifier.Verify(stored).IsValid.Should().BeTrue();
+    }
+
+    [StoreFact]
     public async Task A_ledger_a_recipients_history_a_rare_kind_and_a_time_range_are_each_read_through_an_index()
     {
         // A trail shaped like a real one: many subjects and recipients, mostly decisions, times in order; then analysed.

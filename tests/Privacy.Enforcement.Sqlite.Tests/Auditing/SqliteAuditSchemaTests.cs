@@ -48,6 +48,32 @@ public sealed class SqliteAuditSchemaTests : IDisposable
         i.Should().Be(5);
     }
 
+    [Fact]
+    public async Task An_appended_event_is_stored_as_the_line_it_was_sealed_to_and_reads_back_whole()
+    {
+        // Catches a store that serialises the event again (another form) or stores a line other than the hashed one.
+        var events = AuditBackfill.Chain();
+        var instance = _database.NewInstance();
+        (await ((ISharedAuditSink)instance.GetRequiredService<IAuditSink>()).AppendAsync(events, CancellationToken.None)).IsHeadMoved.Should().BeFalse();
+
+        var payloads = new List<string>();
+        await using (var connection = await OpenAsync())
+        {
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT payload FROM pe_audit_events ORDER BY sequence";
+            await using var rows = await read.ExecuteReaderAsync();
+            while (await rows.ReadAsync())
+            {
+                payloads.Add(rows.GetString(0));
+            }
+        }
+
+        payloads.Should().Equal(events.Select(e => System.Text.Encoding.UTF8.GetString(AuditHashChain.GetLine(e))));
+        var stored = await instance.GetRequiredService<IAuditTrailReader>().ReadAsync(1, CancellationToken.None).CollectAsync();
+        stored.Should().BeEquivalentTo(events, o => o.WithStrictOrdering());
+        AuditTrailVerifier.Verify(stored).IsValid.Should().BeTrue();
+    }
+
     [Theory]
     [InlineData((int)(AuditCriteria.Subject | AuditCriteria.Kind), "ix_pe_audit_events_subject")]
     [InlineData((int)(AuditCriteria.Subject), "ix_pe_audit_events_subject")]
