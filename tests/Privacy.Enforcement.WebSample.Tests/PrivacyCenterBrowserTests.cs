@@ -86,6 +86,9 @@ public sealed class PrivacyCenterBrowserTests(PrivacyCenterFixture fixture)
             var offers = await page.GotoAsync("/Me/Offers");
             offers!.Status.Should().Be(403);
             (await offers.TextAsync()).Should().Contain("use.own-marketing").And.Contain("bjected");
+            (await offers.HeaderValueAsync("content-type")).Should().StartWith("text/html", "a browser gets a page, not a JSON problem");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("The privacy policy does not permit this request.");
+            (await page.Locator("#denied-reason").InnerTextAsync()).Should().Be("objected");
             await page.GotoAsync("/Me/Consents");
 
             // The export: a download whose JSON holds the profile, the consent history and the objection.

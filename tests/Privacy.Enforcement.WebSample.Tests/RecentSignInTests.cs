@@ -59,4 +59,27 @@ public sealed class RecentSignInTests : IAsyncLifetime
         (await fresh.Content.ReadAsStringAsync()).Should().Contain("Your account is deleted");
         (await profiles.ReadAsync(DemoUsers.Bob.Subject, CancellationToken.None)).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Erasing_from_the_page_is_rate_limited_by_the_package_policy_and_showing_the_page_is_free()
+    {
+        using var client = new SampleClient(_factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        await client.SignInAsync(DemoUsers.Bob.Id);
+        var limit = _factory.Services.GetRequiredService<IOptions<PrivacyWebOptions>>().Value.SubjectRightsPermitLimit;
+
+        // Each post opens the page first (for its antiforgery token): those reads must not spend the window.
+        for (var i = 0; i < limit; i++)
+        {
+            using var unconfirmed = await client.PostFormAsync("/Me/Delete", handler: null, []);
+            unconfirmed.StatusCode.Should().Be(HttpStatusCode.OK, "request {0} of {1} is within the window", i + 1, limit);
+        }
+
+        using var limited = await client.PostFormAsync("/Me/Delete", handler: null, [KeyValuePair.Create("confirm", "true")]);
+
+        limited.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        limited.Headers.Contains("Retry-After").Should().BeTrue();
+        (await limited.Content.ReadAsStringAsync()).Should().NotContain("Your account is deleted");
+        var profiles = _factory.Services.GetRequiredService<ProfileStore>();
+        (await profiles.ReadAsync(DemoUsers.Bob.Subject, CancellationToken.None)).Should().NotBeEmpty("a limited erasure erases nothing");
+    }
 }

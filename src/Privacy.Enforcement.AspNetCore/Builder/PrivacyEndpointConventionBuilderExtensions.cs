@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
 using Privacy.Enforcement.AspNetCore;
 
@@ -65,6 +67,29 @@ public static class PrivacyEndpointConventionBuilderExtensions
                     return problem is null ? await next(invocation).ConfigureAwait(false) : TypedResults.Problem(problem);
                 };
             });
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Requires a recent sign-in, as the package's export and erase endpoints do: a request whose sign-in is older than
+    /// <see cref="PrivacyWebOptions.RecentAuthenticationWindow"/> (or unknown) is answered with a challenge asking the user to
+    /// sign in again (<c>prompt=login</c>, <c>max_age</c>) and its handler does not run. For a Razor Page, check
+    /// <see cref="PrivacyHttpContextExtensions.HasRecentAuthenticationAsync"/> in the handler instead.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The endpoint or group.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequireRecentAuthentication<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddEndpointFilter(static async (invocation, next) =>
+        {
+            var context = invocation.HttpContext;
+            return await context.HasRecentAuthenticationAsync().ConfigureAwait(false)
+                ? await next(invocation).ConfigureAwait(false)
+                : RecentAuthentication.Challenge(context, context.RequestServices.GetRequiredService<IOptions<PrivacyWebOptions>>().Value);
         });
         return builder;
     }

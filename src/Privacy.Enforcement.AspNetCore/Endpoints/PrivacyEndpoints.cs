@@ -23,7 +23,7 @@ namespace Privacy.Enforcement.AspNetCore;
 /// </summary>
 internal static class PrivacyEndpoints
 {
-    public const string RateLimiterPolicy = "privacy-subject-rights";
+    public const string RateLimiterPolicy = PrivacyRateLimiting.SubjectRightsPolicy;
     private const string FormContent = "application/x-www-form-urlencoded";
     private const string MultipartContent = "multipart/form-data";
 

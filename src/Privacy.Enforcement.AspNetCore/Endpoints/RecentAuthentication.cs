@@ -13,7 +13,11 @@ internal static class RecentAuthentication
 {
     public const string AuthTimeClaim = "auth_time";
 
-    public static async ValueTask<IResult?> RequireAsync(HttpContext context, PrivacyWebOptions options, TimeProvider time)
+    public static async ValueTask<IResult?> RequireAsync(HttpContext context, PrivacyWebOptions options, TimeProvider time) =>
+        await IsRecentAsync(context, options, time).ConfigureAwait(false) ? null : Challenge(context, options);
+
+    /// <summary>Whether the request's sign-in is within <see cref="PrivacyWebOptions.RecentAuthenticationWindow"/> of now (an unknown or future one is not).</summary>
+    public static async ValueTask<bool> IsRecentAsync(HttpContext context, PrivacyWebOptions options, TimeProvider time)
     {
         var signedInAt = FromClaim(context);
         if (signedInAt is null)
@@ -23,11 +27,12 @@ internal static class RecentAuthentication
         }
 
         var now = time.GetUtcNow();
-        if (signedInAt is { } at && at <= now + TimeSpan.FromMinutes(1) && now - at <= options.RecentAuthenticationWindow)
-        {
-            return null;
-        }
+        return signedInAt is { } at && at <= now + TimeSpan.FromMinutes(1) && now - at <= options.RecentAuthenticationWindow;
+    }
 
+    /// <summary>The challenge asking the user to sign in again, back to this request's path.</summary>
+    public static IResult Challenge(HttpContext context, PrivacyWebOptions options)
+    {
         var properties = new AuthenticationProperties { RedirectUri = context.Request.PathBase + context.Request.Path };
         properties.SetParameter("prompt", "login");
         properties.SetParameter("max_age", options.RecentAuthenticationWindow);

@@ -12,7 +12,7 @@ namespace Privacy.Enforcement.AspNetCore;
 /// </summary>
 internal sealed class SubjectRightsRateLimiterSetup(IOptions<PrivacyWebOptions> options) : IConfigureOptions<RateLimiterOptions>
 {
-    public void Configure(RateLimiterOptions limiter) => limiter.AddPolicy(PrivacyEndpoints.RateLimiterPolicy, new Policy(options.Value));
+    public void Configure(RateLimiterOptions limiter) => limiter.AddPolicy(PrivacyRateLimiting.SubjectRightsPolicy, new Policy(options.Value));
 
     private sealed class Policy(PrivacyWebOptions options) : IRateLimiterPolicy<string>
     {
@@ -35,6 +35,12 @@ internal sealed class SubjectRightsRateLimiterSetup(IOptions<PrivacyWebOptions> 
 
         public RateLimitPartition<string> GetPartition(HttpContext httpContext)
         {
+            // Reading is free: only a request that asks for an export or erasure spends a permit.
+            if (HttpMethods.IsGet(httpContext.Request.Method) || HttpMethods.IsHead(httpContext.Request.Method) || HttpMethods.IsOptions(httpContext.Request.Method))
+            {
+                return RateLimitPartition.GetNoLimiter(string.Empty);
+            }
+
             // The key stays in memory (never logged); a request without a subject shares its address's window.
             var key = ClaimsSubjectResolver.Resolve(httpContext.User) is { } subject
                 ? "s:" + subject.Value

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Privacy.Enforcement.AspNetCore;
 
@@ -35,6 +37,24 @@ public static class PrivacyHttpContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.Features.Get<IPrivacyDecisionFeature>();
+    }
+
+    /// <summary>
+    /// Gets whether the request's sign-in is recent enough for export or erasure: its <c>auth_time</c> claim (or, failing
+    /// that, the authentication ticket's issue time) lies within <see cref="PrivacyWebOptions.RecentAuthenticationWindow"/>
+    /// of now, by the registered <see cref="TimeProvider"/>. An unknown, unreadable or future sign-in time is not recent.
+    /// A host page that erases or exports checks this before it acts, as the package's endpoints do.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <returns><see langword="true"/> when the sign-in is recent.</returns>
+    public static ValueTask<bool> HasRecentAuthenticationAsync(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var services = context.RequestServices;
+        return RecentAuthentication.IsRecentAsync(
+            context,
+            services.GetRequiredService<IOptions<PrivacyWebOptions>>().Value,
+            services.GetService<TimeProvider>() ?? TimeProvider.System);
     }
 }
 

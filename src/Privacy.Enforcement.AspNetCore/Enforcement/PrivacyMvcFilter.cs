@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Privacy.Enforcement.AspNetCore;
 
-/// <summary>The MVC action and Razor Page filter of <see cref="RequirePrivacyAttribute"/>.</summary>
+/// <summary>The MVC action and Razor Page filter of <see cref="RequirePrivacyAttribute"/>: a Deny is a 403 problem, or an HTML page for a browser.</summary>
 internal sealed class PrivacyMvcFilter(PrivacyRequirement requirement, PrivacyGate gate) : IAsyncActionFilter, IAsyncPageFilter
 {
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
@@ -12,7 +12,7 @@ internal sealed class PrivacyMvcFilter(PrivacyRequirement requirement, PrivacyGa
         var problem = await gate.EnforceAsync(context.HttpContext, requirement).ConfigureAwait(false);
         if (problem is not null)
         {
-            context.Result = ToResult(problem);
+            context.Result = ToResult(context.HttpContext, problem);
             return;
         }
 
@@ -26,16 +26,19 @@ internal sealed class PrivacyMvcFilter(PrivacyRequirement requirement, PrivacyGa
         var problem = await gate.EnforceAsync(context.HttpContext, requirement).ConfigureAwait(false);
         if (problem is not null)
         {
-            context.Result = ToResult(problem);
+            context.Result = ToResult(context.HttpContext, problem);
             return;
         }
 
         await next().ConfigureAwait(false);
     }
 
-    private static ObjectResult ToResult(ProblemDetails problem) => new(problem)
-    {
-        StatusCode = StatusCodes.Status403Forbidden,
-        ContentTypes = { "application/problem+json" },
-    };
+    // A browser (text/html before any JSON type) gets a page with the same facts; an API client the problem document.
+    private static IActionResult ToResult(HttpContext context, ProblemDetails problem) => PrivacyDeniedPage.PrefersHtml(context.Request)
+        ? PrivacyDeniedPage.Render(problem)
+        : new ObjectResult(problem)
+        {
+            StatusCode = StatusCodes.Status403Forbidden,
+            ContentTypes = { "application/problem+json" },
+        };
 }

@@ -1,4 +1,5 @@
 using Privacy.Enforcement.Auditing;
+using Privacy.Enforcement.Policies;
 
 namespace Privacy.Enforcement.Consents;
 
@@ -31,15 +32,37 @@ internal static class ConsentAudit
         PolicyVersion = acceptance.Policy.ToString(),
     };
 
-    public static AuditEvent ForObjection(ObjectionFact objection, PolicyVersion policy) => new()
+    public static AuditEvent ForObjection(ObjectionFact objection, PolicyVersion policy, PolicyDocument document) => new()
     {
         Timestamp = objection.RecordedAt,
         Kind = AuditEventKind.Objection,
         Action = objection.State == ObjectionState.Raised ? "objection.raised" : "objection.lifted",
         Purpose = objection.Purpose.Value,
-        ClauseIds = [ClauseIds.UseOwnMarketing],
+        ClauseIds = ObjectionClausesOf(document, objection.Purpose.Value),
         PolicyVersion = policy.ToString(),
     };
+
+    /// <summary>
+    /// The clauses that govern objecting to <paramref name="purpose"/> under <paramref name="document"/>, as the evaluator cites
+    /// them: its permit-unless-objected rules, or else the purpose's own clause.
+    /// </summary>
+    private static string[] ObjectionClausesOf(PolicyDocument document, string purpose)
+    {
+        string[] rules =
+        [
+            .. document.Rules
+                .Where(r => r.Kind == RuleKind.PermitUnlessObjected && r.Purposes.Contains(purpose, StringComparer.Ordinal))
+                .Select(r => r.Clause)
+                .Distinct(StringComparer.Ordinal),
+        ];
+        if (rules.Length > 0)
+        {
+            return rules;
+        }
+
+        var own = document.Purposes.FirstOrDefault(p => string.Equals(p.Id, purpose, StringComparison.Ordinal))?.Clause;
+        return own is null ? [] : [own];
+    }
 
     private static string[] ClausesOf(ConsentFact fact, ConsentTerms? terms)
     {

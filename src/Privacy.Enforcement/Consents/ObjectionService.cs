@@ -40,7 +40,7 @@ internal sealed class ObjectionService : IObjectionService
         {
             // Idempotent: re-announced, and audited now if the first attempt stored it while the trail was down.
             await _notifier.SubjectChangedAsync(subject, cancellationToken).ConfigureAwait(false);
-            await _notifier.AuditIfMissingAsync(subject, ConsentAudit.ForObjection(latest, policy.Version), cancellationToken).ConfigureAwait(false);
+            await _notifier.AuditIfMissingAsync(subject, ConsentAudit.ForObjection(latest, policy.Version, policy.Document), cancellationToken).ConfigureAwait(false);
             return latest;
         }
 
@@ -48,7 +48,7 @@ internal sealed class ObjectionService : IObjectionService
         var objection = new ObjectionFact(subject, purpose, ObjectionState.Raised, _notifier.TimeProvider.GetUtcNow());
         await _store.AppendObjectionAsync(objection, cancellationToken).ConfigureAwait(false);
         await _notifier.SubjectChangedAsync(subject, cancellationToken).ConfigureAwait(false);
-        await _notifier.AuditAsync(subject, ConsentAudit.ForObjection(objection, policy.Version), cancellationToken).ConfigureAwait(false);
+        await _notifier.AuditAsync(subject, ConsentAudit.ForObjection(objection, policy.Version, policy.Document), cancellationToken).ConfigureAwait(false);
         return objection;
     }
 
@@ -62,9 +62,10 @@ internal sealed class ObjectionService : IObjectionService
         }
 
         var lifted = new ObjectionFact(subject, purpose, ObjectionState.Lifted, _notifier.TimeProvider.GetUtcNow());
+        var policy = _policies.Current;
         // Lifting widens what is permitted: audited first, voided (objection.lifted.aborted) when the write fails.
         await _notifier.AuditThenStoreAsync(
-            subject, ConsentAudit.ForObjection(lifted, _policies.Current.Version), ct => _store.AppendObjectionAsync(lifted, ct), cancellationToken).ConfigureAwait(false);
+            subject, ConsentAudit.ForObjection(lifted, policy.Version, policy.Document), ct => _store.AppendObjectionAsync(lifted, ct), cancellationToken).ConfigureAwait(false);
         await _notifier.SubjectChangedAsync(subject, cancellationToken).ConfigureAwait(false);
         return lifted;
     }

@@ -161,6 +161,12 @@ internal static class TestApp
             var group = endpoints.MapGroup("/grouped").RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email);
             group.MapGet("/one", Released);
 
+            // A host's own erasure: the package's recent sign-in check and its export/erase rate limit on the host's endpoint.
+            endpoints.MapMethods("/host/erase", [HttpMethods.Get, HttpMethods.Post], static () => TypedResults.Ok(new { erased = true }))
+                     .RequireRecentAuthentication()
+                     .RequireRateLimiting(PrivacyRateLimiting.SubjectRightsPolicy);
+            endpoints.MapGet("/host/recent", static async (HttpContext context) => await context.Response.WriteAsJsonAsync(new { recent = await context.HasRecentAuthenticationAsync() }));
+
             endpoints.MapPrivacyEndpoints("/privacy");
         });
     }

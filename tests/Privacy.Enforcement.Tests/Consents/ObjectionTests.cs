@@ -77,4 +77,37 @@ public class ObjectionTests
             unexpected.Should().BeNull("nothing may be stored");
         }
     }
+
+    [Fact]
+    public async Task use_own_marketing_an_objection_audit_cites_the_clauses_governing_that_purpose_not_always_own_marketing()
+    {
+        var kit = new ConsentTestKit();
+        const string Newsletter = "newsletter";
+        const string Research = "research";
+        var v1 = TestPolicies.Version1;
+        kit.Catalog.Publish(TestPolicies.Next(v1, "1.1") with
+        {
+            Clauses = [.. v1.Clauses, new ClauseDefinition { Id = "use.newsletter", Text = "newsletter" }, new ClauseDefinition { Id = "use.research", Text = "research" }],
+            Purposes =
+            [
+                .. v1.Purposes,
+                new PurposeDefinition { Id = Newsletter, Objectable = true, Clause = "use.research" },
+                new PurposeDefinition { Id = Research, Objectable = true, Clause = "use.research" },
+            ],
+            Rules = [.. v1.Rules, new RuleDefinition { Clause = "use.newsletter", Kind = RuleKind.PermitUnlessObjected, Purposes = [Newsletter] }],
+        });
+
+        await kit.Objections.ObjectAsync(Alice, new PurposeId(Newsletter), default);
+        await kit.Objections.ObjectAsync(Alice, new PurposeId(Research), default);
+        await kit.Objections.ObjectAsync(Alice, OwnMarketing, default);
+        await kit.Objections.LiftAsync(Alice, new PurposeId(Newsletter), default);
+
+        var events = kit.Audit.Events.Where(e => e.Kind == AuditEventKind.Objection).ToList();
+        events.Select(e => (e.Action, e.Purpose, string.Join(",", e.ClauseIds))).Should().Equal(
+            ("objection.raised", Newsletter, "use.newsletter"),
+            ("objection.raised", Research, "use.research"),
+            ("objection.raised", StandardPurposes.OwnMarketing, ClauseIds.UseOwnMarketing),
+            ("objection.lifted", Newsletter, "use.newsletter"));
+        events.Should().OnlyContain(e => e.PolicyVersion!.Contains("1.1", StringComparison.Ordinal));
+    }
 }

@@ -1,16 +1,18 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.RateLimiting;
 using Privacy.Enforcement.AspNetCore;
 using Privacy.Enforcement.SubjectRights;
 
 namespace Privacy.Enforcement.WebSample.Pages.Me;
 
-/// <summary>Erasure (store.subject-delete): the account goes, and the page says what the law kept and why.</summary>
-public sealed class DeleteModel(ISubjectRightsService rights, IOptions<PrivacyWebOptions> web, TimeProvider time) : CenterPageModel
+/// <summary>
+/// Erasure (store.subject-delete): the account goes, and the page says what the law kept and why. Its posts share the
+/// package's export and erasure rate limit with the privacy endpoints (showing the page is not counted).
+/// </summary>
+[EnableRateLimiting(PrivacyRateLimiting.SubjectRightsPolicy)]
+public sealed class DeleteModel(ISubjectRightsService rights) : CenterPageModel
 {
     public SubjectRightsRequest? Erasure { get; private set; }
 
@@ -46,8 +48,8 @@ public sealed class DeleteModel(ISubjectRightsService rights, IOptions<PrivacyWe
             return Page();
         }
 
-        // Identity verification, as the package's erase endpoint does it: the sign-in (auth_time) must be recent.
-        if (!SignedInRecently())
+        // Identity verification, the package's own check as its erase endpoint makes it: the sign-in must be recent.
+        if (!await HttpContext.HasRecentAuthenticationAsync())
         {
             SignInAgain = true;
             return Page();
@@ -60,16 +62,5 @@ public sealed class DeleteModel(ISubjectRightsService rights, IOptions<PrivacyWe
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         HttpContext.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
         return Page();
-    }
-
-    private bool SignedInRecently()
-    {
-        var claim = User.FindFirstValue("auth_time");
-        if (claim is null || !long.TryParse(claim, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return false;
-        }
-
-        return time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds) <= web.Value.RecentAuthenticationWindow;
     }
 }
