@@ -79,7 +79,7 @@ public sealed class RecentSignInTests : IAsyncLifetime
         limited.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
         limited.Headers.Contains("Retry-After").Should().BeTrue();
         (await limited.Content.ReadAsStringAsync()).Should().NotContain("Your account is deleted");
-        var profiles = _factory.Services.GetRequiredService<ProfileStore>();
+        var profiles = _factory.Services.GetRequiredService<ProfileReader>();
         (await profiles.ReadAsync(DemoUsers.Bob.Subject, CancellationToken.None)).Should().NotBeEmpty("a limited erasure erases nothing");
     }
 }
