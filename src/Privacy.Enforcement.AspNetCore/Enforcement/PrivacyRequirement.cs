@@ -89,14 +89,25 @@ public sealed class PrivacyRequirement
     /// </summary>
     public Func<HttpContext, SubjectId, ValueTask<DisclosureEvidence?>>? Evidence { get; init; }
 
-    /// <summary>Makes the enforcer's request for <paramref name="subject"/>.</summary>
+    /// <summary>
+    /// Makes the enforcer's request for <paramref name="subject"/>. The application acts; a signed-in subject's request is
+    /// made in that subject's session (<see cref="PrivacyRequest.InSubjectSession"/>), so a user whose service agreement
+    /// was terminated is denied (<c>use.violator-termination</c>).
+    /// </summary>
     /// <param name="subject">The subject; empty for an anonymous request.</param>
     /// <param name="evidence">The disclosure's evidence.</param>
     /// <returns>The request.</returns>
-    public PrivacyRequest CreateRequest(SubjectId subject, DisclosureEvidence? evidence = null) => Act switch
+    public PrivacyRequest CreateRequest(SubjectId subject, DisclosureEvidence? evidence = null)
     {
-        ProcessingAct.Collect => new CollectionRequest(subject, _categories, Purpose),
-        ProcessingAct.Disclose => new DisclosureRequest(subject, _categories, Purpose, Recipient!.Value, evidence) { TransferKind = TransferKind },
-        _ => new UseRequest(subject, _categories, Purpose) { UseAct = Act },
-    };
+        var inSession = !subject.IsEmpty;
+        return Act switch
+        {
+            ProcessingAct.Collect => new CollectionRequest(subject, _categories, Purpose) { InSubjectSession = inSession },
+            ProcessingAct.Disclose => new DisclosureRequest(subject, _categories, Purpose, Recipient!.Value, evidence)
+            {
+                TransferKind = TransferKind, InSubjectSession = inSession,
+            },
+            _ => new UseRequest(subject, _categories, Purpose) { UseAct = Act, InSubjectSession = inSession },
+        };
+    }
 }

@@ -86,10 +86,11 @@ internal static class DecisionEvaluator
             return Finish(ref draft, policy);
         }
 
-        // use.violator-termination: every request acting for a terminated user is denied.
+        // use.violator-termination: every request acting for a terminated user is denied, the application's too when it
+        // acts in that user's own session.
         var actor = request.Actor;
         var actingForSubject = actor.IsActingFor(request.Subject);
-        var actorTerminatedAt = actingForSubject ? context.Subject.TerminatedAt
+        var actorTerminatedAt = actingForSubject || request.InSubjectSession ? context.Subject.TerminatedAt
             : actor.Kind == ActorKind.ThirdParty ? context.ActorState?.ThirdPartyTerminatedAt ?? SubjectSnapshot.Never
             : context.ActorState?.TerminatedAt ?? SubjectSnapshot.Never;
         if (actorTerminatedAt <= at)

@@ -49,6 +49,14 @@ public abstract record PrivacyRequest
 
     /// <summary>Gets an optional correlation id carried into the audit event (never personal data).</summary>
     public string? CorrelationId { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the request is made in the subject's own session (a signed-in web request about
+    /// the signed-in user): the application acts, for that user, so a user whose service agreement was terminated is
+    /// denied with <see cref="DecisionReason.ActorSanctioned"/> (<c>use.violator-termination</c>), as when the subject
+    /// is the actor. Rules and subject rights are judged as for the application.
+    /// </summary>
+    public bool InSubjectSession { get; init; }
 }
 
 /// <summary>May the application collect these categories from the subject for this purpose? (<c>collect.consent</c>)</summary>

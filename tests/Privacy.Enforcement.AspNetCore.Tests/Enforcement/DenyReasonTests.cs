@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Privacy.Enforcement.Engagements;
+using Privacy.Enforcement.Violations;
 using Privacy.Enforcement.AspNetCore.Tests.TestHost;
 
 namespace Privacy.Enforcement.AspNetCore.Tests.Enforcement;
@@ -46,5 +47,33 @@ public sealed class DenyReasonTests(PrivacyTestFactory factory)
 
         problem.GetProperty("reason").GetString().Should().Be("engagement-ended");
         problem.GetProperty("type").GetString().Should().Be("urn:privacy-enforcement:deny:engagement-ended");
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_whose_service_agreement_was_terminated_is_denied_as_actor_sanctioned()
+    {
+        // use.violator-termination: every request acting for a terminated user is denied; a signed-in request is made in
+        // that user's session.
+        var subject = PrivacyTestFactory.NewSubject();
+        await factory.AcceptAsync(subject);
+        await factory.GrantAsync(subject, StandardPurposes.ServiceProvision, [StandardDataCategories.Email]);
+        using (var before = await factory.SignedIn(subject).GetAsync("/contact"))
+        {
+            before.StatusCode.Should().Be(HttpStatusCode.OK, "the user accepted and consented");
+        }
+
+        var violations = factory.Services.GetRequiredService<IViolationService>();
+        var violation = await violations.ReportAsync(new ViolationReport
+        {
+            Kind = ViolationKind.Harvesting, Violator = new SubjectId(subject), EvidenceReference = "case-7",
+            AffectedSubjects = [new SubjectId(PrivacyTestFactory.NewSubject())], RelevantCategories = [new DataCategory(StandardDataCategories.Email)],
+        }, None);
+        await violations.ConfirmAsync(violation.Id, None);
+        await violations.TerminateServiceAgreementAsync(violation.Id, None);
+
+        var problem = await RequirePrivacyTests.DeniedAsync(factory.SignedIn(subject), "/contact");
+
+        problem.GetProperty("reason").GetString().Should().Be("actor-sanctioned");
+        problem.GetProperty("type").GetString().Should().Be("urn:privacy-enforcement:deny:actor-sanctioned");
     }
 }

@@ -110,6 +110,28 @@ public sealed class ViolationClauseTests
     }
 
     [Fact]
+    public async Task UseViolatorTermination_TheApplicationActingInATerminatedUsersOwnSession_IsDenied()
+    {
+        // A signed-in web request: the application acts, in Mallory's own session. Her termination denies it; the same
+        // request outside her session (a back-office job about her) is judged by the rules alone.
+        await using var host = new EngagementTestHost();
+        await host.AcceptPolicyAsync(Alice);
+        await host.AcceptPolicyAsync(Mallory);
+        var inSession = new UseRequest(Mallory, [Email], ServiceProvision) { InSubjectSession = true };
+        (await host.Enforcer.DecideAsync(inSession, None)).Outcome.Should().Be(DecisionOutcome.Permit);
+
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        await host.Violations.TerminateServiceAgreementAsync(await ConfirmedHarvestingAsync(host), None);
+
+        var denied = await host.Enforcer.DecideAsync(inSession, None);
+        denied.Reason.Should().Be(DecisionReason.ActorSanctioned);
+        denied.ReasonClause.Should().Be(ClauseIds.UseViolatorTermination);
+        (await host.Enforcer.DecideAsync(inSession with { InSubjectSession = false }, None)).Reason.Should().NotBe(DecisionReason.ActorSanctioned);
+        (await host.Enforcer.DecideAsync(new UseRequest(Alice, [Email], ServiceProvision) { InSubjectSession = true }, None))
+            .Outcome.Should().Be(DecisionOutcome.Permit, "Alice's own session is not Mallory's");
+    }
+
+    [Fact]
     public async Task UseViolatorTermination_OtherSubjectsAreNotAffected()
     {
         await using var host = new EngagementTestHost();
