@@ -44,10 +44,4 @@ public sealed class PrivacyWebOptions
 
     /// <summary>Gets or sets the controller's telephone number named in Kantara receipts.</summary>
     public string ControllerPhone { get; set; } = "Not given";
-
-    /// <summary>Gets or sets the jurisdiction named in Kantara receipts when the consent carries none.</summary>
-    public string Jurisdiction { get; set; } = "Not given";
-
-    /// <summary>Gets or sets where the privacy policy is published, named in receipts.</summary>
-    public Uri? PolicyLocation { get; set; }
 }

@@ -265,7 +265,7 @@ internal static class PrivacyEndpoints
             return NotFound("consent-not-found", "The subject has no consent with this id.");
         }
 
-        return await receipts.WriteAsync(context, subject, receipts.Rebuild(latest, terms.Terms, policies), latest).ConfigureAwait(false);
+        return await receipts.WriteAsync(context, subject, receipts.Rebuild(latest, terms.Terms), latest).ConfigureAwait(false);
     }
 
     private static async Task<IResult> GetObjectionsAsync(HttpContext context, IAcceptanceStore store)

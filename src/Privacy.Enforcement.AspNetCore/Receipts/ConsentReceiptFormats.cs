@@ -13,11 +13,15 @@ namespace Privacy.Enforcement.AspNetCore;
 /// v1.1 (<c>kantara</c>, <see cref="KantaraMediaType"/>) or an ISO/IEC TS 27560 consent record in the W3C DPV JSON-LD
 /// profile (<c>iso-27560</c>, <see cref="Iso27560MediaType"/>). The subject appears only as its pseudonym.
 /// </summary>
-internal sealed class ConsentReceiptFormats(IPseudonymStore pseudonyms, IPolicyProvider policies, IOptions<PrivacyWebOptions> options)
+internal sealed class ConsentReceiptFormats(
+    IPseudonymStore pseudonyms, IPolicyProvider policies, IOptions<PrivacyWebOptions> options, IOptions<ConsentReceiptOptions> receiptOptions)
 {
     public const string KantaraMediaType = "application/vnd.kantara.consent-receipt+json";
     public const string Iso27560MediaType = "application/ld+json";
     public const string KantaraVersion = "KI-CR-v1.1.0";
+
+    /// <summary>A required Kantara field the host configured no value for (<see cref="ConsentReceiptOptions.Jurisdiction"/>).</summary>
+    private const string NotGiven = "Not given";
     public const string DpvContext = "https://w3id.org/dpv";
     public const string Iso27560RecordProfile = "https://w3id.org/dpv/schema/iso-27560#record";
 
@@ -86,36 +90,11 @@ internal sealed class ConsentReceiptFormats(IPseudonymStore pseudonyms, IPolicyP
             : TypedResults.Text(Iso27560(receipt, fact, pseudonym).ToJsonString(), Iso27560MediaType);
     }
 
-    public ConsentReceipt Rebuild(ConsentFact latest, ConsentTerms terms, IPolicyProvider policies)
+    /// <summary>The receipt of a stored consent, built as the consent service built it when the consent was recorded.</summary>
+    public ConsentReceipt Rebuild(ConsentFact latest, ConsentTerms terms)
     {
         var policy = policies.Find(latest.Policy.Version)?.Version ?? latest.Policy;
-        return new ConsentReceipt
-        {
-            ReceiptId = latest.FactId,
-            ConsentId = latest.ConsentId.Value,
-            Event = "consent." + latest.State.ToString().ToLowerInvariant(),
-            State = latest.State.ToString(),
-            Timestamp = latest.RecordedAt.ToUniversalTime(),
-            Jurisdiction = _options.Jurisdiction,
-            Controller = terms.Controller,
-            CollectionMethod = terms.CollectionMethod,
-            Policy = new ConsentReceiptPolicy
-            {
-                Id = policy.PolicyId.Value,
-                Version = policy.Version.ToString(),
-                ContentHash = policy.ContentHash,
-                PublishedAt = policy.PublishedAt.ToUniversalTime(),
-                Location = _options.PolicyLocation,
-            },
-            Notice = terms.Notice,
-            Language = terms.Language,
-            Purposes = [.. terms.Purposes.Select(static p => p.Value)],
-            Categories = [.. terms.Categories.Select(static c => c.Value)],
-            Acts = [.. terms.Acts.Select(static a => a.ToString())],
-            Recipient = terms.Recipient?.Value,
-            RecipientKind = terms.RecipientKind?.ToString(),
-            ExpiresAt = terms.ExpiresAt?.ToUniversalTime(),
-        };
+        return ConsentReceipt.Create(latest, "consent." + latest.State.ToString().ToLowerInvariant(), terms, policy, receiptOptions.Value);
     }
 
     /// <summary>Kantara Initiative Consent Receipt Specification v1.1.0: every field the specification requires.</summary>
@@ -150,7 +129,7 @@ internal sealed class ConsentReceiptFormats(IPseudonymStore pseudonyms, IPolicyP
         var result = new JsonObject
         {
             ["version"] = KantaraVersion,
-            ["jurisdiction"] = receipt.Jurisdiction ?? _options.Jurisdiction,
+            ["jurisdiction"] = receipt.Jurisdiction ?? NotGiven,
             ["consentTimestamp"] = receipt.Timestamp.ToUnixTimeSeconds(),
             ["collectionMethod"] = receipt.CollectionMethod,
             ["consentReceiptID"] = receipt.ReceiptId.ToString(),
@@ -231,8 +210,8 @@ internal sealed class ConsentReceiptFormats(IPseudonymStore pseudonyms, IPolicyP
         return record;
     }
 
-    private string PolicyIri(ConsentReceipt receipt) =>
-        receipt.Policy.Location?.ToString() ?? _options.PolicyLocation?.ToString() ?? $"urn:privacy-enforcement:policy:{receipt.Policy.Id}@{receipt.Policy.Version}";
+    private static string PolicyIri(ConsentReceipt receipt) =>
+        receipt.Policy.Location?.ToString() ?? $"urn:privacy-enforcement:policy:{receipt.Policy.Id}@{receipt.Policy.Version}";
 
     private static string DpvStatus(ConsentState state) => state switch
     {
