@@ -154,7 +154,8 @@ internal sealed class RecordingFeed : IPrivacyChangeFeed
 
     public async IAsyncEnumerable<SubjectId> ListenAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        // Announces nothing: listens until it is stopped.
+        await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
         yield break;
     }
 }

@@ -25,9 +25,9 @@ internal sealed class EnforcerFixture : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public EnforcerFixture(bool auditDecisions = true, Action<IServiceCollection>? configure = null)
+    public EnforcerFixture(bool auditDecisions = true, Action<IServiceCollection>? configure = null, FakeTimeProvider? time = null)
     {
-        Time = new FakeTimeProvider(Start);
+        Time = time ?? new FakeTimeProvider(Start);
         Catalog = new PolicyCatalog(CreatePolicy("1.0"));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
+using Privacy.Enforcement.Tests.Auditing;
 using static Privacy.Enforcement.StandardDataCategories;
 using static Privacy.Enforcement.Tests.Decisions.EnforcerFixture;
 
@@ -13,6 +14,8 @@ namespace Privacy.Enforcement.Tests.Decisions;
 /// </summary>
 public sealed class FollowUp01_LateSubscriptionTests
 {
+    private static readonly TimeSpan ListenerPause = TimeSpan.FromSeconds(1);
+
     private static CollectionRequest CollectPhone => new(Alice, [new DataCategory(Phone)], new PurposeId(StandardPurposes.ServiceProvision));
 
     [Fact]
@@ -68,7 +71,8 @@ public sealed class FollowUp01_LateSubscriptionTests
     public async Task FollowUp01_A_feed_that_fails_stops_caching_until_it_is_heard_again()
     {
         var feed = new LateFeed();
-        using var fixture = new EnforcerFixture(auditDecisions: false, configure: s => s.AddSingleton<IPrivacyChangeFeed>(feed));
+        var time = new TimerWatchingTimeProvider(Start);
+        using var fixture = new EnforcerFixture(auditDecisions: false, configure: s => s.AddSingleton<IPrivacyChangeFeed>(feed), time: time);
         var cache = fixture.Services.GetRequiredService<SubjectStateCache>();
         var policy = ((PrivacyEnforcer)fixture.Enforcer).CurrentPolicy;
         await fixture.AcceptAsync(Alice);
@@ -77,11 +81,10 @@ public sealed class FollowUp01_LateSubscriptionTests
         await feed.AnnounceAsync(SubjectChange.Everything);
         (await CachedOnceHeardAsync(fixture, cache, policy)).Should().BeTrue();
 
+        // The listener drops what it holds, then arms its one-second pause before it listens again.
+        var pausesBefore = time.Armed(ListenerPause);
         feed.Fail();
-        for (var i = 0; i < 3000 && cache.TryGet(Alice, policy, out _); i++)
-        {
-            await Task.Delay(10);
-        }
+        await time.WhenArmed(ListenerPause, pausesBefore + 1).WaitAsync(TimeSpan.FromSeconds(30));
 
         cache.TryGet(Alice, policy, out _).Should().BeFalse("a failed feed may have missed changes");
         await fixture.DecideAsync(CollectPhone);
