@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
@@ -61,15 +62,24 @@ public static class PrivacyEndpointConventionBuilderExtensions
             endpoint.FilterFactories.Insert(0, (factoryContext, next) =>
             {
                 var gate = PrivacyRequirements.GetGate(factoryContext.ApplicationServices);
-                return async invocation =>
+                return invocation =>
                 {
-                    var problem = await gate.EnforceAsync(invocation.HttpContext, requirement).ConfigureAwait(false);
-                    return problem is null ? await next(invocation).ConfigureAwait(false) : TypedResults.Problem(problem);
+                    // A decision made synchronously goes straight on to the handler, with no state machine of its own.
+                    var pending = gate.EnforceAsync(invocation.HttpContext, requirement);
+                    return pending.IsCompletedSuccessfully
+                        ? Continue(pending.Result, invocation, next)
+                        : ContinueAsync(pending, invocation, next);
                 };
             });
         });
         return builder;
     }
+
+    private static ValueTask<object?> Continue(ProblemDetails? problem, EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
+        problem is null ? next(invocation) : new ValueTask<object?>(TypedResults.Problem(problem));
+
+    private static async ValueTask<object?> ContinueAsync(ValueTask<ProblemDetails?> pending, EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
+        await Continue(await pending.ConfigureAwait(false), invocation, next).ConfigureAwait(false);
 
     /// <summary>
     /// Requires a recent sign-in, as the package's export and erase endpoints do: a request whose sign-in is older than
