@@ -26,10 +26,8 @@ public sealed class DenyReasonTests(PrivacyTestFactory factory)
             Acts = [ProcessingAct.Collect, ProcessingAct.Use], CollectionMethod = "test",
         }, None);
 
-        var problem = await RequirePrivacyTests.DeniedAsync(factory.SignedIn(subject), "/contact");
-
-        problem.GetProperty("reason").GetString().Should().Be("consent-refused");
-        problem.GetProperty("withheld").GetProperty(StandardDataCategories.Email).GetString().Should().Be("consent-refused");
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).GetAsync("/contact"), factory,
+            RequirePrivacyTests.Denial(subject, "consent-refused", ClauseIds.CollectConsent, [StandardDataCategories.Email]));
     }
 
     [Fact]
@@ -45,10 +43,11 @@ public sealed class DenyReasonTests(PrivacyTestFactory factory)
         }, None);
         await engagements.TerminateAsync(engagement.Id, "contract ended", None);
 
-        var problem = await RequirePrivacyTests.DeniedAsync(factory.SignedIn(subject), "/ship", post: true);
+        var problem = await DeniedProblem.AssertAsync(await factory.SignedIn(subject).PostAsync("/ship", null), factory,
+            RequirePrivacyTests.Denial(subject, "engagement-ended", ClauseIds.UseThirdPartyServiceEnd, [StandardDataCategories.Address], "return-or-delete"));
 
-        problem.GetProperty("reason").GetString().Should().Be("engagement-ended");
-        problem.GetProperty("type").GetString().Should().Be("urn:privacy-enforcement:deny:engagement-ended");
+        // The provider's deadline to return or delete what it holds: the end plus the policy's period (30 days).
+        problem.GetProperty("obligations")[0].GetProperty("deadline").GetDateTimeOffset().Should().Be(factory.Time.GetUtcNow() + TimeSpan.FromDays(30));
     }
 
     [Fact]
@@ -73,10 +72,8 @@ public sealed class DenyReasonTests(PrivacyTestFactory factory)
         await violations.ConfirmAsync(violation.Id, None);
         await violations.TerminateServiceAgreementAsync(violation.Id, None);
 
-        var problem = await RequirePrivacyTests.DeniedAsync(factory.SignedIn(subject), "/contact");
-
-        problem.GetProperty("reason").GetString().Should().Be("actor-sanctioned");
-        problem.GetProperty("type").GetString().Should().Be("urn:privacy-enforcement:deny:actor-sanctioned");
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).GetAsync("/contact"), factory,
+            RequirePrivacyTests.Denial(subject, "actor-sanctioned", ClauseIds.UseViolatorTermination, [StandardDataCategories.Email]));
     }
 
     [Fact]
