@@ -123,6 +123,7 @@ internal static class TestApp
         services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, null);
         services.AddAuthorization();
         services.AddControllers().AddApplicationPart(typeof(TestApp).Assembly);
+        services.AddRazorPages().AddApplicationPart(typeof(TestApp).Assembly);
         services.AddOpenApi();
         services.AddHealthChecks().AddPrivacyEnforcement();
     }
@@ -138,6 +139,7 @@ internal static class TestApp
             endpoints.MapOpenApi();
             endpoints.MapHealthChecks("/health");
             endpoints.MapControllers();
+            endpoints.MapRazorPages();
             endpoints.MapGet("/test/antiforgery", static (HttpContext context, IAntiforgery antiforgery) =>
                 TypedResults.Ok(new Dictionary<string, string> { ["token"] = antiforgery.GetAndStoreTokens(context).RequestToken! }));
 
