@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Privacy.Enforcement.Storage;
 using Privacy.Enforcement.Engagements;
 using Privacy.Enforcement.Violations;
 using Privacy.Enforcement.AspNetCore.Tests.TestHost;
@@ -215,6 +216,31 @@ public sealed class DenyReasonTests(PrivacyTestFactory factory)
         await DeniedProblem.AssertAsync(await factory.SignedIn(subject).PostAsync("/ship/email", null), factory, new ExpectedDenial("category-outside-scope")
         {
             Subject = subject, Clauses = [ClauseIds.UseThirdPartyServiceProvider], Withheld = Withheld("category-outside-scope", StandardDataCategories.Email),
+            PersonalData = [subject, email],
+        });
+    }
+
+    [Fact]
+    public async Task A_consent_another_instance_stamped_later_than_this_instances_clock_is_denied_as_consent_not_prior()
+    {
+        // Two instances share the consent store and one's clock runs two minutes ahead: the consent it recorded has not
+        // yet begun by this instance's clock, so it does not cover an act now ("obtained your permission in advance").
+        var (subject, email) = await SignUpAsync();
+        var policy = factory.Policy;
+        await factory.Services.GetRequiredService<IConsentStore>().AppendAsync(new ConsentFact
+        {
+            FactId = Guid.NewGuid(), ConsentId = new ConsentId(Guid.NewGuid()), Subject = new SubjectId(subject), State = ConsentState.Given,
+            RecordedAt = factory.Time.GetUtcNow().AddMinutes(2), Policy = policy,
+            Terms = new ConsentTerms
+            {
+                Purposes = [new PurposeId(StandardPurposes.ServiceProvision)], Categories = [new DataCategory(StandardDataCategories.Email)],
+                Acts = [ProcessingAct.Collect], CollectionMethod = "other instance",
+            },
+        }, None);
+
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).GetAsync("/contact"), factory, new ExpectedDenial("consent-not-prior")
+        {
+            Subject = subject, Clauses = [ClauseIds.CollectConsent], Withheld = Withheld("consent-not-prior", StandardDataCategories.Email),
             PersonalData = [subject, email],
         });
     }
