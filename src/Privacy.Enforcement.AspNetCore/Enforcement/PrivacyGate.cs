@@ -60,7 +60,7 @@ internal sealed class PrivacyGate(
                 var version = policies.Current.Version;
                 var versionName = $"{version.PolicyId.Value}@{version.Version}";
                 await globalPrivacyControl.RecordRefusalAsync(caller, requirement, versionName, cancellationToken).ConfigureAwait(false);
-                return problems.GlobalPrivacyControlDenied(requirement, versionName);
+                return problems.GlobalPrivacyControlDenied(requirement, version, versionName);
             }
         }
 

@@ -83,7 +83,7 @@ internal sealed class PrivacyProblemFactory(IOptions<PrivacyWebOptions> options)
         return list;
     }
 
-    public ProblemDetails GlobalPrivacyControlDenied(PrivacyRequirement requirement, string? policyVersion)
+    public ProblemDetails GlobalPrivacyControlDenied(PrivacyRequirement requirement, PolicyVersion policy, string policyVersion)
     {
         var categories = requirement.Categories.Select(static c => c.Value).ToList();
         var problem = new ProblemDetails
@@ -108,6 +108,7 @@ internal sealed class PrivacyProblemFactory(IOptions<PrivacyWebOptions> options)
         problem.Extensions["withheld"] = categories.ToDictionary(static c => c, static _ => PrivacyProblemTypes.GlobalPrivacyControl, StringComparer.Ordinal);
         problem.Extensions["obligations"] = new List<object>();
         problem.Extensions["policyVersion"] = policyVersion;
+        problem.Extensions["policyContentHash"] = policy.ContentHash;
         return problem;
     }
 

@@ -45,7 +45,10 @@ internal static class DeniedProblem
         problem.GetProperty("policyContentHash").GetString().Should().Be(factory.Policy.ContentHash);
 
         var clauses = problem.GetProperty("clauses").EnumerateArray().Select(static c => c.GetString()!).ToList();
-        clauses.Should().Contain(expected.Clauses);
+        if (expected.Clauses.Count > 0)
+        {
+            clauses.Should().Contain(expected.Clauses);
+        }
         problem.GetProperty("withheld").EnumerateObject().ToDictionary(static p => p.Name, static p => p.Value.GetString()!)
             .Should().Equal(expected.Withheld);
         problem.GetProperty("obligations").EnumerateArray().Select(static o => o.GetProperty("kind").GetString()!)
