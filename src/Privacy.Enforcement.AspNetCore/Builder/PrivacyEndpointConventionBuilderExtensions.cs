@@ -57,29 +57,20 @@ public static class PrivacyEndpointConventionBuilderExtensions
         builder.Add(endpoint =>
         {
             endpoint.Metadata.Add(requirement);
+            endpoint.Metadata.Add(DeniedMetadata);
 
-            // First, so no other filter sees the request before its decision.
-            endpoint.FilterFactories.Insert(0, (factoryContext, next) =>
-            {
-                var gate = PrivacyRequirements.GetGate(factoryContext.ApplicationServices);
-                return invocation =>
-                {
-                    // A decision made synchronously goes straight on to the handler, with no state machine of its own.
-                    var pending = gate.EnforceAsync(invocation.HttpContext, requirement);
-                    return pending.IsCompletedSuccessfully
-                        ? Continue(pending.Result, invocation, next)
-                        : ContinueAsync(pending, invocation, next);
-                };
-            });
+            // The decision wraps the endpoint's whole request delegate, so it comes before any endpoint filter and before
+            // the handler's parameters are bound (a denied request's body is never read), and costs no filter context.
+            var next = endpoint.RequestDelegate ?? throw new InvalidOperationException(
+                $"RequirePrivacy needs an endpoint with a request delegate; '{endpoint.DisplayName}' has none.");
+            endpoint.RequestDelegate = new PrivacyEnforcedEndpoint(PrivacyRequirements.GetGate(endpoint.ApplicationServices), requirement, next).InvokeAsync;
         });
         return builder;
     }
 
-    private static ValueTask<object?> Continue(ProblemDetails? problem, EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
-        problem is null ? next(invocation) : new ValueTask<object?>(TypedResults.Problem(problem));
-
-    private static async ValueTask<object?> ContinueAsync(ValueTask<ProblemDetails?> pending, EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
-        await Continue(await pending.ConfigureAwait(false), invocation, next).ConfigureAwait(false);
+    // A Deny is a 403 problem document; described for OpenAPI.
+    private static readonly ProducesResponseTypeMetadata DeniedMetadata =
+        new(StatusCodes.Status403Forbidden, typeof(ProblemDetails), ["application/problem+json"]);
 
     /// <summary>
     /// Requires a recent sign-in, as the package's export and erase endpoints do: a request whose sign-in is older than

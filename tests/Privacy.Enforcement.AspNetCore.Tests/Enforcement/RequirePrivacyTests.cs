@@ -223,6 +223,33 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
     }
 
     [Fact]
+    public async Task The_decision_comes_before_the_endpoints_own_filters_and_before_its_body_is_read()
+    {
+        var subject = PrivacyTestFactory.NewSubject();
+        await factory.AcceptAsync(subject);
+        var client = factory.SignedIn(subject);
+
+        using var denied = await client.PostAsync("/contact/filtered", new StringContent("{ not json", System.Text.Encoding.UTF8, "application/json"));
+        await factory.GrantAsync(subject, StandardPurposes.ServiceProvision, [StandardDataCategories.Email]);
+        using var permitted = await client.PostAsync("/contact/filtered", new StringContent("{\"note\":\"hi\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        denied.StatusCode.Should().Be(HttpStatusCode.Forbidden, "a denied request is answered before its malformed body is bound");
+        denied.Headers.Contains("X-Filter-Ran").Should().BeFalse();
+        permitted.StatusCode.Should().Be(HttpStatusCode.OK);
+        permitted.Headers.GetValues("X-Filter-Ran").Should().Equal("yes");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_403_problem_of_an_enforced_endpoint()
+    {
+        var document = await factory.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var forbidden = document.GetProperty("paths").GetProperty("/contact").GetProperty("get").GetProperty("responses").GetProperty("403");
+        forbidden.GetProperty("content").TryGetProperty("application/problem+json", out _).Should().BeTrue();
+        document.GetProperty("paths").GetProperty("/privacy/policy").GetProperty("get").GetProperty("responses").TryGetProperty("403", out _).Should().BeFalse();
+    }
+
+    [Fact]
     public void Every_reason_has_its_own_stable_type_uri()
     {
         var types = Enum.GetValues<DecisionReason>().Select(static r => PrivacyProblemTypes.TypeOf(r)).ToList();

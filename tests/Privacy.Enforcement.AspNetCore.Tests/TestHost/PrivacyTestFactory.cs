@@ -209,6 +209,15 @@ internal static class TestApp
             endpoints.MapPost("/ship/email", Released)
                      .RequirePrivacy(new Recipient(Courier, RecipientKind.ServiceProvider), StandardPurposes.ServiceProvision, StandardDataCategories.Email);
 
+            // An endpoint with a filter of its own and a JSON body: the decision comes before both.
+            endpoints.MapPost("/contact/filtered", static (Dictionary<string, string> body, HttpContext context) => Released(context))
+                     .AddEndpointFilter(static (invocation, next) =>
+                     {
+                         invocation.HttpContext.Response.Headers["X-Filter-Ran"] = "yes";
+                         return next(invocation);
+                     })
+                     .RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email);
+
             var group = endpoints.MapGroup("/grouped").RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email);
             group.MapGet("/one", Released);
 
