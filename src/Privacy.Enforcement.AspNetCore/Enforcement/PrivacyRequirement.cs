@@ -53,6 +53,20 @@ public sealed class PrivacyRequirement
         Purpose = purpose;
     }
 
+    // A copy with the same act, purpose, categories and recipient, for the init-only members a caller then sets.
+    private PrivacyRequirement(PrivacyRequirement source)
+    {
+        _categories = source._categories;
+        Act = source.Act;
+        Purpose = source.Purpose;
+        Recipient = source.Recipient;
+        TransferKind = source.TransferKind;
+        Evidence = source.Evidence;
+        Subject = source.Subject;
+        Actor = source.Actor;
+        StoreOperator = source.StoreOperator;
+    }
+
     /// <summary>Creates a requirement to disclose the categories to <paramref name="recipient"/> for a purpose.</summary>
     /// <param name="recipient">The recipient.</param>
     /// <param name="purpose">The purpose.</param>
@@ -124,6 +138,12 @@ public sealed class PrivacyRequirement
     /// <returns>The request.</returns>
     public PrivacyRequest CreateRequest(SubjectId subject, DisclosureEvidence? evidence = null) =>
         CreateRequest(subject, Enforcement.Actor.Application, !subject.IsEmpty, evidence);
+
+    /// <summary>A copy whose subject is the route value <paramref name="name"/> (an MVC or page route's <c>{id}</c>).</summary>
+    internal PrivacyRequirement WithSubjectFromRoute(string name) => new(this)
+    {
+        Subject = context => new ValueTask<SubjectId?>(PrivacyRequirements.SubjectFromRoute(context, name)),
+    };
 
     /// <summary>
     /// Gets whether the request is about the signed-in subject, made by the application in that subject's session, with

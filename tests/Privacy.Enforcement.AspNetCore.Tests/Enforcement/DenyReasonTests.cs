@@ -97,6 +97,20 @@ public sealed class DenyReasonTests(PrivacyTestFactory factory)
     }
 
     [Fact]
+    public async Task An_mvc_action_naming_its_subject_by_route_value_denies_another_user_and_permits_the_owner()
+    {
+        var (alice, aliceEmail) = await SignUpAsync();
+        var (bob, _) = await SignUpAsync();
+
+        await DeniedProblem.AssertAsync(await factory.SignedIn(bob).GetAsync($"/mvc/users/{alice}/email"), factory, new ExpectedDenial("no-permitting-rule")
+        {
+            Subject = alice, Clauses = [ClauseIds.StoreSecurity], Withheld = Withheld("no-permitting-rule", StandardDataCategories.Email),
+            PersonalData = [alice, aliceEmail, bob],
+        });
+        (await factory.SignedIn(alice).GetAsync($"/mvc/users/{alice}/email")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Another_users_information_edited_by_id_is_denied_as_harvesting_with_a_violation_to_report()
     {
         var (alice, aliceEmail) = await SignUpAsync();
