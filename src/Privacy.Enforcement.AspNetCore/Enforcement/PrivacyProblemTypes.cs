@@ -15,9 +15,6 @@ public static class PrivacyProblemTypes
     /// <summary>The reason name of a sale or share refused under Global Privacy Control.</summary>
     public const string GlobalPrivacyControl = "global-privacy-control";
 
-    /// <summary>The reason name of an export or erasure whose sign-in is not recent enough.</summary>
-    public const string ReauthenticationRequired = "reauthentication-required";
-
     private static readonly FrozenDictionary<DecisionReason, string> Names =
         Enum.GetValues<DecisionReason>().ToFrozenDictionary(static r => r, static r => Kebab(r.ToString()));
 
