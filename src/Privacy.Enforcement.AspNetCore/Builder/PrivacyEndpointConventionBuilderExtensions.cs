@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Privacy.Enforcement;
@@ -56,20 +57,20 @@ public static class PrivacyEndpointConventionBuilderExtensions
         builder.Add(endpoint =>
         {
             endpoint.Metadata.Add(requirement);
+            endpoint.Metadata.Add(DeniedMetadata);
 
-            // First, so no other filter sees the request before its decision.
-            endpoint.FilterFactories.Insert(0, (factoryContext, next) =>
-            {
-                var gate = PrivacyRequirements.GetGate(factoryContext.ApplicationServices);
-                return async invocation =>
-                {
-                    var problem = await gate.EnforceAsync(invocation.HttpContext, requirement).ConfigureAwait(false);
-                    return problem is null ? await next(invocation).ConfigureAwait(false) : TypedResults.Problem(problem);
-                };
-            });
+            // The decision wraps the endpoint's whole request delegate, so it comes before any endpoint filter and before
+            // the handler's parameters are bound (a denied request's body is never read), and costs no filter context.
+            var next = endpoint.RequestDelegate ?? throw new InvalidOperationException(
+                $"RequirePrivacy needs an endpoint with a request delegate; '{endpoint.DisplayName}' has none.");
+            endpoint.RequestDelegate = new PrivacyEnforcedEndpoint(PrivacyRequirements.GetGate(endpoint.ApplicationServices), requirement, next).InvokeAsync;
         });
         return builder;
     }
+
+    // A Deny is a 403 problem document; described for OpenAPI.
+    private static readonly ProducesResponseTypeMetadata DeniedMetadata =
+        new(StatusCodes.Status403Forbidden, typeof(ProblemDetails), ["application/problem+json"]);
 
     /// <summary>
     /// Requires a recent sign-in, as the package's export and erase endpoints do: a request whose sign-in is older than

@@ -7,10 +7,45 @@ namespace Privacy.Enforcement.AspNetCore;
 /// <summary>The MVC action and Razor Page filter of <see cref="RequirePrivacyAttribute"/>: a Deny is a 403 problem, or an HTML page for a browser.</summary>
 internal sealed class PrivacyMvcFilter(PrivacyRequirement requirement, PrivacyGate gate) : IAsyncActionFilter, IAsyncPageFilter
 {
-    public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    public Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
-        var problem = await gate.EnforceAsync(context.HttpContext, requirement).ConfigureAwait(false);
-        if (problem is not null)
+        var pending = gate.EnforceAsync(context.HttpContext, requirement);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return DecideThenActAsync(pending, context, next);
+        }
+
+        if (pending.Result is { } problem)
+        {
+            context.Result = ToResult(context.HttpContext, problem);
+            return Task.CompletedTask;
+        }
+
+        return next();
+    }
+
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var pending = gate.EnforceAsync(context.HttpContext, requirement);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return DecideThenHandleAsync(pending, context, next);
+        }
+
+        if (pending.Result is { } problem)
+        {
+            context.Result = ToResult(context.HttpContext, problem);
+            return Task.CompletedTask;
+        }
+
+        return next();
+    }
+
+    private static async Task DecideThenActAsync(ValueTask<ProblemDetails?> pending, ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        if (await pending.ConfigureAwait(false) is { } problem)
         {
             context.Result = ToResult(context.HttpContext, problem);
             return;
@@ -19,12 +54,9 @@ internal sealed class PrivacyMvcFilter(PrivacyRequirement requirement, PrivacyGa
         await next().ConfigureAwait(false);
     }
 
-    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
-
-    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    private static async Task DecideThenHandleAsync(ValueTask<ProblemDetails?> pending, PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        var problem = await gate.EnforceAsync(context.HttpContext, requirement).ConfigureAwait(false);
-        if (problem is not null)
+        if (await pending.ConfigureAwait(false) is { } problem)
         {
             context.Result = ToResult(context.HttpContext, problem);
             return;

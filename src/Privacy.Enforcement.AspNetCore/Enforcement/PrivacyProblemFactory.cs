@@ -58,12 +58,32 @@ internal sealed class PrivacyProblemFactory(IOptions<PrivacyWebOptions> options)
         problem.Extensions["clauses"] = clauses;
         problem.Extensions["reasons"] = reasons;
         problem.Extensions["withheld"] = withheld;
+        problem.Extensions["obligations"] = Obligations(decision.Obligations);
         problem.Extensions["policyVersion"] = decision.PolicyVersion is { } version ? $"{version.PolicyId.Value}@{version.Version}" : null;
         problem.Extensions["policyContentHash"] = decision.PolicyVersion?.ContentHash;
         return problem;
     }
 
-    public ProblemDetails GlobalPrivacyControlDenied(PrivacyRequirement requirement, string? policyVersion)
+    // What a Deny asks of the host (accept the policy, renew a consent, ask an operator, return or delete by a deadline):
+    // kinds and deadlines only.
+    private static List<Dictionary<string, object?>> Obligations(ObligationSet obligations)
+    {
+        var list = new List<Dictionary<string, object?>>(obligations.Count);
+        foreach (var obligation in obligations)
+        {
+            var entry = new Dictionary<string, object?> { ["kind"] = PrivacyProblemTypes.NameOf(obligation.Kind) };
+            if (obligation.Deadline is { } deadline)
+            {
+                entry["deadline"] = deadline;
+            }
+
+            list.Add(entry);
+        }
+
+        return list;
+    }
+
+    public ProblemDetails GlobalPrivacyControlDenied(PrivacyRequirement requirement, PolicyVersion policy, string policyVersion)
     {
         var categories = requirement.Categories.Select(static c => c.Value).ToList();
         var problem = new ProblemDetails
@@ -86,7 +106,9 @@ internal sealed class PrivacyProblemFactory(IOptions<PrivacyWebOptions> options)
             },
         };
         problem.Extensions["withheld"] = categories.ToDictionary(static c => c, static _ => PrivacyProblemTypes.GlobalPrivacyControl, StringComparer.Ordinal);
+        problem.Extensions["obligations"] = new List<object>();
         problem.Extensions["policyVersion"] = policyVersion;
+        problem.Extensions["policyContentHash"] = policy.ContentHash;
         return problem;
     }
 

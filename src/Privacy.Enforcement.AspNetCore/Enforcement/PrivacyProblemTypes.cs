@@ -15,11 +15,15 @@ public static class PrivacyProblemTypes
     /// <summary>The reason name of a sale or share refused under Global Privacy Control.</summary>
     public const string GlobalPrivacyControl = "global-privacy-control";
 
-    /// <summary>The reason name of an export or erasure whose sign-in is not recent enough.</summary>
-    public const string ReauthenticationRequired = "reauthentication-required";
-
     private static readonly FrozenDictionary<DecisionReason, string> Names =
         Enum.GetValues<DecisionReason>().ToFrozenDictionary(static r => r, static r => Kebab(r.ToString()));
+
+    private static readonly FrozenDictionary<ObligationKind, string> ObligationNames =
+        Enum.GetValues<ObligationKind>().ToFrozenDictionary(static o => o, static o => Kebab(o.ToString()));
+
+    /// <summary>The kebab-case name of an obligation (<c>renew-consent</c>), as a denied request's problem lists it.</summary>
+    internal static string NameOf(ObligationKind obligation) =>
+        ObligationNames.TryGetValue(obligation, out var name) ? name : ((int)obligation).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Gets the kebab-case name of <paramref name="reason"/> (<c>consent-missing</c>).</summary>
     /// <param name="reason">The reason.</param>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Privacy.Enforcement.AspNetCore;
@@ -8,6 +9,24 @@ internal static class PrivacyRequirements
     {
         ArgumentNullException.ThrowIfNull(categories);
         return categories.Select(static c => new DataCategory(c));
+    }
+
+    /// <summary>The subject a route value names; <see langword="null"/> when absent or not a valid identifier (then a Deny).</summary>
+    public static SubjectId? SubjectFromRoute(HttpContext context, string name)
+    {
+        if (context.Request.RouteValues[name]?.ToString() is not { Length: > 0 } value)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new SubjectId(value);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     public static PrivacyGate GetGate(IServiceProvider services) =>

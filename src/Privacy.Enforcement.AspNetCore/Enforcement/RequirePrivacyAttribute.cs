@@ -29,7 +29,23 @@ public sealed class RequirePrivacyAttribute : Attribute, IFilterFactory, IOrdere
     }
 
     /// <summary>Gets the requirement.</summary>
-    public PrivacyRequirement Requirement { get; }
+    public PrivacyRequirement Requirement { get; private set; }
+
+    /// <summary>
+    /// Gets or sets the route value naming the subject when the action or page is about another subject than the
+    /// signed-in user (<c>"id"</c> for <c>users/{id}</c>); see <see cref="PrivacyRequirement.Subject"/>. The signed-in
+    /// user then acts on that subject's information (<c>use.no-free-harvesting</c>).
+    /// </summary>
+    public string? SubjectRouteValue
+    {
+        get;
+        set
+        {
+            ArgumentException.ThrowIfNullOrEmpty(value);
+            field = value;
+            Requirement = Requirement.WithSubjectFromRoute(value);
+        }
+    }
 
     /// <inheritdoc />
     public bool IsReusable => true;

@@ -81,7 +81,7 @@ internal sealed class GlobalPrivacyControlHandler(
         var policy = policies.Current;
         foreach (var purpose in _purposes)
         {
-            var definition = policy.Document.Purposes.FirstOrDefault(p => string.Equals(p.Id, purpose.Value, StringComparison.Ordinal));
+            var definition = FindPurpose(policy, purpose);
             if (definition is null)
             {
                 continue;
@@ -191,6 +191,19 @@ internal sealed class GlobalPrivacyControlHandler(
             Purpose = purpose.Value,
             EvidenceReferences = reference == Source ? [Source] : [Source, reference],
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static PurposeDefinition? FindPurpose(PublishedPolicy policy, PurposeId purpose)
+    {
+        foreach (var definition in policy.Document.Purposes)
+        {
+            if (string.Equals(definition.Id, purpose.Value, StringComparison.Ordinal))
+            {
+                return definition;
+            }
+        }
+
+        return null;
     }
 
     private static string Key(string pseudonym, string? purpose, string action, string reference) => $"{pseudonym}\n{purpose}\n{action}\n{reference}";

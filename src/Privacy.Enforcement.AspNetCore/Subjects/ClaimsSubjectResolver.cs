@@ -25,12 +25,43 @@ public sealed class ClaimsSubjectResolver : ISubjectResolver
     /// <returns>The subject, or <see langword="null"/>.</returns>
     public static SubjectId? Resolve(ClaimsPrincipal? user)
     {
-        if (user?.Identity is not { IsAuthenticated: true })
+        if (user is null)
         {
             return null;
         }
 
-        var value = user.FindFirst(SubjectClaimType)?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+        // A sign-in of the framework's own types with one identity (cookie, JWT, OpenID Connect): its claim list is read
+        // directly, with no enumerator; with one identity that identity is the principal's primary one.
+        if (user.GetType() == typeof(ClaimsPrincipal) && user.Identities is List<ClaimsIdentity> { Count: 1 } identities &&
+            identities[0] is { } identity && identity.GetType() == typeof(ClaimsIdentity) && identity.Claims is List<Claim> claims)
+        {
+            return identity.IsAuthenticated ? Create(Find(claims, SubjectClaimType) ?? Find(claims, ClaimTypes.NameIdentifier)) : null;
+        }
+
+        if (user.Identity is not { IsAuthenticated: true })
+        {
+            return null;
+        }
+
+        return Create(user.FindFirst(SubjectClaimType)?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value);
+    }
+
+    // As ClaimsIdentity.FindFirst: the first claim of the type, compared ignoring case.
+    private static string? Find(List<Claim> claims, string type)
+    {
+        for (var i = 0; i < claims.Count; i++)
+        {
+            if (string.Equals(claims[i].Type, type, StringComparison.OrdinalIgnoreCase))
+            {
+                return claims[i].Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static SubjectId? Create(string? value)
+    {
         if (string.IsNullOrEmpty(value))
         {
             return null;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Privacy.Enforcement.AspNetCore.Tests.TestHost;
 
 namespace Privacy.Enforcement.AspNetCore.Tests.Enforcement;
@@ -48,6 +49,30 @@ public sealed class DeniedPageTests(PrivacyTestFactory factory)
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString().Should().Be("consent-missing");
+    }
+
+    [Fact]
+    public async Task A_razor_page_with_the_attribute_runs_when_permitted_and_is_denied_once_the_subject_objects()
+    {
+        var subject = PrivacyTestFactory.NewSubject();
+        await factory.AcceptAsync(subject);
+        var client = factory.SignedIn(subject);
+
+        using var permitted = await client.GetAsync("/pages/offers");
+        (await permitted.Content.ReadAsStringAsync()).Should().Contain("<p id=\"permitted\">" + StandardDataCategories.Email + "</p>");
+        await factory.Services.GetRequiredService<IObjectionService>().ObjectAsync(new SubjectId(subject), new PurposeId(StandardPurposes.OwnMarketing), CancellationToken.None);
+
+        var asApi = new HttpRequestMessage(HttpMethod.Get, "/pages/offers");
+        asApi.Headers.Accept.ParseAdd("application/json");
+        await DeniedProblem.AssertAsync(await client.SendAsync(asApi), factory,
+            RequirePrivacyTests.Denial(subject, "objected", ClauseIds.UseOwnMarketing, [StandardDataCategories.Email]));
+        var asBrowser = new HttpRequestMessage(HttpMethod.Get, "/pages/offers");
+        asBrowser.Headers.Accept.ParseAdd(BrowserAccept);
+        using var page = await client.SendAsync(asBrowser);
+        page.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var html = await page.Content.ReadAsStringAsync();
+        html.Should().Contain("<dd id=\"denied-reason\"><code>objected</code></dd>").And.NotContain("id=\"permitted\"", "the page handler must not have run");
+        html.Should().NotContain(subject);
     }
 
     private async Task<HttpResponseMessage> SendAsync(string subject, string? accept)

@@ -52,10 +52,12 @@ public sealed class GlobalPrivacyControlTests(PrivacyTestFactory factory)
     {
         var response = await WithSignal(factory.Anonymous()).PostAsync("/sell/partner", null);
 
-        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        problem.GetProperty("type").GetString().Should().Be("urn:privacy-enforcement:deny:global-privacy-control");
-        problem.GetProperty("withheld").GetProperty(StandardDataCategories.Email).GetString().Should().Be("global-privacy-control");
+        // Not a decision of the policy: no clause, and the refusal is audited by itself (below).
+        var problem = await DeniedProblem.AssertAsync(response, factory, new ExpectedDenial("global-privacy-control")
+        {
+            Withheld = new Dictionary<string, string> { [StandardDataCategories.Email] = "global-privacy-control" },
+        });
+        problem.GetProperty("clauses").GetArrayLength().Should().Be(0);
         problem.GetProperty("policyVersion").GetString().Should().Be($"{StandardPolicy.Id}@{StandardPolicy.Version}");
         factory.Audit.Snapshot().Should().Contain(e => e.Action == "decision.disclose" && e.Reasons.Contains("global-privacy-control") && e.SubjectPseudonym == null);
     }
@@ -70,8 +72,10 @@ public sealed class GlobalPrivacyControlTests(PrivacyTestFactory factory)
 
         var signalled = await WithSignal(factory.SignedIn(subject)).PostAsync("/share/partner", null);
 
-        signalled.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        (await signalled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString().Should().Be("global-privacy-control");
+        await DeniedProblem.AssertAsync(signalled, factory, new ExpectedDenial("global-privacy-control")
+        {
+            Withheld = new Dictionary<string, string> { [StandardDataCategories.Email] = "global-privacy-control" }, PersonalData = [subject],
+        });
         if (plain.StatusCode == HttpStatusCode.Forbidden)
         {
             (await plain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString().Should().NotBe("global-privacy-control");

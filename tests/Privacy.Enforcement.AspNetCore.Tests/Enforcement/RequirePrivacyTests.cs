@@ -57,10 +57,8 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var subject = PrivacyTestFactory.NewSubject();
         await factory.GrantAsync(subject, StandardPurposes.ServiceProvision, [StandardDataCategories.Email]);
 
-        var problem = await DeniedAsync(factory.SignedIn(subject), "/contact");
-
-        problem.GetProperty("reason").GetString().Should().Be("acceptance-required");
-        problem.GetProperty("clauses").EnumerateArray().Select(static c => c.GetString()).Should().Contain(ClauseIds.IntroAcceptance);
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).GetAsync("/contact"), factory,
+            Denial(subject, "acceptance-required", ClauseIds.IntroAcceptance, [StandardDataCategories.Email], "obtain-acceptance"));
     }
 
     [Fact]
@@ -74,7 +72,7 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
 
         await factory.Services.GetRequiredService<IConsentService>().WithdrawAsync(new SubjectId(subject), consent.ConsentId, CancellationToken.None);
 
-        (await DeniedAsync(client, "/contact")).GetProperty("reason").GetString().Should().Be("consent-withdrawn");
+        await DeniedProblem.AssertAsync(await client.GetAsync("/contact"), factory, Denial(subject, "consent-withdrawn", ClauseIds.CollectConsent, [StandardDataCategories.Email]));
     }
 
     [Fact]
@@ -94,7 +92,7 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         // Every other test signs in and grants relative to the clock, so moving it on disturbs none of them.
         factory.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
 
-        (await DeniedAsync(factory.SignedIn(subject), "/contact")).GetProperty("reason").GetString().Should().Be("consent-expired");
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).GetAsync("/contact"), factory, Denial(subject, "consent-expired", ClauseIds.CollectConsent, [StandardDataCategories.Email]));
     }
 
     [Fact]
@@ -105,10 +103,8 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         await factory.GrantAsync(subject, StandardPurposes.OwnMarketing, [StandardDataCategories.Email, StandardDataCategories.Phone]);
         await factory.Services.GetRequiredService<IObjectionService>().ObjectAsync(new SubjectId(subject), new PurposeId(StandardPurposes.OwnMarketing), CancellationToken.None);
 
-        var problem = await DeniedAsync(factory.SignedIn(subject), "/contact-details");
-
-        problem.GetProperty("reason").GetString().Should().Be("objected");
-        problem.GetProperty("withheld").EnumerateObject().Select(static p => p.Name).Should().BeEquivalentTo([StandardDataCategories.Email, StandardDataCategories.Phone]);
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).GetAsync("/contact-details"), factory,
+            Denial(subject, "objected", ClauseIds.UseOwnMarketing, [StandardDataCategories.Email, StandardDataCategories.Phone]));
     }
 
     [Fact]
@@ -130,9 +126,8 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
     [Fact]
     public async Task An_anonymous_request_has_no_subject_and_is_denied_as_indeterminate()
     {
-        var problem = await DeniedAsync(factory.Anonymous(), "/contact");
-
-        problem.GetProperty("reason").GetString().Should().Be("indeterminate");
+        await DeniedProblem.AssertAsync(await factory.Anonymous().GetAsync("/contact"), factory,
+            Denial(null, "indeterminate", ClauseIds.StoreSecurity, []));
     }
 
     [Fact]
@@ -153,7 +148,7 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var subject = PrivacyTestFactory.NewSubject();
         await factory.AcceptAsync(subject);
 
-        (await DeniedAsync(factory.SignedIn(subject), "/unknown-category")).GetProperty("reason").GetString().Should().Be("unknown-category");
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).GetAsync("/unknown-category"), factory, Denial(subject, "unknown-category", ClauseIds.StoreSecurity, []));
     }
 
     [Fact]
@@ -162,7 +157,7 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var subject = PrivacyTestFactory.NewSubject();
         await factory.AcceptAsync(subject);
 
-        (await DeniedAsync(factory.SignedIn(subject), "/unknown-purpose")).GetProperty("reason").GetString().Should().Be("unknown-purpose");
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).GetAsync("/unknown-purpose"), factory, Denial(subject, "unknown-purpose", ClauseIds.StoreSecurity, [StandardDataCategories.Email]));
     }
 
     [Fact]
@@ -171,7 +166,8 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var subject = PrivacyTestFactory.NewSubject();
         await factory.AcceptAsync(subject);
 
-        (await DeniedAsync(factory.SignedIn(subject), "/share/unknown", post: true)).GetProperty("reason").GetString().Should().Be("recipient-unrelated");
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).PostAsync("/share/unknown", null), factory,
+            Denial(subject, "recipient-unrelated", ClauseIds.UseThirdPartyNoTrade, [StandardDataCategories.Email]));
     }
 
     [Fact]
@@ -180,7 +176,8 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var subject = PrivacyTestFactory.NewSubject();
         await factory.AcceptAsync(subject);
 
-        (await DeniedAsync(factory.SignedIn(subject), "/ship/unknown", post: true)).GetProperty("reason").GetString().Should().Be("unknown-recipient");
+        await DeniedProblem.AssertAsync(await factory.SignedIn(subject).PostAsync("/ship/unknown", null), factory,
+            Denial(subject, "unknown-recipient", ClauseIds.StoreSecurity, [StandardDataCategories.Address]));
     }
 
     [Fact]
@@ -191,10 +188,10 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         var consent = await factory.GrantAsync(subject, StandardPurposes.PartnerMarketing, [StandardDataCategories.Email], [ProcessingAct.Disclose], TestApp.Partner, RecipientKind.Partner);
         var client = factory.SignedIn(subject);
 
-        var withoutEvidence = await DeniedAsync(client, "/share/partner-with-evidence", post: true);
+        await DeniedProblem.AssertAsync(await client.PostAsync("/share/partner-with-evidence", null), factory,
+            Denial(subject, "evidence-missing", ClauseIds.StoreSecurity, [StandardDataCategories.Email]));
         var withEvidence = await client.PostAsync($"/share/partner-with-evidence?consent={consent.ConsentId.Value}", null);
 
-        withoutEvidence.GetProperty("reason").GetString().Should().Be("evidence-missing");
         withEvidence.StatusCode.Should().Be(HttpStatusCode.OK, await withEvidence.Content.ReadAsStringAsync());
         (await withEvidence.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("obligations").EnumerateArray().Select(static o => o.GetString())
             .Should().Contain(nameof(ObligationKind.RecordInLedger));
@@ -226,6 +223,33 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
     }
 
     [Fact]
+    public async Task The_decision_comes_before_the_endpoints_own_filters_and_before_its_body_is_read()
+    {
+        var subject = PrivacyTestFactory.NewSubject();
+        await factory.AcceptAsync(subject);
+        var client = factory.SignedIn(subject);
+
+        using var denied = await client.PostAsync("/contact/filtered", new StringContent("{ not json", System.Text.Encoding.UTF8, "application/json"));
+        await factory.GrantAsync(subject, StandardPurposes.ServiceProvision, [StandardDataCategories.Email]);
+        using var permitted = await client.PostAsync("/contact/filtered", new StringContent("{\"note\":\"hi\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        denied.StatusCode.Should().Be(HttpStatusCode.Forbidden, "a denied request is answered before its malformed body is bound");
+        denied.Headers.Contains("X-Filter-Ran").Should().BeFalse();
+        permitted.StatusCode.Should().Be(HttpStatusCode.OK);
+        permitted.Headers.GetValues("X-Filter-Ran").Should().Equal("yes");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_403_problem_of_an_enforced_endpoint()
+    {
+        var document = await factory.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var forbidden = document.GetProperty("paths").GetProperty("/contact").GetProperty("get").GetProperty("responses").GetProperty("403");
+        forbidden.GetProperty("content").TryGetProperty("application/problem+json", out _).Should().BeTrue();
+        document.GetProperty("paths").GetProperty("/privacy/policy").GetProperty("get").GetProperty("responses").TryGetProperty("403", out _).Should().BeFalse();
+    }
+
+    [Fact]
     public void Every_reason_has_its_own_stable_type_uri()
     {
         var types = Enum.GetValues<DecisionReason>().Select(static r => PrivacyProblemTypes.TypeOf(r)).ToList();
@@ -236,6 +260,13 @@ public sealed class RequirePrivacyTests(PrivacyTestFactory factory)
         PrivacyProblemTypes.TypeOf(DecisionReason.ActorSanctioned).Should().Be("urn:privacy-enforcement:deny:actor-sanctioned");
         PrivacyProblemTypes.NameOf((DecisionReason)999).Should().Be("indeterminate");
     }
+
+    /// <summary>A denial of the signed-in <paramref name="subject"/>'s request (or an anonymous one), every category withheld for the reason.</summary>
+    internal static ExpectedDenial Denial(string? subject, string reason, string clause, string[] categories, params string[] obligations) => new(reason)
+    {
+        Subject = subject, Clauses = [clause], Withheld = categories.ToDictionary(static c => c, _ => reason), Obligations = obligations,
+        PersonalData = subject is null ? [] : [subject],
+    };
 
     internal static async Task<JsonElement> DeniedAsync(HttpClient client, string path, bool post = false)
     {

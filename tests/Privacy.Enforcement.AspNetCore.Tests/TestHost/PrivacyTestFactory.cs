@@ -52,6 +52,14 @@ public sealed class PrivacyTestFactory : WebApplicationFactory<PrivacyTestFactor
         return client;
     }
 
+    /// <summary>A client signed in as a service (<paramref name="clientId"/>), with no subject of its own.</summary>
+    public HttpClient SignedInAsClient(string clientId)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add(TestAuthentication.ClientHeader, clientId);
+        return client;
+    }
+
     public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public PolicyVersion Policy => Services.GetRequiredService<IPolicyProvider>().Current.Version;
@@ -84,6 +92,9 @@ internal static class TestApp
 {
     public const string Partner = "partner-ads";
     public const string Courier = "courier";
+    public const string Seller = "seller-9";
+    public const string ElsewhereStore = "cheap-cloud";
+    public const string ClientIdClaim = "client_id";
 
     public static readonly AccountsSource Accounts = new();
 
@@ -112,6 +123,7 @@ internal static class TestApp
         services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, null);
         services.AddAuthorization();
         services.AddControllers().AddApplicationPart(typeof(TestApp).Assembly);
+        services.AddRazorPages().AddApplicationPart(typeof(TestApp).Assembly);
         services.AddOpenApi();
         services.AddHealthChecks().AddPrivacyEnforcement();
     }
@@ -127,6 +139,7 @@ internal static class TestApp
             endpoints.MapOpenApi();
             endpoints.MapHealthChecks("/health");
             endpoints.MapControllers();
+            endpoints.MapRazorPages();
             endpoints.MapGet("/test/antiforgery", static (HttpContext context, IAntiforgery antiforgery) =>
                 TypedResults.Ok(new Dictionary<string, string> { ["token"] = antiforgery.GetAndStoreTokens(context).RequestToken! }));
 
@@ -158,6 +171,53 @@ internal static class TestApp
             endpoints.MapPost("/ship", Released)
                      .RequirePrivacy(new Recipient(Courier, RecipientKind.ServiceProvider), StandardPurposes.ServiceProvision, StandardDataCategories.Address);
 
+            // Endpoints about another subject than the signed-in user: a profile by id (read and edited by whoever asks),
+            // and the courier's own call for a customer's address (the courier signs in as a client, with no subject).
+            endpoints.MapGet("/users/{id}/email", Released)
+                     .RequirePrivacy(new PrivacyRequirement(ProcessingAct.Use, new PurposeId(StandardPurposes.ServiceProvision), [new DataCategory(StandardDataCategories.Email)]) { Subject = RouteSubject });
+            endpoints.MapPut("/users/{id}/email", Released)
+                     .RequirePrivacy(new PrivacyRequirement(ProcessingAct.Edit, new PurposeId(StandardPurposes.ServiceProvision), [new DataCategory(StandardDataCategories.Email)]) { Subject = RouteSubject });
+            endpoints.MapGet("/provider/customers/{id}/address", Released)
+                     .RequirePrivacy(new PrivacyRequirement(ProcessingAct.Use, new PurposeId(StandardPurposes.ServiceProvision), [new DataCategory(StandardDataCategories.Address)])
+                     {
+                         Subject = RouteSubject,
+                         Actor = static (context, _) => context.User.FindFirst(ClientIdClaim) is { } client ? Actor.ThirdParty(new RecipientId(client.Value)) : Actor.Application,
+                     });
+
+            // store.location: this endpoint writes what it collects to a store another company runs.
+            endpoints.MapPost("/collect/elsewhere", Released)
+                     .RequirePrivacy(new PrivacyRequirement(ProcessingAct.Collect, new PurposeId(StandardPurposes.ServiceProvision), [new DataCategory(StandardDataCategories.Email)])
+                     {
+                         StoreOperator = new RecipientId(ElsewhereStore),
+                     });
+
+            // disclose.transaction: the seller of an order asks for the buyer's phone; the operator's approval is a query value.
+            endpoints.MapPost("/orders/{order}/seller", Released)
+                     .RequirePrivacy(new PrivacyRequirement(new Recipient(Seller, RecipientKind.TransactionCounterparty), new PurposeId(StandardPurposes.DisputeResolution), [new DataCategory(StandardDataCategories.Phone)])
+                     {
+                         Evidence = static (context, subject) => ValueTask.FromResult<DisclosureEvidence?>(OrderEvidence(context, subject, Seller)),
+                     });
+            endpoints.MapPost("/orders/{order}/partner", Released)
+                     .RequirePrivacy(new PrivacyRequirement(new Recipient(Partner, RecipientKind.Partner), new PurposeId(StandardPurposes.DisputeResolution), [new DataCategory(StandardDataCategories.Phone)])
+                     {
+                         Evidence = static (context, subject) => ValueTask.FromResult<DisclosureEvidence?>(OrderEvidence(context, subject, Partner)),
+                     });
+
+            // The courier is sent what it asks for under its engagement: credentials, or contact details it was not engaged for.
+            endpoints.MapPost("/ship/credentials", Released)
+                     .RequirePrivacy(new Recipient(Courier, RecipientKind.ServiceProvider), StandardPurposes.ServiceProvision, StandardDataCategories.Password);
+            endpoints.MapPost("/ship/email", Released)
+                     .RequirePrivacy(new Recipient(Courier, RecipientKind.ServiceProvider), StandardPurposes.ServiceProvision, StandardDataCategories.Email);
+
+            // An endpoint with a filter of its own and a JSON body: the decision comes before both.
+            endpoints.MapPost("/contact/filtered", static (Dictionary<string, string> body, HttpContext context) => Released(context))
+                     .AddEndpointFilter(static (invocation, next) =>
+                     {
+                         invocation.HttpContext.Response.Headers["X-Filter-Ran"] = "yes";
+                         return next(invocation);
+                     })
+                     .RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email);
+
             var group = endpoints.MapGroup("/grouped").RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email);
             group.MapGet("/one", Released);
 
@@ -170,6 +230,16 @@ internal static class TestApp
             endpoints.MapPrivacyEndpoints("/privacy");
         });
     }
+
+    private static ValueTask<SubjectId?> RouteSubject(HttpContext context) =>
+        ValueTask.FromResult<SubjectId?>(context.Request.RouteValues["id"] is string id ? new SubjectId(id) : null);
+
+    private static TransactionEvidence OrderEvidence(HttpContext context, SubjectId subject, string requestingParty) => new(
+        (string)context.Request.RouteValues["order"]!,
+        [subject.Value, requestingParty],
+        requestingParty,
+        Fulfilment.Full,
+        context.Request.Query["approvedBy"] is { Count: 1 } approver ? new TransactionApproval(approver[0]!, []) : null);
 
     /// <summary>The handler: it answers only what the decision permitted, with the obligations it carries.</summary>
     public static IResult Released(HttpContext context)
@@ -202,6 +272,7 @@ internal sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     public const string AuthTimeHeader = "X-Test-AuthTime";
     public const string IssuedHeader = "X-Test-Issued";
     public const string ChallengeHeader = "X-Test-Challenge";
+    public const string ClientHeader = "X-Test-Client";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -213,6 +284,11 @@ internal sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         else if (Request.Headers.TryGetValue(NameIdentifierHeader, out var nameId))
         {
             claims.Add(new Claim(ClaimTypes.NameIdentifier, nameId.ToString()));
+        }
+        else if (Request.Headers.TryGetValue(ClientHeader, out var client))
+        {
+            // A service's own credentials (client credentials): a client id, no subject.
+            claims.Add(new Claim(TestApp.ClientIdClaim, client.ToString()));
         }
         else
         {

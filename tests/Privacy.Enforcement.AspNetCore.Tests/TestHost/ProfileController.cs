@@ -15,6 +15,10 @@ public sealed class ProfileController : ControllerBase
         return Ok(new { outcome = decision.Decision.Outcome.ToString(), permitted = decision.Decision.PermittedCategories.Select(static c => c.Value).ToArray() });
     }
 
+    [HttpGet("/mvc/users/{id}/email")]
+    [RequirePrivacy(ProcessingAct.Use, StandardPurposes.ServiceProvision, StandardDataCategories.Email, SubjectRouteValue = "id")]
+    public IActionResult UserEmail() => Ok(new { outcome = HttpContext.GetPrivacyDecision()!.Decision.Outcome.ToString() });
+
     [HttpPost("share")]
     [RequirePrivacy(TestApp.Partner, RecipientKind.Partner, StandardPurposes.PartnerMarketing, StandardDataCategories.Email)]
     public IActionResult Share() => Ok(new { shared = true });

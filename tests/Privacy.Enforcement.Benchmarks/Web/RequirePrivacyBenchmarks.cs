@@ -15,6 +15,8 @@ namespace Privacy.Enforcement.Benchmarks.Web;
 /// accepted the policy and consented; audit asynchronous) against the bare endpoint, in the same run. Both go through
 /// the same pipeline (a middleware signs the subject in), so the ratio is what the privacy filter adds: subject
 /// resolution, the decision on cached state, the audit enqueue and the feature. Target: at most 1.2× the baseline.
+/// A third variant runs the same enforced endpoint in a second host whose decisions are not audited, which separates
+/// the gate's own cost (resolution, decision, feature) from the audit event's.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(DecisionBenchmarkConfig))]
@@ -22,9 +24,17 @@ public class RequirePrivacyBenchmarks
 {
     private WebApplication _app = null!;
     private HttpClient _client = null!;
+    private WebApplication _unauditedApp = null!;
+    private HttpClient _unauditedClient = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
+    {
+        (_app, _client) = await StartAsync(audited: true);
+        (_unauditedApp, _unauditedClient) = await StartAsync(audited: false);
+    }
+
+    private static async Task<(WebApplication App, HttpClient Client)> StartAsync(bool audited)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -32,21 +42,22 @@ public class RequirePrivacyBenchmarks
         builder.Services.AddPrivacyEnforcement(static options => options.UseStandardPolicy())
                .UseInMemoryStores()
                .ConfigureAuditTrail(static audit => audit.Mode = AuditTrailMode.Asynchronous)
+               .ConfigureDecisions(decisions => decisions.AuditDecisions = audited)
                .AddAspNetCore();
-        _app = builder.Build();
+        var app = builder.Build();
 
         var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "bench-subject")], "bench"));
-        _app.Use((context, next) =>
+        app.Use((context, next) =>
         {
             context.User = user;
             return next(context);
         });
-        _app.MapGet("/bare", static () => TypedResults.Ok("contact"));
-        _app.MapGet("/enforced", static () => TypedResults.Ok("contact"))
+        app.MapGet("/bare", static () => TypedResults.Ok("contact"));
+        app.MapGet("/enforced", static () => TypedResults.Ok("contact"))
             .RequirePrivacy(ProcessingAct.Collect, StandardPurposes.ServiceProvision, StandardDataCategories.Email);
-        await _app.StartAsync();
+        await app.StartAsync();
 
-        var services = _app.Services;
+        var services = app.Services;
         var subject = new SubjectId("bench-subject");
         var policy = services.GetRequiredService<IPolicyProvider>().Current.Version;
         await services.GetRequiredService<IPolicyAcceptanceService>().AcceptAsync(subject, policy.Version, policy.ContentHash, "bench", CancellationToken.None);
@@ -57,19 +68,24 @@ public class RequirePrivacyBenchmarks
             Acts = [ProcessingAct.Collect], CollectionMethod = "bench",
         }, CancellationToken.None);
 
-        _client = _app.GetTestClient();
-        if ((await _client.GetAsync(new Uri("/enforced", UriKind.Relative))).StatusCode != System.Net.HttpStatusCode.OK)
+        var client = app.GetTestClient();
+        if ((await client.GetAsync(new Uri("/enforced", UriKind.Relative))).StatusCode != System.Net.HttpStatusCode.OK)
         {
             throw new InvalidOperationException("The enforced endpoint must be permitted for the comparison to mean anything.");
         }
+
+        return (app, client);
     }
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        _client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        foreach (var (app, client) in new[] { (_app, _client), (_unauditedApp, _unauditedClient) })
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     [Benchmark(Baseline = true)]
@@ -77,4 +93,8 @@ public class RequirePrivacyBenchmarks
 
     [Benchmark]
     public async Task<string> RequirePrivacy() => await _client.GetStringAsync(new Uri("/enforced", UriKind.Relative));
+
+    /// <summary>The same enforced endpoint with decisions not audited: the gate's own cost.</summary>
+    [Benchmark]
+    public async Task<string> RequirePrivacyAuditOff() => await _unauditedClient.GetStringAsync(new Uri("/enforced", UriKind.Relative));
 }
