@@ -16,6 +16,9 @@ namespace Privacy.Enforcement.Benchmarks.Throughput;
 [MemoryDiagnoser]
 public class ColdDecisionBenchmarks
 {
+    /// <summary>The command that runs <see cref="RunPairedAsync"/> instead of BenchmarkDotNet.</summary>
+    public const string PairedCommand = "paired-cold";
+
     private const int Subjects = 2_000;
     private const int Consents = 5;
 
@@ -50,6 +53,29 @@ public class ColdDecisionBenchmarks
 
     [Benchmark(Description = "library, cold decision (audit off)")]
     public async Task<bool> ColdDecision() => (await _enforcer.DecideAsync(_requests[Next()]).ConfigureAwait(false)).IsPermitted;
+
+    /// <summary>
+    /// Not a BenchmarkDotNet run: the raw query and the cold decision timed in strict alternation on each store (as
+    /// <see cref="Stores.PairedStoreCheck"/> does), so that both sides run under the same load on a shared machine.
+    /// </summary>
+    public static async Task RunPairedAsync(TextWriter output)
+    {
+        output.WriteLine("| store | operation | raw median | library median | raw mean | library mean | ratio (medians) | ratio (means) | pairs |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var store in new[] { BenchmarkStores.Sqlite, BenchmarkStores.PostgreSql })
+        {
+            var benchmarks = new ColdDecisionBenchmarks { Store = store };
+            benchmarks.Setup();
+            try
+            {
+                await Stores.PairedStoreCheck.MeasureAsync(output, store, "cold decision (2,000 x 5)", benchmarks.RawQuery, benchmarks.ColdDecision, pairs: 6000);
+            }
+            finally
+            {
+                benchmarks.Cleanup();
+            }
+        }
+    }
 
     private int Next()
     {
