@@ -32,7 +32,7 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
         var sanctions = new List<Sanction>();
         await database.QueryAsync(
             database.Sql.SubjectState,
-            c => c.AddParameter("@subject", subject.Value),
+            c => c.SetParameter("@subject", subject.Value),
             row =>
             {
                 var payload = row.GetString(3);

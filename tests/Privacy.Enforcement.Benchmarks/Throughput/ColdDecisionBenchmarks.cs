@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.Benchmarks.Throughput;
 
@@ -24,6 +25,7 @@ public class ColdDecisionBenchmarks
 
     private BenchmarkStore _library = null!;
     private IPrivacyEnforcer _enforcer = null!;
+    private ISubjectStateReader _reader = null!;
     private CollectionRequest[] _requests = [];
     private string[] _subjects = [];
     private NpgsqlDataSource? _postgres;
@@ -69,6 +71,9 @@ public class ColdDecisionBenchmarks
             try
             {
                 await Stores.PairedStoreCheck.MeasureAsync(output, store, "cold decision (2,000 x 5)", benchmarks.RawQuery, benchmarks.ColdDecision, pairs: 6000);
+
+                // The layers apart: the store's one read of the subject alone, without compiling or deciding.
+                await Stores.PairedStoreCheck.MeasureAsync(output, store, "the one read alone", benchmarks.RawQuery, benchmarks.ReadSubjectAsync, pairs: 6000);
             }
             finally
             {
@@ -76,6 +81,9 @@ public class ColdDecisionBenchmarks
             }
         }
     }
+
+    /// <summary>The store's one read of the next subject (<see cref="ISubjectStateReader"/>), without compiling or deciding.</summary>
+    public async Task ReadSubjectAsync() => await _reader.ReadSubjectAsync(_requests[Next()].Subject, CancellationToken.None).ConfigureAwait(false);
 
     private int Next()
     {
@@ -123,6 +131,7 @@ public class ColdDecisionBenchmarks
             o.MaxCachedSubjects = 1;
         }));
         _enforcer = _library.Enforcer;
+        _reader = (ISubjectStateReader)_library.Provider.GetRequiredService<IConsentStore>();
         _requests = [.. Enumerable.Range(0, Subjects).Select(BenchmarkStores.Request)];
         _subjects = [.. Enumerable.Range(0, Subjects).Select(BenchmarkStores.SubjectName)];
         if (Store == BenchmarkStores.Sqlite)
