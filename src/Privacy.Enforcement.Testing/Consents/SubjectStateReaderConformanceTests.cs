@@ -48,6 +48,9 @@ public abstract class SubjectStateReaderConformanceTests
         await engagements.CreateAsync(Engagement("everyone") with { StartsAt = Epoch.AddDays(1) }, None);
         await engagements.CreateAsync(Engagement("others-only", other), None);
         await engagements.CreateAsync(Engagement("same-start", subject) with { StartsAt = Epoch.AddDays(2) }, None);
+
+        // An engagement of every subject that starts after the subject's own: the kinds' orders interleave.
+        await engagements.CreateAsync(Engagement("everyone-later") with { StartsAt = Epoch.AddDays(3) }, None);
         await violations.AddSanctionAsync(new Sanction(subject, ViolationId.New(), SanctionKind.ServiceAgreementTerminated, Epoch.AddMinutes(9)), None);
         await violations.AddSanctionAsync(new Sanction(other, ViolationId.New(), SanctionKind.ServiceAgreementTerminated, Epoch), None);
         await violations.AddSanctionAsync(new Sanction(subject, ViolationId.New(), SanctionKind.EngagementsTerminated, Epoch.AddMinutes(8)), None);
@@ -62,7 +65,8 @@ public abstract class SubjectStateReaderConformanceTests
         records.Objections.Should().BeEquivalentTo(await acceptances.GetObjectionsAsync(subject, None).CollectAsync(), o => o.WithStrictOrdering());
         records.Objections.Should().HaveCount(2);
         records.Engagements.Select(e => e.Id).Should().Equal((await engagements.GetBySubjectAsync(subject, None).CollectAsync()).Select(e => e.Id));
-        records.Engagements.Select(e => e.Provider.Value).Should().BeEquivalentTo("courier", "everyone", "same-start");
+        records.Engagements.Select(e => e.Provider.Value).Should().BeEquivalentTo("courier", "everyone", "same-start", "everyone-later");
+        records.Engagements[^1].Provider.Value.Should().Be("everyone-later");
         records.Sanctions.Should().BeEquivalentTo(await violations.GetSanctionsAsync(subject, None).CollectAsync(), o => o.WithStrictOrdering());
         records.Sanctions.Should().HaveCount(2);
     }
