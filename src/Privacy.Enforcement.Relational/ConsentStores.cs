@@ -25,33 +25,35 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
     /// <inheritdoc />
     public async ValueTask<SubjectRecords> ReadSubjectAsync(SubjectId subject, CancellationToken cancellationToken)
     {
-        var facts = new List<ConsentFact>();
-        var acceptances = new List<PolicyAcceptance>();
-        var objections = new List<ObjectionFact>();
-        var engagements = new List<ServiceEngagement>();
-        var sanctions = new List<Sanction>();
+        var facts = new KeyedRecords<ConsentFact>();
+        var acceptances = new KeyedRecords<PolicyAcceptance>();
+        var objections = new KeyedRecords<ObjectionFact>();
+        var engagements = new KeyedRecords<ServiceEngagement>();
+        var sanctions = new KeyedRecords<Sanction>();
         await database.QueryAsync(
             database.Sql.SubjectState,
-            c => c.AddParameter("@subject", subject.Value),
+            c => c.SetParameter("@subject", subject.Value),
             row =>
             {
+                var order = row.GetInt64(1);
+                var tie = row.GetString(2);
                 var payload = row.GetString(3);
                 switch ((SubjectRecordKind)row.GetInt32(0))
                 {
                     case SubjectRecordKind.Fact:
-                        facts.Add(StoreJson.Deserialize<ConsentFact>(payload));
+                        facts.Add(order, tie, StoreJson.Deserialize<ConsentFact>(payload));
                         break;
                     case SubjectRecordKind.Acceptance:
-                        acceptances.Add(StoreJson.Deserialize<PolicyAcceptance>(payload));
+                        acceptances.Add(order, tie, StoreJson.Deserialize<PolicyAcceptance>(payload));
                         break;
                     case SubjectRecordKind.Objection:
-                        objections.Add(StoreJson.Deserialize<ObjectionFact>(payload));
+                        objections.Add(order, tie, StoreJson.Deserialize<ObjectionFact>(payload));
                         break;
                     case SubjectRecordKind.Engagement:
-                        engagements.Add(StoreJson.Deserialize<ServiceEngagement>(payload));
+                        engagements.Add(order, tie, StoreJson.Deserialize<ServiceEngagement>(payload));
                         break;
                     default:
-                        sanctions.Add(StoreJson.Deserialize<Sanction>(payload));
+                        sanctions.Add(order, tie, StoreJson.Deserialize<Sanction>(payload));
                         break;
                 }
 
@@ -60,7 +62,7 @@ internal sealed class RelationalConsentStore(RelationalDatabase database) : ICon
             "read a subject's state",
             prepare: true,
             cancellationToken).ConfigureAwait(false);
-        return new SubjectRecords(facts, acceptances, objections, engagements, sanctions);
+        return new SubjectRecords(facts.InOrder(), acceptances.InOrder(), objections.InOrder(), engagements.InOrder(), sanctions.InOrder());
     }
 
     /// <inheritdoc />
@@ -314,5 +316,55 @@ internal sealed class RelationalAcceptanceStore(RelationalDatabase database) : I
     {
         command.AddParameter("@subject", subject.Value);
         command.AddParameter("@payload", StoreJson.Serialize(record));
+    }
+}
+
+/// <summary>
+/// The records of one kind read by the subject-state statement, with the keys their own store orders them by
+/// (sequence; for engagements start, then id), put in that order once read. The rows usually arrive in it already
+/// (each branch reads its subject index), so they are sorted only when one is out of place.
+/// </summary>
+/// <typeparam name="T">The kind of record.</typeparam>
+internal sealed class KeyedRecords<T>
+{
+    private readonly List<(long Order, string Tie, T Record)> _rows = [];
+    private bool _unordered;
+
+    public void Add(long order, string tie, T record)
+    {
+        if (_rows.Count > 0 && Compare(_rows[^1], (order, tie, record)) > 0)
+        {
+            _unordered = true;
+        }
+
+        _rows.Add((order, tie, record));
+    }
+
+    public IReadOnlyList<T> InOrder()
+    {
+        if (_rows.Count == 0)
+        {
+            return [];
+        }
+
+        if (_unordered)
+        {
+            // Keys are unique within a kind (a sequence, or an engagement's id), so an unstable sort is exact.
+            _rows.Sort(static (a, b) => Compare(a, b));
+        }
+
+        var records = new T[_rows.Count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = _rows[i].Record;
+        }
+
+        return records;
+    }
+
+    private static int Compare((long Order, string Tie, T Record) a, (long Order, string Tie, T Record) b)
+    {
+        var order = a.Order.CompareTo(b.Order);
+        return order != 0 ? order : string.CompareOrdinal(a.Tie, b.Tie);
     }
 }

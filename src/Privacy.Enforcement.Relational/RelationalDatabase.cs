@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Privacy.Enforcement.Storage;
@@ -15,6 +16,7 @@ namespace Privacy.Enforcement.Relational;
 public abstract class RelationalDatabase : IDisposable
 {
     private readonly SemaphoreSlim _initGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, PreparedCommandPool> _prepared = new(StringComparer.Ordinal);
     private volatile bool _initialized;
 
     /// <summary>Initializes the database.</summary>
@@ -97,6 +99,11 @@ public abstract class RelationalDatabase : IDisposable
     {
         if (disposing)
         {
+            foreach (var pool in _prepared.Values)
+            {
+                pool.Dispose();
+            }
+
             _initGate.Dispose();
         }
     }
@@ -163,25 +170,28 @@ public abstract class RelationalDatabase : IDisposable
         QueryAsync(sql, bind, read, operation, prepare: false, cancellationToken);
 
     /// <summary>
-    /// Reads every row into a list with <paramref name="read"/>, preparing the statement first when asked: a statement
-    /// run on every cache miss is then planned once per physical connection (PostgreSQL keeps it prepared across pooled
-    /// opens), not on every run.
+    /// Reads every row into a list with <paramref name="read"/>. A statement run on every cache miss is kept prepared
+    /// when asked (<paramref name="prepare"/>), on connections of the database's own (<see cref="PreparedCommandPool"/>):
+    /// it is then compiled once per connection, not on every run, and a reused connection is not reset first
+    /// (Microsoft.Data.Sqlite finalizes a command's statements when its pooled connection closes; Npgsql keeps them, but
+    /// resets the session with seven statements before a pooled connection is used again).
     /// </summary>
     internal async ValueTask<List<T>> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, string operation, bool prepare, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
+            if (prepare)
+            {
+                return await _prepared.GetOrAdd(sql, static (text, database) => new PreparedCommandPool(database.OpenAsync, text), this)
+                    .QueryAsync(bind, read, cancellationToken).ConfigureAwait(false);
+            }
+
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 using var command = connection.CreateCommand(sql);
                 bind(command);
-                if (prepare)
-                {
-                    await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-                }
-
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
@@ -264,6 +274,25 @@ internal static class DbCommandExtensions
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
         return parameter;
+    }
+
+    /// <summary>Sets the value of a named parameter, adding it when the command has none of that name (a reused, prepared command keeps its parameters).</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="name">The parameter's name, for example <c>@subject</c>.</param>
+    /// <param name="value">The value; <see langword="null"/> is bound as <see cref="DBNull"/>.</param>
+    public static void SetParameter(this DbCommand command, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        foreach (DbParameter parameter in command.Parameters)
+        {
+            if (string.Equals(parameter.ParameterName, name, StringComparison.Ordinal))
+            {
+                parameter.Value = value ?? DBNull.Value;
+                return;
+            }
+        }
+
+        command.AddParameter(name, value);
     }
 
     /// <summary>Creates a command with the given text, enlisted in <paramref name="transaction"/> when there is one.</summary>

@@ -64,15 +64,19 @@ internal sealed class StoreSql
         InsertSanction = dialect.AdaptStatement(nameof(InsertSanction), $"INSERT INTO {sanctions} (subject_id, payload) VALUES (@subject, @payload)" + notify);
         SanctionsBySubject = dialect.AdaptStatement(nameof(SanctionsBySubject), $"SELECT payload FROM {sanctions} WHERE subject_id = @subject ORDER BY seq");
 
-        // Everything a decision reads about one subject, in one statement: the kind of record first, then the order its
-        // own statement lists it in (sequence; for engagements start and id).
+        // Everything a decision reads about one subject, in one statement: each row with its kind and the keys its own
+        // statement orders by (sequence; for engagements start and id). The reader puts each kind in that order itself
+        // (RelationalConsentStore.ReadSubjectAsync): no sort of whole rows, payloads included, in the database. The
+        // engagements are read in two branches,
+        // those of every subject and the subject's own through the (subject_id, engagement_id) key, instead of probing
+        // the subject table once per engagement: a cold read costs index look-ups, not one per engagement stored.
         SubjectState = dialect.AdaptStatement(nameof(SubjectState),
             $"SELECT {(int)SubjectRecordKind.Fact} AS record_kind, seq AS k1, '' AS k2, payload FROM {facts} WHERE subject_id = @subject"
             + $" UNION ALL SELECT {(int)SubjectRecordKind.Acceptance}, seq, '', payload FROM {acceptances} WHERE subject_id = @subject"
             + $" UNION ALL SELECT {(int)SubjectRecordKind.Objection}, seq, '', payload FROM {objections} WHERE subject_id = @subject"
-            + $" UNION ALL SELECT {(int)SubjectRecordKind.Engagement}, e.starts_at, e.id, e.payload FROM {engagements} e WHERE e.all_subjects = 1 OR EXISTS (SELECT 1 FROM {engagementSubjects} s WHERE s.engagement_id = e.id AND s.subject_id = @subject)"
-            + $" UNION ALL SELECT {(int)SubjectRecordKind.Sanction}, seq, '', payload FROM {sanctions} WHERE subject_id = @subject"
-            + " ORDER BY record_kind, k1, k2");
+            + $" UNION ALL SELECT {(int)SubjectRecordKind.Engagement}, e.starts_at, e.id, e.payload FROM {engagements} e WHERE e.all_subjects = 1"
+            + $" UNION ALL SELECT {(int)SubjectRecordKind.Engagement}, e.starts_at, e.id, e.payload FROM {engagementSubjects} s JOIN {engagements} e ON e.id = s.engagement_id WHERE s.subject_id = @subject AND e.all_subjects = 0"
+            + $" UNION ALL SELECT {(int)SubjectRecordKind.Sanction}, seq, '', payload FROM {sanctions} WHERE subject_id = @subject");
 
         var pseudonyms = prefix + "pe_pseudonyms";
         InsertPseudonym = dialect.AdaptStatement(nameof(InsertPseudonym), $"INSERT INTO {pseudonyms} (subject_id, pseudonym) VALUES (@subject, @pseudonym) ON CONFLICT (subject_id) DO NOTHING");

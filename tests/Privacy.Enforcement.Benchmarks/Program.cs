@@ -8,6 +8,13 @@ if (args is [PairedStoreCheck.Command])
     return;
 }
 
+if (args is [Privacy.Enforcement.Benchmarks.Throughput.ColdDecisionBenchmarks.PairedCommand])
+{
+    // Not a BenchmarkDotNet run: the cold decision and its raw query alternated, as paired-stores does.
+    await Privacy.Enforcement.Benchmarks.Throughput.ColdDecisionBenchmarks.RunPairedAsync(Console.Out);
+    return;
+}
+
 if (args is [Privacy.Enforcement.Benchmarks.Throughput.ProfileLoop.Command, var scenario, var seconds])
 {
     // Not a BenchmarkDotNet run: one scenario in a loop, for a profiler.

@@ -48,6 +48,9 @@ public abstract class SubjectStateReaderConformanceTests
         await engagements.CreateAsync(Engagement("everyone") with { StartsAt = Epoch.AddDays(1) }, None);
         await engagements.CreateAsync(Engagement("others-only", other), None);
         await engagements.CreateAsync(Engagement("same-start", subject) with { StartsAt = Epoch.AddDays(2) }, None);
+
+        // An engagement of every subject that starts after the subject's own: the kinds' orders interleave.
+        await engagements.CreateAsync(Engagement("everyone-later") with { StartsAt = Epoch.AddDays(3) }, None);
         await violations.AddSanctionAsync(new Sanction(subject, ViolationId.New(), SanctionKind.ServiceAgreementTerminated, Epoch.AddMinutes(9)), None);
         await violations.AddSanctionAsync(new Sanction(other, ViolationId.New(), SanctionKind.ServiceAgreementTerminated, Epoch), None);
         await violations.AddSanctionAsync(new Sanction(subject, ViolationId.New(), SanctionKind.EngagementsTerminated, Epoch.AddMinutes(8)), None);
@@ -62,7 +65,8 @@ public abstract class SubjectStateReaderConformanceTests
         records.Objections.Should().BeEquivalentTo(await acceptances.GetObjectionsAsync(subject, None).CollectAsync(), o => o.WithStrictOrdering());
         records.Objections.Should().HaveCount(2);
         records.Engagements.Select(e => e.Id).Should().Equal((await engagements.GetBySubjectAsync(subject, None).CollectAsync()).Select(e => e.Id));
-        records.Engagements.Select(e => e.Provider.Value).Should().BeEquivalentTo("courier", "everyone", "same-start");
+        records.Engagements.Select(e => e.Provider.Value).Should().BeEquivalentTo("courier", "everyone", "same-start", "everyone-later");
+        records.Engagements[^1].Provider.Value.Should().Be("everyone-later");
         records.Sanctions.Should().BeEquivalentTo(await violations.GetSanctionsAsync(subject, None).CollectAsync(), o => o.WithStrictOrdering());
         records.Sanctions.Should().HaveCount(2);
     }
@@ -84,6 +88,51 @@ public abstract class SubjectStateReaderConformanceTests
         var everyone = Engagement("everyone");
         await engagements.CreateAsync(everyone, None);
         (await reader.ReadSubjectAsync(NewSubject(), None)).Engagements.Select(e => e.Id).Should().Equal(everyone.Id);
+    }
+
+    [StoreFact]
+    public async Task Reads_one_after_another_and_side_by_side_each_hold_their_own_subject_and_see_every_write_made_before_them()
+    {
+        var services = await CreateStoresAsync();
+        var (consents, _, _, _) = Stores(services);
+        var reader = (ISubjectStateReader)consents;
+
+        // Each subject its own number of facts, so a read answered with another subject's rows shows.
+        var subjects = Enumerable.Range(0, 24).Select(_ => NewSubject()).ToArray();
+        var consentIds = subjects.Select(_ => ConsentId.New()).ToArray();
+        for (var i = 0; i < subjects.Length; i++)
+        {
+            for (var f = 0; f <= i % 3; f++)
+            {
+                await consents.AppendAsync(Grant(subjects[i], f == 0 ? consentIds[i] : ConsentId.New(), at: f), None);
+            }
+        }
+
+        // Twice in turn (a reader that keeps a prepared statement reuses it on the second pass), then more at once
+        // than a reader is likely to keep ready.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < subjects.Length; i++)
+            {
+                Check(await reader.ReadSubjectAsync(subjects[i], None), i, extra: 0);
+            }
+        }
+
+        var together = await Task.WhenAll(subjects.Select(s => Task.Run(async () => await reader.ReadSubjectAsync(s, None))));
+        for (var i = 0; i < subjects.Length; i++)
+        {
+            Check(together[i], i, extra: 0);
+        }
+
+        // A write after a read is in the next read of the same subject.
+        await consents.AppendAsync(Withdrawal(subjects[0], consentIds[0], at: 9), None);
+        Check(await reader.ReadSubjectAsync(subjects[0], None), 0, extra: 1);
+
+        void Check(SubjectRecords records, int i, int extra)
+        {
+            records.Facts.Should().HaveCount((i % 3) + 1 + extra);
+            records.Facts.Should().OnlyContain(f => f.Subject == subjects[i]);
+        }
     }
 
     [StoreFact]

@@ -24,8 +24,10 @@ internal static class SubjectSnapshotBuilder
         // intro.acceptance: the version in force must be accepted; an older version only is a changes.replace case.
         var acceptedAt = SubjectSnapshot.Never;
         var older = false;
-        foreach (var acceptance in acceptances)
+        // Indexed loops throughout: a foreach over IReadOnlyList allocates an enumerator per list on every cold load.
+        for (var i = 0; i < acceptances.Count; i++)
         {
+            var acceptance = acceptances[i];
             if (acceptance.Policy.PolicyId != policy.Version.PolicyId)
             {
                 continue;
@@ -43,8 +45,9 @@ internal static class SubjectSnapshotBuilder
 
         var terminatedAt = SubjectSnapshot.Never;
         var thirdPartyTerminatedAt = SubjectSnapshot.Never;
-        foreach (var sanction in sanctions)
+        for (var i = 0; i < sanctions.Count; i++)
         {
+            var sanction = sanctions[i];
             if (sanction.Kind == SanctionKind.ServiceAgreementTerminated)
             {
                 terminatedAt = Math.Min(terminatedAt, sanction.ImposedAt.UtcTicks);
@@ -56,10 +59,11 @@ internal static class SubjectSnapshotBuilder
             }
         }
 
-        var spans = new List<ObjectionSpan>();
-        var open = new Dictionary<int, long>();
-        foreach (var objection in objections)
+        var spans = objections.Count == 0 ? null : new List<ObjectionSpan>();
+        var open = objections.Count == 0 ? null : new Dictionary<int, long>();
+        for (var i = 0; i < objections.Count; i++)
         {
+            var objection = objections[i];
             if (!policy.PurposeIndex.TryGetValue(objection.Purpose.Value, out var purpose))
             {
                 continue;
@@ -67,18 +71,23 @@ internal static class SubjectSnapshotBuilder
 
             if (objection.State == ObjectionState.Raised)
             {
-                open.TryAdd(purpose, objection.RecordedAt.UtcTicks);
+                open!.TryAdd(purpose, objection.RecordedAt.UtcTicks);
             }
-            else if (open.Remove(purpose, out var start))
+            else if (open!.Remove(purpose, out var start))
             {
-                spans.Add(new ObjectionSpan(purpose, start, objection.RecordedAt.UtcTicks));
+                spans!.Add(new ObjectionSpan(purpose, start, objection.RecordedAt.UtcTicks));
             }
         }
 
-        foreach (var (purpose, start) in open)
+        if (open is not null)
         {
-            spans.Add(new ObjectionSpan(purpose, start, SubjectSnapshot.Never));
+            foreach (var (purpose, start) in open)
+            {
+                spans!.Add(new ObjectionSpan(purpose, start, SubjectSnapshot.Never));
+            }
         }
+
+        ObjectionSpan[] objectionSpans = spans is null ? [] : [.. spans];
 
         var engagementSpans = new EngagementSpan[engagements.Count];
         var nextEnd = SubjectSnapshot.Never;
@@ -111,7 +120,7 @@ internal static class SubjectSnapshotBuilder
             latest = Math.Max(latest, Math.Max(span.Start, span.End == SubjectSnapshot.Never ? long.MinValue : span.End));
         }
 
-        foreach (var span in spans)
+        foreach (var span in objectionSpans)
         {
             latest = Math.Max(latest, Math.Max(span.Start, span.End == SubjectSnapshot.Never ? long.MinValue : span.End));
         }
@@ -128,7 +137,7 @@ internal static class SubjectSnapshotBuilder
             AcceptedCurrentAt = acceptedAt,
             AcceptedOlderOnly = older && acceptedAt == SubjectSnapshot.Never,
             Consents = consents,
-            Objections = [.. spans],
+            Objections = objectionSpans,
             Engagements = engagementSpans,
             TerminatedAt = terminatedAt,
             ThirdPartyTerminatedAt = thirdPartyTerminatedAt,
@@ -150,40 +159,45 @@ internal static class SubjectSnapshotBuilder
         IReadOnlyList<ServiceEngagement> engagements,
         IReadOnlyList<Sanction> sanctions)
     {
-        foreach (var fact in facts)
+        for (var i = 0; i < facts.Count; i++)
         {
+            var fact = facts[i];
             if (fact.Subject != subject)
             {
                 throw ForeignRecord("consent store (IConsentStore)", "consent fact");
             }
         }
 
-        foreach (var acceptance in acceptances)
+        for (var i = 0; i < acceptances.Count; i++)
         {
+            var acceptance = acceptances[i];
             if (acceptance.Subject != subject)
             {
                 throw ForeignRecord("acceptance store (IAcceptanceStore)", "policy acceptance");
             }
         }
 
-        foreach (var objection in objections)
+        for (var i = 0; i < objections.Count; i++)
         {
+            var objection = objections[i];
             if (objection.Subject != subject)
             {
                 throw ForeignRecord("acceptance store (IAcceptanceStore)", "objection");
             }
         }
 
-        foreach (var engagement in engagements)
+        for (var i = 0; i < engagements.Count; i++)
         {
+            var engagement = engagements[i];
             if (!engagement.Covers(subject))
             {
                 throw ForeignRecord("engagement store (IEngagementStore)", "engagement");
             }
         }
 
-        foreach (var sanction in sanctions)
+        for (var i = 0; i < sanctions.Count; i++)
         {
+            var sanction = sanctions[i];
             if (sanction.Subject != subject)
             {
                 throw ForeignRecord("violation store (IViolationStore)", "sanction");
@@ -197,10 +211,17 @@ internal static class SubjectSnapshotBuilder
     /// <summary>Folds consent facts into spans: each grant opens one, the next withdrawal, expiry, invalidation, refusal or grant closes it.</summary>
     public static ConsentSpan[] ConsentSpans(CompiledPolicy policy, IReadOnlyList<ConsentFact> facts)
     {
-        var spans = new List<ConsentSpan>(facts.Count);
-        var openByConsent = new Dictionary<ConsentId, int>();
-        foreach (var fact in facts)
+        if (facts.Count == 0)
         {
+            return [];
+        }
+
+        var spans = new ConsentSpan[facts.Count];
+        var count = 0;
+        var openByConsent = new Dictionary<ConsentId, int>();
+        for (var i = 0; i < facts.Count; i++)
+        {
+            var fact = facts[i];
             var at = fact.RecordedAt.UtcTicks;
             if (openByConsent.Remove(fact.ConsentId, out var openIndex))
             {
@@ -220,11 +241,17 @@ internal static class SubjectSnapshotBuilder
             }
 
             var expires = terms.ExpiresAt?.UtcTicks ?? SubjectSnapshot.Never;
-            openByConsent[fact.ConsentId] = spans.Count;
-            spans.Add(Span(policy, fact, terms, at, expires));
+            openByConsent[fact.ConsentId] = count;
+            spans[count++] = Span(policy, fact, terms, at, expires);
         }
 
-        return [.. spans];
+        // At most one span per fact: trimmed only when some fact opened none (a withdrawal, an expiry).
+        if (count < spans.Length)
+        {
+            Array.Resize(ref spans, count);
+        }
+
+        return spans;
     }
 
     public static ConsentSpan Span(CompiledPolicy policy, ConsentFact fact, ConsentTerms terms, long at, long expires)

@@ -33,7 +33,7 @@ internal static class PairedStoreCheck
         }
     }
 
-    private static async Task MeasureAsync(TextWriter output, string store, string operation, Func<Task> raw, Func<Task> library, int pairs)
+    internal static async Task MeasureAsync(TextWriter output, string store, string operation, Func<Task> raw, Func<Task> library, int pairs)
     {
         // Warm both paths (JIT, pools, caches) before anything is recorded.
         for (var i = 0; i < pairs / 10; i++)

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Privacy.Enforcement.Storage;
 
 namespace Privacy.Enforcement.Benchmarks.Throughput;
 
@@ -16,11 +17,15 @@ namespace Privacy.Enforcement.Benchmarks.Throughput;
 [MemoryDiagnoser]
 public class ColdDecisionBenchmarks
 {
+    /// <summary>The command that runs <see cref="RunPairedAsync"/> instead of BenchmarkDotNet.</summary>
+    public const string PairedCommand = "paired-cold";
+
     private const int Subjects = 2_000;
     private const int Consents = 5;
 
     private BenchmarkStore _library = null!;
     private IPrivacyEnforcer _enforcer = null!;
+    private ISubjectStateReader _reader = null!;
     private CollectionRequest[] _requests = [];
     private string[] _subjects = [];
     private NpgsqlDataSource? _postgres;
@@ -50,6 +55,35 @@ public class ColdDecisionBenchmarks
 
     [Benchmark(Description = "library, cold decision (audit off)")]
     public async Task<bool> ColdDecision() => (await _enforcer.DecideAsync(_requests[Next()]).ConfigureAwait(false)).IsPermitted;
+
+    /// <summary>
+    /// Not a BenchmarkDotNet run: the raw query and the cold decision timed in strict alternation on each store (as
+    /// <see cref="Stores.PairedStoreCheck"/> does), so that both sides run under the same load on a shared machine.
+    /// </summary>
+    public static async Task RunPairedAsync(TextWriter output)
+    {
+        output.WriteLine("| store | operation | raw median | library median | raw mean | library mean | ratio (medians) | ratio (means) | pairs |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var store in new[] { BenchmarkStores.Sqlite, BenchmarkStores.PostgreSql })
+        {
+            var benchmarks = new ColdDecisionBenchmarks { Store = store };
+            benchmarks.Setup();
+            try
+            {
+                await Stores.PairedStoreCheck.MeasureAsync(output, store, "cold decision (2,000 x 5)", benchmarks.RawQuery, benchmarks.ColdDecision, pairs: 6000);
+
+                // The layers apart: the store's one read of the subject alone, without compiling or deciding.
+                await Stores.PairedStoreCheck.MeasureAsync(output, store, "the one read alone", benchmarks.RawQuery, benchmarks.ReadSubjectAsync, pairs: 6000);
+            }
+            finally
+            {
+                benchmarks.Cleanup();
+            }
+        }
+    }
+
+    /// <summary>The store's one read of the next subject (<see cref="ISubjectStateReader"/>), without compiling or deciding.</summary>
+    public async Task ReadSubjectAsync() => await _reader.ReadSubjectAsync(_requests[Next()].Subject, CancellationToken.None).ConfigureAwait(false);
 
     private int Next()
     {
@@ -97,6 +131,7 @@ public class ColdDecisionBenchmarks
             o.MaxCachedSubjects = 1;
         }));
         _enforcer = _library.Enforcer;
+        _reader = (ISubjectStateReader)_library.Provider.GetRequiredService<IConsentStore>();
         _requests = [.. Enumerable.Range(0, Subjects).Select(BenchmarkStores.Request)];
         _subjects = [.. Enumerable.Range(0, Subjects).Select(BenchmarkStores.SubjectName)];
         if (Store == BenchmarkStores.Sqlite)
