@@ -28,7 +28,24 @@ internal sealed class PreparedCommandPool(Func<CancellationToken, ValueTask<DbCo
     /// </summary>
     public async ValueTask<List<T>> QueryAsync<T>(Action<DbCommand> bind, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        var lease = TryTake() ?? await OpenLeaseAsync(cancellationToken).ConfigureAwait(false);
+        if (TryTake() is { } kept)
+        {
+            try
+            {
+                return await QueryAsync(kept, bind, read, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A kept connection may have died while idle (the server restarted, a proxy or idle_session_timeout closed
+                // it): the read is tried once more on a new connection, so an idle spell does not turn into a denial.
+            }
+        }
+
+        return await QueryAsync(await OpenLeaseAsync(cancellationToken).ConfigureAwait(false), bind, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<List<T>> QueryAsync<T>(Lease lease, Action<DbCommand> bind, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
         var reusable = false;
         try
         {

@@ -13,12 +13,16 @@ public sealed class PostgresTestSchema : IAsyncDisposable
     public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("Call NewInstanceAsync first.");
 
     /// <summary>Builds a new service provider (an application instance, with its own pool) over the schema.</summary>
-    public async Task<ServiceProvider> NewInstanceAsync()
+    /// <param name="applicationName">The connections' application name, so a test can find them in <c>pg_stat_activity</c>.</param>
+    public async Task<ServiceProvider> NewInstanceAsync(string? applicationName = null)
     {
         _server ??= await PostgresServer.GetAsync();
         var services = new ServiceCollection();
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
-        services.AddPrivacyEnforcement().UsePostgreSql(_server.ConnectionString, o => o.Schema = Schema);
+        var connectionString = applicationName is null
+            ? _server.ConnectionString
+            : new Npgsql.NpgsqlConnectionStringBuilder(_server.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
+        services.AddPrivacyEnforcement().UsePostgreSql(connectionString, o => o.Schema = Schema);
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
         return provider;
