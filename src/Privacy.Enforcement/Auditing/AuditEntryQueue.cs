@@ -69,16 +69,16 @@ internal sealed class AuditEntryQueue
         _telemetry.QueueDepth.Add(1);
     }
 
-    /// <summary>Takes the oldest entry (the caller holds the sealing lock).</summary>
-    public bool TryDequeue(out AuditEntry entry)
-    {
-        if (!_channel.Reader.TryRead(out entry!))
-        {
-            return false;
-        }
+    /// <summary>Takes the oldest entry (the caller holds the sealing lock); <see cref="Taken"/> then counts what was taken.</summary>
+    public bool TryDequeue(out AuditEntry entry) => _channel.Reader.TryRead(out entry!);
 
-        _telemetry.QueueDepth.Add(-1);
-        return true;
+    /// <summary>Counts <paramref name="count"/> entries taken off the queue: one measurement per batch, not per event.</summary>
+    public void Taken(int count)
+    {
+        if (count > 0)
+        {
+            _telemetry.QueueDepth.Add(-count);
+        }
     }
 
     /// <summary>Takes no more entries: later callers are refused as shut down.</summary>

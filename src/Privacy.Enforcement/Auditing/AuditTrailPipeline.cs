@@ -51,6 +51,7 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
     private readonly AuditDeferredQueueing _deferred;
     private readonly AuditEventSealer _sealer;
     private readonly AuditWriterHandoff _handoff;
+    private readonly AuditLineBufferPool _lines;
     private readonly AuditCheckpointer _checkpointer;
     private readonly AuditGroupCommitWriter _writerThread;
     private readonly AuditTrailShutdown _shutdown;
@@ -95,11 +96,12 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         _watchdog = new AuditEntryWatchdog(options, timeProvider, telemetry);
         _handoff = new AuditWriterHandoff(_queue, options, log);
         _sealer = new AuditEventSealer(_queue, _handoff);
+        _lines = new AuditLineBufferPool(Math.Min(options.QueueCapacity, 2 * options.MaxBatchSize));
         _deferred = new AuditDeferredQueueing(options, _queue, _sealer);
         var appender = new AuditBatchAppender(sink, options, timeProvider, log, telemetry, _shutdown.Token);
         _checkpointer = new AuditCheckpointer(checkpointSink, signer, anchor, appender.IsShared, _handoff, options, timeProvider, log, telemetry, _shutdown.Token);
         var resumer = new AuditTrailResumer(reader ?? sink as IAuditTrailReader, checkpointSink, signer, _checkpointer, _sealer, options, timeProvider, log, _shutdown.Token);
-        _writerThread = new AuditGroupCommitWriter(_queue, _sealer, _handoff, appender, _checkpointer, resumer, _watchdog, log, telemetry);
+        _writerThread = new AuditGroupCommitWriter(_queue, _sealer, _handoff, appender, _checkpointer, resumer, _watchdog, _lines, log, telemetry);
     }
 
     /// <summary>Gets the last sequence number sealed (for tests and diagnostics).</summary>
@@ -117,6 +119,7 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         if (!durable)
         {
             var queued = new AuditEntry(auditEvent);
+            queued.Prepare(_lines.Rent());
             if (_queue.TryEnqueue(queued))
             {
                 _handoff.Wake();
@@ -128,9 +131,11 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
 
         // A durable caller waits for the disk anyway: it serialises its event's body on its own thread and, once queued,
         // seals what is queued if no one else is sealing (SealQueued), so the writer only writes. An asynchronous caller
-        // returns at once and leaves all that to the writer.
+        // serialises its body too (above: a bounded cost, and the one writer is left only the chain to compute, so on
+        // two cores it keeps up with callers), then returns at once.
         cancellationToken.ThrowIfCancellationRequested();
-        var entry = new DurableAuditEntry(auditEvent, _watchdog.Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
+        var entry = new DurableAuditEntry(auditEvent, _watchdog.Deadline(_time.GetTimestamp()));
+        entry.Prepare(_lines.Rent());
         _watchdog.Watch(entry, cancellationToken);
         if (_deferred.TryDefer(entry))
         {
@@ -204,19 +209,6 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         }
 
         _ownedMeter?.Dispose();
-    }
-
-    /// <summary>The event's canonical body, or <see langword="null"/> to let the writer try (and report what is wrong).</summary>
-    private static byte[]? PrepareBody(AuditEvent auditEvent)
-    {
-        try
-        {
-            return AuditHashChain.GetBody(auditEvent);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private void EnsureStarted()
