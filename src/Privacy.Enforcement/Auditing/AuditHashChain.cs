@@ -163,9 +163,7 @@ public static class AuditHashChain
         buffer[end++] = (byte)'"';
         buffer[end++] = (byte)'}';
         Span<byte> digest = stackalloc byte[32];
-        var sha256 = scratch.Sha256;
-        sha256.AppendData(buffer.AsSpan(start - 32, end - start + 32));
-        sha256.GetHashAndReset(digest);
+        scratch.Sha256.Hash(buffer.AsSpan(start - 32, 32), buffer.AsSpan(start, end - start), digest);
         var hash = ToLowerHex(digest);
         scratch.Remember(hash, digest);
 
@@ -251,11 +249,8 @@ public static class AuditHashChain
         WritePreviousHashBytes(scratch, previousHash, previous);
         var writer = WriteCanonical(scratch, e, sequence, eventPreviousHash, hash: null);
 
-        // One hash object per thread, reset after each use: cheaper than a one-shot hash's set-up per event.
-        var sha256 = scratch.Sha256;
-        sha256.AppendData(previous);
-        sha256.AppendData(writer.Buffer.AsSpan(0, writer.Position));
-        sha256.GetHashAndReset(digest);
+        // One hash object per thread, reused: cheaper than a one-shot hash's set-up per event.
+        scratch.Sha256.Hash(previous, writer.Buffer.AsSpan(0, writer.Position), digest);
     }
 
     /// <summary>Writes the previous hash's 32 bytes into <paramref name="previous"/>, checking it is 64 lower-case hex digits.</summary>
@@ -459,7 +454,7 @@ public static class AuditHashChain
 
         public Utf8JsonWriter Writer { get; }
 
-        public IncrementalHash Sha256 { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        public AuditChainSha256 Sha256 { get; } = new();
 
         /// <summary>Gets the last hash this thread sealed (the next event's previous hash, on a writer).</summary>
         public string? LastHash { get; private set; }

@@ -13,10 +13,15 @@ internal sealed class AuditLineBufferPool
 
     private readonly object _gate = new();
     private readonly byte[][] _free;
+    private readonly byte[][] _returned; // the writer's alone: one batch's buffers on their way back
     private int _count;
 
     /// <param name="capacity">The most buffers kept for reuse (more are left to the garbage collector).</param>
-    public AuditLineBufferPool(int capacity) => _free = new byte[Math.Max(1, capacity)][];
+    public AuditLineBufferPool(int capacity)
+    {
+        _free = new byte[Math.Max(1, capacity)][];
+        _returned = new byte[_free.Length][];
+    }
 
     /// <summary>Takes a free buffer, or a new one.</summary>
     public byte[] Rent()
@@ -34,18 +39,31 @@ internal sealed class AuditLineBufferPool
         return new byte[BufferSize];
     }
 
-    /// <summary>Gives back the buffers of <paramref name="entries"/>, whose events are written (one lock for the batch).</summary>
+    /// <summary>Gives back the buffers of <paramref name="entries"/>, whose events are written: gathered first, then put back under the lock in one copy, so a caller renting meanwhile is not held up by the batch.</summary>
     public void Return(List<AuditEntry> entries)
     {
-        lock (_gate)
+        var returned = _returned;
+        var count = 0;
+        foreach (var entry in entries)
         {
-            foreach (var entry in entries)
+            if (entry.TakeLineBuffer() is { Length: BufferSize } buffer && count < returned.Length)
             {
-                if (entry.TakeLineBuffer() is { Length: BufferSize } buffer && _count < _free.Length)
-                {
-                    _free[_count++] = buffer;
-                }
+                returned[count++] = buffer;
             }
         }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var kept = Math.Min(count, _free.Length - _count);
+            Array.Copy(returned, 0, _free, _count, kept);
+            _count += kept;
+        }
+
+        Array.Clear(returned, 0, count);
     }
 }
