@@ -76,15 +76,26 @@ internal sealed class AuditEntryQueue
         _telemetry.QueueDepth.Add(1);
     }
 
-    /// <summary>Takes the oldest entry (the caller holds the sealing lock); <see cref="Taken"/> then counts what was taken.</summary>
-    public bool TryDequeue(out AuditEntry entry) => _channel.Reader.TryRead(out entry!);
+    /// <summary>Gets a value indicating whether the queue has room (a read of the counter; a caller may still lose the room to another).</summary>
+    public bool HasRoom => Volatile.Read(ref _count) < _options.QueueCapacity;
 
-    /// <summary>Counts <paramref name="count"/> entries taken off the queue: one measurement per batch, not per event.</summary>
+    /// <summary>Takes the oldest entry (the caller holds the sealing lock); <see cref="Taken"/> then reports what was taken.</summary>
+    public bool TryDequeue(out AuditEntry entry)
+    {
+        if (!_channel.Reader.TryRead(out entry!))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _count);
+        return true;
+    }
+
+    /// <summary>Reports <paramref name="count"/> entries taken off the queue to the queue-depth instrument: one measurement per batch, not per event.</summary>
     public void Taken(int count)
     {
         if (count > 0)
         {
-            Interlocked.Add(ref _count, -count);
             _telemetry.QueueDepth.Add(-count);
         }
     }

@@ -44,6 +44,8 @@ namespace Privacy.Enforcement.Auditing;
 /// </remarks>
 internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
 {
+    private const int FullQueueSpins = 20; // SpinWait rounds (busy, then yielding) an asynchronous caller looks for room before it waits
+
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
     private readonly AuditEntryQueue _queue;
@@ -120,7 +122,7 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         {
             var queued = new AuditEntry(auditEvent);
             queued.Prepare(_lines.Rent());
-            if (_queue.TryEnqueue(queued))
+            if (_queue.TryEnqueue(queued) || TryEnqueueSpinning(queued))
             {
                 _handoff.Wake();
                 return default;
@@ -229,6 +231,25 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
             Volatile.Write(ref _writer, _writerThread.Completion);
             _writerThread.Start();
         }
+    }
+
+    /// <summary>
+    /// The queue is full (asynchronous mode): the writer frees room an event at a time as it seals, so a caller that
+    /// keeps looking for a few microseconds usually finds it, and is spared the slow path's timer, task and thread hop.
+    /// </summary>
+    private bool TryEnqueueSpinning(AuditEntry entry)
+    {
+        var spinner = default(SpinWait);
+        for (var spin = 0; spin < FullQueueSpins; spin++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (_queue.HasRoom && _queue.TryEnqueue(entry))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The queue was full: waits for room (up to the timeout), then seals (durable) or wakes the writer.</summary>
