@@ -18,8 +18,10 @@ namespace Privacy.Enforcement.Auditing;
 //  5. Between batches the AuditCheckpointer writes chained, signed checkpoints and offers them to the
 //     AuditCheckpointPublisher.
 // Before the first event is sealed the writer's AuditTrailResumer reads the trail's head and checks it against the
-// checkpoint chain; AuditTrailShutdown bounds how long stopping waits for the writer. In asynchronous mode an AuditEntry
-// is queued (step 2) and the caller returns at once; the writer seals and writes it.
+// checkpoint chain; AuditTrailShutdown bounds how long stopping waits for the writer. In asynchronous mode the caller
+// writes its event's body into a pooled buffer (AuditLineBufferPool) and queues an AuditEntry (step 2), looking for room
+// for a few microseconds when the queue is full, and returns at once; the writer seals it in that buffer, writes it and
+// gives the buffer back.
 
 /// <summary>
 /// The audit pipeline: callers enqueue into a bounded queue; each event is sealed (sequence number, previous hash, hash)
