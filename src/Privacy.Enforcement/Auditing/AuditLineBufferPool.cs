@@ -11,6 +11,9 @@ internal sealed class AuditLineBufferPool
     /// <summary>The size of a pooled buffer: room for a decision's line with its categories, clauses and obligations.</summary>
     public const int BufferSize = 1024;
 
+    /// <summary>The most buffers a pool keeps (8 MB), whatever the queue's and batches' sizes.</summary>
+    public const int MaxCapacity = 8192;
+
     private readonly object _gate = new();
     private readonly byte[][] _free;
     private readonly byte[][] _returned; // the writer's alone: one batch's buffers on their way back

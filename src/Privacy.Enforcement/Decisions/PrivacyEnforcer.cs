@@ -139,17 +139,16 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
     private ValueTask<PrivacyDecision> DecideAuditedAsync(PrivacyRequest request, CompiledPolicy policy, long started, CancellationToken cancellationToken)
     {
         PrivacyDecision decision;
-        AuditEvent auditEvent;
+        string subjectPseudonym, actorText;
         try
         {
             if (NeedsStore(request) || !_cache.TryGet(request.Subject, policy, out var subject) || !TryActorState(request, policy, out var actor) ||
-                !_cache.TryGetPseudonym(request.Subject, out var subjectPseudonym) || !TryCachedActorText(request.Actor, out var actorText))
+                !_cache.TryGetPseudonym(request.Subject, out subjectPseudonym) || !TryCachedActorText(request.Actor, out actorText))
             {
                 return DecideSlowAsync(request, policy, started, cancellationToken);
             }
 
             decision = Evaluate(request, policy, subject, actor, request.OccursAt ?? _time.GetUtcNow(), violation: null);
-            auditEvent = BuildAuditEvent(request, decision, subjectPseudonym, actorText);
         }
         catch (Exception exception)
         {
@@ -160,7 +159,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         try
         {
             // Audit before effect: a Permit returns only once the trail took the event.
-            recording = _audit!.RecordAsync(auditEvent, cancellationToken);
+            recording = _audit!.RecordAsync(BuildAuditEvent(request, decision, subjectPseudonym, actorText), cancellationToken);
             if (recording.IsCompletedSuccessfully)
             {
                 recording.GetAwaiter().GetResult();
