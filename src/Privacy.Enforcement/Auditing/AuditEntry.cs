@@ -7,13 +7,42 @@ internal class AuditEntry(AuditEvent auditEvent)
 {
     public AuditEvent Event { get; } = auditEvent;
 
-    /// <summary>The event's canonical body, prepared by the caller (durable mode).</summary>
-    public byte[]? Body { get; init; }
+    /// <summary>
+    /// Gets the buffer the caller wrote the event's canonical body into (<see cref="AuditHashChain.WriteBodyForSealing"/>),
+    /// which sealing turns into the stored line; <see langword="null"/> to let the sealer serialise it (and report what is wrong).
+    /// </summary>
+    public byte[]? LineBuffer { get; private set; }
+
+    /// <summary>Gets the length of the body in <see cref="LineBuffer"/>.</summary>
+    public int BodyLength { get; private set; }
 
     /// <summary>Gets or sets the event as sealed.</summary>
     public AuditEvent? Sealed { get; set; }
 
     public virtual bool IsDurable => false;
+
+    /// <summary>Writes the event's body into <paramref name="buffer"/> on the caller's thread, so the sealer only chains; left to the sealer when it cannot be written.</summary>
+    public void Prepare(byte[] buffer)
+    {
+        try
+        {
+            LineBuffer = AuditHashChain.WriteBodyForSealing(Event, buffer, out var length);
+            BodyLength = length;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            LineBuffer = null;
+        }
+    }
+
+    /// <summary>Takes the buffer back once the event is written; the sealed event forgets the line it kept there.</summary>
+    public byte[]? TakeLineBuffer()
+    {
+        Sealed?.ReleaseSealedLine();
+        var buffer = LineBuffer;
+        LineBuffer = null;
+        return buffer;
+    }
 
     /// <summary>Claims the entry for sealing; <see langword="false"/> when its caller gave up first.</summary>
     public virtual bool TrySeal() => true;

@@ -13,6 +13,7 @@ internal sealed class AuditEntryQueue
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
     private readonly AuditTelemetry _telemetry;
+    private long _count; // entries queued and not yet taken, kept beside the channel so that looking costs no lock
 
     public AuditEntryQueue(AuditTrailOptions options, TimeProvider time, AuditTelemetry telemetry)
     {
@@ -28,8 +29,12 @@ internal sealed class AuditEntryQueue
         });
     }
 
-    /// <summary>Gets a value indicating whether an entry is queued (a peek: nothing is taken).</summary>
-    public bool HasQueued => _channel.Reader.TryPeek(out _);
+    /// <summary>
+    /// Gets a value indicating whether an entry is queued: a read of a counter, not of the channel, whose every look
+    /// takes its lock (the writer looks while it spins before sleeping, and would hold up callers queueing meanwhile).
+    /// The counter moves after the channel does, both ways: a queuing caller wakes the writer after counting its entry.
+    /// </summary>
+    public bool HasQueued => Volatile.Read(ref _count) > 0;
 
     /// <summary>Gets a value indicating whether the queue is completed and empty.</summary>
     public bool IsCompleted => _channel.Reader.Completion.IsCompleted;
@@ -42,6 +47,7 @@ internal sealed class AuditEntryQueue
             return false;
         }
 
+        Interlocked.Increment(ref _count);
         _telemetry.QueueDepth.Add(1);
         return true;
     }
@@ -66,10 +72,14 @@ internal sealed class AuditEntryQueue
             }
         }
 
+        Interlocked.Increment(ref _count);
         _telemetry.QueueDepth.Add(1);
     }
 
-    /// <summary>Takes the oldest entry (the caller holds the sealing lock).</summary>
+    /// <summary>Gets a value indicating whether the queue has room (a read of the counter; a caller may still lose the room to another).</summary>
+    public bool HasRoom => Volatile.Read(ref _count) < _options.QueueCapacity;
+
+    /// <summary>Takes the oldest entry (the caller holds the sealing lock); <see cref="Taken"/> then reports what was taken.</summary>
     public bool TryDequeue(out AuditEntry entry)
     {
         if (!_channel.Reader.TryRead(out entry!))
@@ -77,8 +87,17 @@ internal sealed class AuditEntryQueue
             return false;
         }
 
-        _telemetry.QueueDepth.Add(-1);
+        Interlocked.Decrement(ref _count);
         return true;
+    }
+
+    /// <summary>Reports <paramref name="count"/> entries taken off the queue to the queue-depth instrument: one measurement per batch, not per event.</summary>
+    public void Taken(int count)
+    {
+        if (count > 0)
+        {
+            _telemetry.QueueDepth.Add(-count);
+        }
     }
 
     /// <summary>Takes no more entries: later callers are refused as shut down.</summary>

@@ -38,8 +38,14 @@ public enum AuditEventKind
 /// </summary>
 public sealed record AuditEvent
 {
+    // Sequence, PreviousHash and Hash are assigned once by the pipeline: on a copy (a caller's event is never changed
+    // under it), or in place on an event the library made for itself (SealInPlace), which no caller holds.
+    private long _sequence;
+    private string _previousHash = string.Empty;
+    private string _hash = string.Empty;
+
     /// <summary>Gets the position in the trail, from 1; 0 until the pipeline assigns it.</summary>
-    public long Sequence { get; init; }
+    public long Sequence { get => _sequence; init => _sequence = value; }
 
     /// <summary>Gets when the event happened (UTC).</summary>
     public required DateTimeOffset Timestamp { get; init; }
@@ -105,19 +111,46 @@ public sealed record AuditEvent
     /// <remarks>Part of the canonical JSON only when set (as <c>judgedAt</c>, after <c>correlationId</c>), so an event without it keeps its bytes and hash.</remarks>
     public DateTimeOffset? JudgedAt { get; init; }
 
-    // The stored line the pipeline produced while sealing this very instance, so the file sink need not serialise it
-    // again. A copy made with 'with' does not inherit it (it names its owner), and equality ignores it.
+    // What the pipeline keeps about this very instance: whether the library made it (so it may be sealed in place) and
+    // the stored line produced while sealing it (so a sink need not serialise it again). A copy made with 'with' does
+    // not inherit either (the state names its owner), and equality ignores it.
     private SealedLine _sealedLine;
 
-    internal byte[]? SealedLineBytes => _sealedLine.For(this);
-
-    internal void KeepSealedLine(byte[] line) => _sealedLine = new SealedLine(line, this);
-
     /// <summary>Gets the previous event's hash (lower-case hex; 64 zeros before the first event).</summary>
-    public string PreviousHash { get; init; } = string.Empty;
+    public string PreviousHash { get => _previousHash; init => _previousHash = value; }
 
     /// <summary>Gets this event's hash (lower-case hex).</summary>
-    public string Hash { get; init; } = string.Empty;
+    public string Hash { get => _hash; init => _hash = value; }
+
+    /// <summary>Gets a value indicating whether the library made this instance for itself, so no caller holds it.</summary>
+    internal bool IsLibraryOwned => _sealedLine.IsLibraryOwned(this);
+
+    /// <summary>Gets a copy of the stored line kept while sealing this instance, or <see langword="null"/> once it is written.</summary>
+    internal byte[]? SealedLineBytes => _sealedLine.For(this) is { IsEmpty: false } line ? line.ToArray() : null;
+
+    /// <summary>Gets the stored line kept while sealing this instance (valid until its batch is written); empty when none is kept.</summary>
+    internal ReadOnlySpan<byte> SealedLineSpan => _sealedLine.For(this);
+
+    /// <summary>Marks an event the library made for itself and hands to the trail at once: the pipeline may seal it in place.</summary>
+    internal AuditEvent OwnedByLibrary()
+    {
+        _sealedLine = new SealedLine(this, libraryOwned: true, null, 0, 0);
+        return this;
+    }
+
+    /// <summary>Assigns the chain position of a library-owned event in place (see <see cref="IsLibraryOwned"/>).</summary>
+    internal void SealInPlace(long sequence, string previousHash, string hash)
+    {
+        _sequence = sequence;
+        _previousHash = previousHash;
+        _hash = hash;
+    }
+
+    internal void KeepSealedLine(byte[] buffer, int start, int length) =>
+        _sealedLine = new SealedLine(this, _sealedLine.IsLibraryOwned(this), buffer, start, length);
+
+    /// <summary>Forgets the kept line (its batch is written and the buffer goes back to the pool).</summary>
+    internal void ReleaseSealedLine() => _sealedLine = new SealedLine(this, _sealedLine.IsLibraryOwned(this), null, 0, 0);
 }
 
 /// <summary>
@@ -139,19 +172,31 @@ public sealed record AuditCheckpoint(long Size, string HeadHash, DateTimeOffset 
     public string? PreviousCheckpointHash { get; init; }
 }
 
-/// <summary>A cache of an event's stored line, valid only for the instance it names; never part of the event's value.</summary>
+/// <summary>
+/// What the pipeline keeps about one event instance (library-owned or not, its stored line while it is written), valid
+/// only for the instance it names; never part of the event's value.
+/// </summary>
 internal readonly struct SealedLine : IEquatable<SealedLine>
 {
-    private readonly byte[]? _line;
     private readonly AuditEvent? _owner;
+    private readonly byte[]? _buffer;
+    private readonly int _start;
+    private readonly int _length;
+    private readonly bool _libraryOwned;
 
-    public SealedLine(byte[] line, AuditEvent owner)
+    public SealedLine(AuditEvent owner, bool libraryOwned, byte[]? buffer, int start, int length)
     {
-        _line = line;
         _owner = owner;
+        _libraryOwned = libraryOwned;
+        _buffer = buffer;
+        _start = start;
+        _length = length;
     }
 
-    public byte[]? For(AuditEvent auditEvent) => ReferenceEquals(_owner, auditEvent) ? _line : null;
+    public bool IsLibraryOwned(AuditEvent auditEvent) => _libraryOwned && ReferenceEquals(_owner, auditEvent);
+
+    public ReadOnlySpan<byte> For(AuditEvent auditEvent) =>
+        _buffer is not null && ReferenceEquals(_owner, auditEvent) ? _buffer.AsSpan(_start, _length) : default;
 
     public bool Equals(SealedLine other) => true;
 

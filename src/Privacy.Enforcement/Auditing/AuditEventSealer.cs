@@ -115,10 +115,14 @@ internal sealed class AuditEventSealer
     {
         lock (_gate)
         {
+            var count = 0;
             while (_queue.TryDequeue(out var entry))
             {
                 taken.Add(entry);
+                count++;
             }
+
+            _queue.Taken(count);
         }
     }
 
@@ -149,7 +153,8 @@ internal sealed class AuditEventSealer
     /// <summary>Takes up to <paramref name="limit"/> queued events and seals them onto the head (holding the sealing lock).</summary>
     private void TakeBatch(List<AuditEntry> entries, int limit)
     {
-        while (entries.Count < limit && _queue.TryDequeue(out var entry))
+        var taken = 0;
+        for (; entries.Count < limit && _queue.TryDequeue(out var entry); taken++)
         {
             if (!entry.TrySeal())
             {
@@ -159,7 +164,9 @@ internal sealed class AuditEventSealer
             AuditEvent sealedEvent;
             try
             {
-                sealedEvent = AuditHashChain.Seal(entry.Event, _sequence + 1, _head, entry.Body);
+                sealedEvent = entry.LineBuffer is { } buffer
+                    ? AuditHashChain.SealPrepared(entry.Event, _sequence + 1, _head, buffer, entry.BodyLength)
+                    : AuditHashChain.Seal(entry.Event, _sequence + 1, _head);
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
@@ -172,6 +179,8 @@ internal sealed class AuditEventSealer
             entry.Sealed = sealedEvent;
             entries.Add(entry);
         }
+
+        _queue.Taken(taken);
     }
 }
 

@@ -22,6 +22,7 @@ internal sealed partial class AuditGroupCommitWriter
     private readonly AuditCheckpointer _checkpointer;
     private readonly AuditTrailResumer _resumer;
     private readonly AuditEntryWatchdog _watchdog;
+    private readonly AuditLineBufferPool _lines;
     private readonly ILogger _logger;
     private readonly AuditTelemetry _telemetry;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,6 +37,7 @@ internal sealed partial class AuditGroupCommitWriter
         AuditCheckpointer checkpointer,
         AuditTrailResumer resumer,
         AuditEntryWatchdog watchdog,
+        AuditLineBufferPool lines,
         ILogger logger,
         AuditTelemetry telemetry)
     {
@@ -47,6 +49,7 @@ internal sealed partial class AuditGroupCommitWriter
         _checkpointer = checkpointer;
         _resumer = resumer;
         _watchdog = watchdog;
+        _lines = lines;
         _logger = logger;
     }
 
@@ -158,6 +161,7 @@ internal sealed partial class AuditGroupCommitWriter
             entry.TryComplete(null);
         }
 
+        _lines.Return(written); // the sink holds the lines now
         written.Clear();
         _watchdog.ForgetCompleted();
     }

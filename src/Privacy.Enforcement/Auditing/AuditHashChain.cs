@@ -32,6 +32,15 @@ public static class AuditHashChain
 
     internal const int HashHexLength = 64;
 
+    /// <summary>
+    /// Room a sealing buffer leaves before an event's body: the previous hash's 32 bytes, then <c>{"sequence":n</c>
+    /// (at most 31 bytes), so the hashed bytes are one contiguous span.
+    /// </summary>
+    internal const int LineHeadroom = 64;
+
+    /// <summary>Room a sealing buffer leaves after an event's body: <c>,"previousHash":"…"</c>, then <c>,"hash":"…"}</c> in place of the brace.</summary>
+    internal const int LineTailroom = 157;
+
     private static ReadOnlySpan<byte> HashMember => ",\"hash\":\""u8;
 
     private static ReadOnlySpan<byte> SequenceMember => "{\"sequence\":"u8;
@@ -55,9 +64,8 @@ public static class AuditHashChain
     internal static byte[] GetCanonicalJson(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        var scratch = Scratch.Rent();
-        WriteCanonical(scratch.Writer, auditEvent, includeHash: false);
-        return scratch.Buffer.WrittenSpan.ToArray();
+        var writer = WriteCanonical(Scratch.Rent(), auditEvent, auditEvent.Sequence, auditEvent.PreviousHash, hash: null);
+        return writer.Buffer.AsSpan(0, writer.Position).ToArray();
     }
 
     /// <summary>Computes an event's hash from the previous hash and the event's canonical JSON.</summary>
@@ -83,66 +91,107 @@ public static class AuditHashChain
     internal static AuditEvent Seal(AuditEvent auditEvent, long sequence, string previousHash, byte[]? body)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        ArgumentNullException.ThrowIfNull(previousHash);
-        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        byte[] buffer;
+        int bodyLength;
+        if (body is null)
+        {
+            buffer = WriteBodyForSealing(auditEvent, new byte[1024], out bodyLength);
+        }
+        else
+        {
+            buffer = new byte[LineHeadroom + body.Length + LineTailroom];
+            body.CopyTo(buffer, LineHeadroom);
+            bodyLength = body.Length;
+        }
 
-        // A body not prepared by the caller (asynchronous mode: the writer seals) is written into a per-thread buffer,
-        // not a new array: the same bytes GetBody returns.
-        var scratch = Scratch.Rent();
-        ReadOnlySpan<byte> bodyBytes = body is not null ? body : WriteBody(scratch, auditEvent);
+        return SealPrepared(auditEvent, sequence, previousHash, buffer, bodyLength);
+    }
+
+    /// <summary>
+    /// Writes an event's canonical body into <paramref name="buffer"/> at <see cref="LineHeadroom"/>, leaving
+    /// <see cref="LineTailroom"/> after it, ready for <see cref="SealPrepared"/>. Returns the buffer written into: a
+    /// larger, new one when the event did not fit.
+    /// </summary>
+    internal static byte[] WriteBodyForSealing(AuditEvent auditEvent, byte[] buffer, out int bodyLength)
+    {
+        var writer = new CanonicalEventWriter(buffer, LineHeadroom);
+        writer.WriteBody(auditEvent);
+        writer.Reserve(LineTailroom);
+        bodyLength = writer.Position - LineHeadroom;
+        return writer.Buffer;
+    }
+
+    /// <summary>
+    /// Seals an event whose body <see cref="WriteBodyForSealing"/> wrote into <paramref name="buffer"/>: writes the
+    /// chain position around the body, hashes it in one pass, and turns the same bytes into the stored line (kept on
+    /// the sealed event until its batch is written). An event the library made for itself is sealed in place; any
+    /// other is copied, so a caller never sees its event change.
+    /// </summary>
+    internal static AuditEvent SealPrepared(AuditEvent auditEvent, long sequence, string previousHash, byte[] buffer, int bodyLength)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentNullException.ThrowIfNull(previousHash);
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        if (bodyLength < 0 || buffer.Length < LineHeadroom + bodyLength + LineTailroom)
+        {
+            throw new ArgumentException("The sealing buffer has no room around the body.", nameof(buffer));
+        }
 
         // The hashed bytes: the previous hash's 32 bytes, then {"sequence":n<body>,"previousHash":"<hex>"}: exactly
-        // what WriteCanonical writes, assembled without serialising the event again.
-        var output = scratch.Buffer;
-        WritePreviousHashBytes(scratch, previousHash);
-        Append(output, SequenceMember);
-        var digits = output.GetSpan(20);
-        if (!System.Buffers.Text.Utf8Formatter.TryFormat(sequence, digits, out var written))
+        // what the canonical form writes, assembled around the body without serialising the event again.
+        var scratch = Scratch.Rent();
+        Span<byte> prefix = stackalloc byte[32];
+        SequenceMember.CopyTo(prefix);
+        if (!System.Buffers.Text.Utf8Formatter.TryFormat(sequence, prefix[SequenceMember.Length..], out var digits))
         {
             throw new FormatException("The sequence number could not be written.");
         }
 
-        output.Advance(written);
-        Append(output, bodyBytes);
-        Append(output, PreviousHashMember);
-        var hex = output.GetSpan(HashHexLength);
+        var start = LineHeadroom - SequenceMember.Length - digits;
+        prefix[..(SequenceMember.Length + digits)].CopyTo(buffer.AsSpan(start));
+        WritePreviousHashBytes(scratch, previousHash, buffer.AsSpan(start - 32, 32));
+        var end = LineHeadroom + bodyLength;
+        PreviousHashMember.CopyTo(buffer.AsSpan(end));
+        end += PreviousHashMember.Length;
         for (var i = 0; i < HashHexLength; i++)
         {
-            hex[i] = (byte)previousHash[i];
+            buffer[end + i] = (byte)previousHash[i];
         }
 
-        output.Advance(HashHexLength);
-        Append(output, "\"}"u8);
+        end += HashHexLength;
+        buffer[end++] = (byte)'"';
+        buffer[end++] = (byte)'}';
         Span<byte> digest = stackalloc byte[32];
-        var sha256 = scratch.Sha256;
-        sha256.AppendData(output.WrittenSpan);
-        sha256.GetHashAndReset(digest);
+        scratch.Sha256.Hash(buffer.AsSpan(start - 32, 32), buffer.AsSpan(start, end - start), digest);
         var hash = ToLowerHex(digest);
         scratch.Remember(hash, digest);
 
         // The stored line is the hashed JSON with the hash as its last member: "...}" becomes "...,"hash":"<hex>"}".
-        var canonical = output.WrittenSpan[32..];
-        var line = new byte[canonical.Length - 1 + HashMember.Length + HashHexLength + 2];
-        canonical[..^1].CopyTo(line);
-        var at = canonical.Length - 1;
-        HashMember.CopyTo(line.AsSpan(at));
+        var at = end - 1;
+        HashMember.CopyTo(buffer.AsSpan(at));
         at += HashMember.Length;
         for (var i = 0; i < HashHexLength; i++)
         {
-            line[at + i] = (byte)hash[i];
+            buffer[at + i] = (byte)hash[i];
         }
 
-        line[^2] = (byte)'"';
-        line[^1] = (byte)'}';
-        var sealedEvent = auditEvent with { Sequence = sequence, PreviousHash = previousHash, Hash = hash };
-        sealedEvent.KeepSealedLine(line);
-        return sealedEvent;
-    }
+        at += HashHexLength;
+        buffer[at++] = (byte)'"';
+        buffer[at++] = (byte)'}';
+        AuditEvent sealedEvent;
+        if (auditEvent.IsLibraryOwned)
+        {
+            auditEvent.SealInPlace(sequence, previousHash, hash);
+            sealedEvent = auditEvent;
+        }
+        else
+        {
+            sealedEvent = auditEvent with { Sequence = sequence, PreviousHash = previousHash, Hash = hash };
+        }
 
-    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(output.GetSpan(bytes.Length));
-        output.Advance(bytes.Length);
+        sealedEvent.KeepSealedLine(buffer, start, at - start);
+        return sealedEvent;
     }
 
     /// <summary>
@@ -193,27 +242,24 @@ public static class AuditHashChain
         return ToLowerHex(digest);
     }
 
-    /// <summary>Leaves the previous hash's bytes and the canonical JSON in <paramref name="scratch"/> and their SHA-256 in <paramref name="digest"/>.</summary>
+    /// <summary>Hashes the previous hash's 32 bytes and the canonical JSON into <paramref name="digest"/>.</summary>
     private static void HashInto(Scratch scratch, string previousHash, AuditEvent e, long sequence, string eventPreviousHash, Span<byte> digest)
     {
-        WritePreviousHashBytes(scratch, previousHash);
-        WriteCanonical(scratch.Writer, e, sequence, eventPreviousHash, hash: null);
+        Span<byte> previous = stackalloc byte[32];
+        WritePreviousHashBytes(scratch, previousHash, previous);
+        var writer = WriteCanonical(scratch, e, sequence, eventPreviousHash, hash: null);
 
-        // One hash object per thread, reset after each use: cheaper than a one-shot hash's set-up per event.
-        var sha256 = scratch.Sha256;
-        sha256.AppendData(scratch.Buffer.WrittenSpan);
-        sha256.GetHashAndReset(digest);
+        // One hash object per thread, reused: cheaper than a one-shot hash's set-up per event.
+        scratch.Sha256.Hash(previous, writer.Buffer.AsSpan(0, writer.Position), digest);
     }
 
-    /// <summary>Writes the previous hash's 32 bytes at the start of <paramref name="scratch"/>, checking it is 64 lower-case hex digits.</summary>
+    /// <summary>Writes the previous hash's 32 bytes into <paramref name="previous"/>, checking it is 64 lower-case hex digits.</summary>
     /// <remarks>A thread sealing several events in a row seals each on the hash it just made: that hash's bytes are kept, not parsed back from hex.</remarks>
-    private static void WritePreviousHashBytes(Scratch scratch, string previousHash)
+    private static void WritePreviousHashBytes(Scratch scratch, string previousHash, Span<byte> previous)
     {
-        var previous = scratch.Buffer.GetSpan(32);
         if (ReferenceEquals(previousHash, scratch.LastHash))
         {
             scratch.LastDigest.CopyTo(previous);
-            scratch.Buffer.Advance(32);
             return;
         }
 
@@ -233,23 +279,16 @@ public static class AuditHashChain
 
             previous[i] = (byte)((high << 4) | low);
         }
-
-        scratch.Buffer.Advance(32);
     }
 
     /// <summary>Writes one stored line (canonical JSON with the hash appended, then <c>\n</c>).</summary>
     internal static void WriteLine(IBufferWriter<byte> output, AuditEvent auditEvent)
     {
-        ReadOnlySpan<byte> line;
-        if (auditEvent.SealedLineBytes is { } sealedLine)
+        var line = auditEvent.SealedLineSpan; // written while sealing: the same bytes, no second serialisation
+        if (line.IsEmpty)
         {
-            line = sealedLine; // written while sealing: the same bytes, no second serialisation
-        }
-        else
-        {
-            var scratch = Scratch.Rent();
-            WriteCanonical(scratch.Writer, auditEvent, includeHash: true);
-            line = scratch.Buffer.WrittenSpan;
+            var writer = WriteCanonical(Scratch.Rent(), auditEvent, auditEvent.Sequence, auditEvent.PreviousHash, auditEvent.Hash);
+            line = writer.Buffer.AsSpan(0, writer.Position);
         }
 
         var span = output.GetSpan(line.Length + 1);
@@ -261,9 +300,8 @@ public static class AuditHashChain
     /// <summary>Returns the stored line of an event, without the trailing newline.</summary>
     internal static byte[] GetLine(AuditEvent auditEvent)
     {
-        var scratch = Scratch.Rent();
-        WriteCanonical(scratch.Writer, auditEvent, includeHash: true);
-        return scratch.Buffer.WrittenSpan.ToArray();
+        var writer = WriteCanonical(Scratch.Rent(), auditEvent, auditEvent.Sequence, auditEvent.PreviousHash, auditEvent.Hash);
+        return writer.Buffer.AsSpan(0, writer.Position).ToArray();
     }
 
     /// <summary>
@@ -296,74 +334,28 @@ public static class AuditHashChain
         }
     }
 
-    internal static void WriteCanonical(Utf8JsonWriter writer, AuditEvent e, bool includeHash)
-        => WriteCanonical(writer, e, e.Sequence, e.PreviousHash, includeHash ? e.Hash : null);
-
-    private static void WriteCanonical(Utf8JsonWriter writer, AuditEvent e, long sequence, string previousHash, string? hash)
+    /// <summary>Writes an event's canonical JSON (with <paramref name="hash"/> as the last member when given) into the thread's event buffer.</summary>
+    private static CanonicalEventWriter WriteCanonical(Scratch scratch, AuditEvent e, long sequence, string previousHash, string? hash)
     {
-        writer.WriteStartObject();
-        writer.WriteNumber("sequence"u8, sequence);
-        WriteBodyMembers(writer, e);
-        CanonicalJson.WriteString(writer, "previousHash"u8, previousHash);
-        if (hash is not null)
-        {
-            CanonicalJson.WriteString(writer, "hash"u8, hash);
-        }
-
-        writer.WriteEndObject();
-        writer.Flush();
-    }
-
-    /// <summary>The members between <c>sequence</c> and <c>previousHash</c>: everything the writer does not assign.</summary>
-    private static void WriteBodyMembers(Utf8JsonWriter writer, AuditEvent e)
-    {
-        WriteTime(writer, "timestamp"u8, e.Timestamp);
-        CanonicalJson.WriteString(writer, "kind"u8, e.Kind.ToString());
-        WriteNullable(writer, "action"u8, e.Action);
-        WriteNullable(writer, "subjectPseudonym"u8, e.SubjectPseudonym);
-        WriteNullable(writer, "actor"u8, e.Actor);
-        WriteNullable(writer, "recipient"u8, e.Recipient);
-        WriteNullable(writer, "recipientKind"u8, e.RecipientKind);
-        WriteNullable(writer, "purpose"u8, e.Purpose);
-        WriteList(writer, "categories"u8, e.Categories);
-        WriteList(writer, "permittedCategories"u8, e.PermittedCategories);
-        WriteNullable(writer, "ground"u8, e.Ground);
-        WriteList(writer, "evidenceReferences"u8, e.EvidenceReferences);
-        WriteNullable(writer, "outcome"u8, e.Outcome);
-        WriteList(writer, "reasons"u8, e.Reasons);
-        WriteList(writer, "clauseIds"u8, e.ClauseIds);
-        WriteList(writer, "obligations"u8, e.Obligations);
-        WriteNullable(writer, "policyVersion"u8, e.PolicyVersion);
-        WriteNullable(writer, "recordId"u8, e.RecordId);
-        WriteNullable(writer, "correlationId"u8, e.CorrelationId);
-        if (e.JudgedAt is { } judgedAt)
-        {
-            // Optional and last: events without it keep the bytes (and hashes) they always had.
-            WriteTime(writer, "judgedAt"u8, judgedAt);
-        }
+        var writer = new CanonicalEventWriter(scratch.EventBuffer, 0);
+        writer.WriteStart(sequence);
+        writer.WriteBody(e);
+        writer.WriteEnd(previousHash, hash);
+        scratch.EventBuffer = writer.Buffer; // keep a buffer that had to grow
+        return writer;
     }
 
     /// <summary>
     /// Returns an event's canonical body: the JSON between <c>{"sequence":n</c> and <c>,"previousHash":…</c>, which
-    /// does not depend on the event's place in the chain. Callers prepare it before they queue the event, so sealing
-    /// (one at a time, in queue order) only chains.
+    /// does not depend on the event's place in the chain.
     /// </summary>
-    internal static byte[] GetBody(AuditEvent auditEvent) => WriteBody(Scratch.Rent(), auditEvent).ToArray();
-
-    /// <summary>Writes the canonical body into the thread's body buffer; valid until the thread's next call.</summary>
-    private static ReadOnlySpan<byte> WriteBody(Scratch scratch, AuditEvent auditEvent)
+    internal static byte[] GetBody(AuditEvent auditEvent)
     {
-        var buffer = scratch.BodyBuffer;
-        buffer.ResetWrittenCount();
-        var writer = scratch.BodyWriter;
-        writer.Reset(buffer);
-        writer.WriteStartObject();
-        writer.WriteNumber("sequence"u8, 0);
-        writer.Flush();
-        var start = buffer.WrittenCount;
-        WriteBodyMembers(writer, auditEvent);
-        writer.Flush();
-        return buffer.WrittenSpan[start..];
+        var scratch = Scratch.Rent();
+        var writer = new CanonicalEventWriter(scratch.EventBuffer, 0);
+        writer.WriteBody(auditEvent);
+        scratch.EventBuffer = writer.Buffer;
+        return writer.Buffer.AsSpan(0, writer.Position).ToArray();
     }
 
     internal static void WriteCheckpoint(Utf8JsonWriter writer, AuditCheckpoint c, bool includeSignature)
@@ -445,41 +437,24 @@ public static class AuditHashChain
         }
     }
 
-    private static void WriteList(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<string>? values)
-    {
-        writer.WriteStartArray(name);
-        if (values is not null)
-        {
-            for (var i = 0; i < values.Count; i++)
-            {
-                CanonicalJson.WriteStringValue(writer, values[i]);
-            }
-        }
-
-        writer.WriteEndArray();
-    }
-
-    /// <summary>A per-thread buffer and writer, reused so that sealing an event allocates only its strings.</summary>
+    /// <summary>A per-thread buffer, writer and hash object, reused so that hashing or writing an event allocates only its result.</summary>
     private sealed class Scratch
     {
         private Scratch()
         {
             Buffer = new ArrayBufferWriter<byte>(1024);
             Writer = new Utf8JsonWriter(Buffer, WriterOptions);
-            BodyBuffer = new ArrayBufferWriter<byte>(1024);
-            BodyWriter = new Utf8JsonWriter(BodyBuffer, WriterOptions);
         }
 
-        /// <summary>Gets the buffer a body is written into while <see cref="Buffer"/> holds the bytes being hashed.</summary>
-        public ArrayBufferWriter<byte> BodyBuffer { get; }
+        /// <summary>Gets or sets the buffer an event's canonical JSON is written into.</summary>
+        public byte[] EventBuffer { get; set; } = new byte[1024];
 
-        public Utf8JsonWriter BodyWriter { get; }
-
+        /// <summary>Gets the buffer checkpoints are written into.</summary>
         public ArrayBufferWriter<byte> Buffer { get; }
 
         public Utf8JsonWriter Writer { get; }
 
-        public IncrementalHash Sha256 { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        public AuditChainSha256 Sha256 { get; } = new();
 
         /// <summary>Gets the last hash this thread sealed (the next event's previous hash, on a writer).</summary>
         public string? LastHash { get; private set; }

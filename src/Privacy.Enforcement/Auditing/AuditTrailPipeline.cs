@@ -18,8 +18,10 @@ namespace Privacy.Enforcement.Auditing;
 //  5. Between batches the AuditCheckpointer writes chained, signed checkpoints and offers them to the
 //     AuditCheckpointPublisher.
 // Before the first event is sealed the writer's AuditTrailResumer reads the trail's head and checks it against the
-// checkpoint chain; AuditTrailShutdown bounds how long stopping waits for the writer. In asynchronous mode an AuditEntry
-// is queued (step 2) and the caller returns at once; the writer seals and writes it.
+// checkpoint chain; AuditTrailShutdown bounds how long stopping waits for the writer. In asynchronous mode the caller
+// writes its event's body into a pooled buffer (AuditLineBufferPool) and queues an AuditEntry (step 2), looking for room
+// for a few microseconds when the queue is full, and returns at once; the writer seals it in that buffer, writes it and
+// gives the buffer back.
 
 /// <summary>
 /// The audit pipeline: callers enqueue into a bounded queue; each event is sealed (sequence number, previous hash, hash)
@@ -44,6 +46,8 @@ namespace Privacy.Enforcement.Auditing;
 /// </remarks>
 internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDisposable
 {
+    private const int FullQueueSpins = 20; // SpinWait rounds (busy, then yielding) an asynchronous caller looks for room before it waits
+
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
     private readonly AuditEntryQueue _queue;
@@ -51,6 +55,7 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
     private readonly AuditDeferredQueueing _deferred;
     private readonly AuditEventSealer _sealer;
     private readonly AuditWriterHandoff _handoff;
+    private readonly AuditLineBufferPool _lines;
     private readonly AuditCheckpointer _checkpointer;
     private readonly AuditGroupCommitWriter _writerThread;
     private readonly AuditTrailShutdown _shutdown;
@@ -95,11 +100,12 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         _watchdog = new AuditEntryWatchdog(options, timeProvider, telemetry);
         _handoff = new AuditWriterHandoff(_queue, options, log);
         _sealer = new AuditEventSealer(_queue, _handoff);
+        _lines = new AuditLineBufferPool((int)Math.Min(Math.Min(options.QueueCapacity, 2L * options.MaxBatchSize), AuditLineBufferPool.MaxCapacity));
         _deferred = new AuditDeferredQueueing(options, _queue, _sealer);
         var appender = new AuditBatchAppender(sink, options, timeProvider, log, telemetry, _shutdown.Token);
         _checkpointer = new AuditCheckpointer(checkpointSink, signer, anchor, appender.IsShared, _handoff, options, timeProvider, log, telemetry, _shutdown.Token);
         var resumer = new AuditTrailResumer(reader ?? sink as IAuditTrailReader, checkpointSink, signer, _checkpointer, _sealer, options, timeProvider, log, _shutdown.Token);
-        _writerThread = new AuditGroupCommitWriter(_queue, _sealer, _handoff, appender, _checkpointer, resumer, _watchdog, log, telemetry);
+        _writerThread = new AuditGroupCommitWriter(_queue, _sealer, _handoff, appender, _checkpointer, resumer, _watchdog, _lines, log, telemetry);
     }
 
     /// <summary>Gets the last sequence number sealed (for tests and diagnostics).</summary>
@@ -117,7 +123,8 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         if (!durable)
         {
             var queued = new AuditEntry(auditEvent);
-            if (_queue.TryEnqueue(queued))
+            queued.Prepare(_lines.Rent());
+            if (_queue.TryEnqueue(queued) || TryEnqueueSpinning(queued))
             {
                 _handoff.Wake();
                 return default;
@@ -128,9 +135,11 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
 
         // A durable caller waits for the disk anyway: it serialises its event's body on its own thread and, once queued,
         // seals what is queued if no one else is sealing (SealQueued), so the writer only writes. An asynchronous caller
-        // returns at once and leaves all that to the writer.
+        // serialises its body too (above: a bounded cost, and the one writer is left only the chain to compute, so on
+        // two cores it keeps up with callers), then returns at once.
         cancellationToken.ThrowIfCancellationRequested();
-        var entry = new DurableAuditEntry(auditEvent, _watchdog.Deadline(_time.GetTimestamp())) { Body = PrepareBody(auditEvent) };
+        var entry = new DurableAuditEntry(auditEvent, _watchdog.Deadline(_time.GetTimestamp()));
+        entry.Prepare(_lines.Rent());
         _watchdog.Watch(entry, cancellationToken);
         if (_deferred.TryDefer(entry))
         {
@@ -206,19 +215,6 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         _ownedMeter?.Dispose();
     }
 
-    /// <summary>The event's canonical body, or <see langword="null"/> to let the writer try (and report what is wrong).</summary>
-    private static byte[]? PrepareBody(AuditEvent auditEvent)
-    {
-        try
-        {
-            return AuditHashChain.GetBody(auditEvent);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
     private void EnsureStarted()
     {
         if (Volatile.Read(ref _writer) is not null)
@@ -237,6 +233,25 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
             Volatile.Write(ref _writer, _writerThread.Completion);
             _writerThread.Start();
         }
+    }
+
+    /// <summary>
+    /// The queue is full (asynchronous mode): the writer frees room an event at a time as it seals, so a caller that
+    /// keeps looking for a few microseconds usually finds it, and is spared the slow path's timer, task and thread hop.
+    /// </summary>
+    private bool TryEnqueueSpinning(AuditEntry entry)
+    {
+        var spinner = default(SpinWait);
+        for (var spin = 0; spin < FullQueueSpins; spin++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (_queue.HasRoom && _queue.TryEnqueue(entry))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The queue was full: waits for room (up to the timeout), then seals (durable) or wakes the writer.</summary>

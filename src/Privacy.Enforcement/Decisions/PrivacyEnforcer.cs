@@ -32,6 +32,7 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
     private readonly IPseudonymStore? _pseudonyms;
     private readonly object _compileGate = new();
     private CompiledPolicy? _compiled;
+    private PolicyVersionText? _versionText; // the audit events' policy version, written once per compiled version
 
     public PrivacyEnforcer(
         IPolicyProvider policies,
@@ -122,7 +123,71 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             return new(Fail(request, policy, "evaluation failed", exception.GetType().Name, started, exception));
         }
 
+        if (_audit is not null && !PrivacyTelemetry.ActivitySource.HasListeners())
+        {
+            return DecideAuditedAsync(request, policy, started, cancellationToken);
+        }
+
         return DecideSlowAsync(request, policy, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// Audit on, state and pseudonyms cached: decides and records without an async state machine, and returns at once
+    /// when the trail takes the event at once (asynchronous mode); otherwise awaits the trail. Anything else takes the
+    /// slow path.
+    /// </summary>
+    private ValueTask<PrivacyDecision> DecideAuditedAsync(PrivacyRequest request, CompiledPolicy policy, long started, CancellationToken cancellationToken)
+    {
+        PrivacyDecision decision;
+        string subjectPseudonym, actorText;
+        try
+        {
+            if (NeedsStore(request) || !_cache.TryGet(request.Subject, policy, out var subject) || !TryActorState(request, policy, out var actor) ||
+                !_cache.TryGetPseudonym(request.Subject, out subjectPseudonym) || !TryCachedActorText(request.Actor, out actorText))
+            {
+                return DecideSlowAsync(request, policy, started, cancellationToken);
+            }
+
+            decision = Evaluate(request, policy, subject, actor, request.OccursAt ?? _time.GetUtcNow(), violation: null);
+        }
+        catch (Exception exception)
+        {
+            return new(Fail(request, policy, "evaluation failed", exception.GetType().Name, started, exception));
+        }
+
+        ValueTask recording;
+        try
+        {
+            // Audit before effect: a Permit returns only once the trail took the event.
+            recording = _audit!.RecordAsync(BuildAuditEvent(request, decision, subjectPseudonym, actorText), cancellationToken);
+            if (recording.IsCompletedSuccessfully)
+            {
+                recording.GetAwaiter().GetResult();
+                Complete(request, decision, started);
+                return new(decision);
+            }
+        }
+        catch (Exception exception)
+        {
+            return new(Fail(request, policy, "audit failed", exception.GetType().Name, started, exception));
+        }
+
+        return AwaitAuditAsync(recording, request, policy, decision, started);
+    }
+
+    private async ValueTask<PrivacyDecision> AwaitAuditAsync(ValueTask recording, PrivacyRequest request, CompiledPolicy policy, PrivacyDecision decision, long started)
+    {
+        try
+        {
+            await recording.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            return Fail(request, policy, "audit failed", exception.GetType().Name, started, exception);
+        }
+
+        Complete(request, decision, started);
+        return decision;
     }
 
     public async ValueTask<PrivacyDecision[]> DecideManyAsync(IReadOnlyList<PrivacyRequest> requests, CancellationToken cancellationToken = default)
@@ -370,18 +435,47 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
     private async ValueTask<AuditEvent> BuildAuditEventAsync(PrivacyRequest request, PrivacyDecision decision, CancellationToken cancellationToken)
     {
         var subjectPseudonym = await PseudonymAsync(request.Subject, cancellationToken).ConfigureAwait(false);
-        var actor = request.Actor;
-        var actorText = actor.Kind switch
+        if (!TryCachedActorText(request.Actor, out var actorText))
         {
-            ActorKind.Application => "application",
-            ActorKind.User or ActorKind.Subject when SubjectId.TryCreate(actor.Id.Value, out var user) =>
-                $"{actor.Kind}:{await PseudonymAsync(user, cancellationToken).ConfigureAwait(false)}",
-            _ => $"{actor.Kind}:{actor.Id.Value}",
-        };
+            // A user or subject actor whose pseudonym is not cached yet (TryCachedActorText answers every other actor).
+            _ = SubjectId.TryCreate(request.Actor.Id.Value, out var user);
+            actorText = $"{request.Actor.Kind}:{await PseudonymAsync(user, cancellationToken).ConfigureAwait(false)}";
+        }
 
+        return BuildAuditEvent(request, decision, subjectPseudonym, actorText);
+    }
+
+    /// <summary>The actor as the trail names it, when no pseudonym has to be read for it (a user actor whose pseudonym is cached, or any other actor).</summary>
+    private bool TryCachedActorText(Actor actor, out string text)
+    {
+        switch (actor.Kind)
+        {
+            case ActorKind.Application:
+                text = "application";
+                return true;
+            case ActorKind.User or ActorKind.Subject when SubjectId.TryCreate(actor.Id.Value, out var user):
+                if (_cache.TryGetPseudonym(user, out var pseudonym))
+                {
+                    text = $"{actor.Kind}:{pseudonym}";
+                    return true;
+                }
+
+                text = string.Empty;
+                return false;
+            default:
+                text = $"{actor.Kind}:{actor.Id.Value}";
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// The decision's audit event, made for the trail alone (so the trail may seal it in place): categories by name only
+    /// (credential categories included), never values.
+    /// </summary>
+    private AuditEvent BuildAuditEvent(PrivacyRequest request, in PrivacyDecision decision, string subjectPseudonym, string actorText)
+    {
         var disclosure = request as DisclosureRequest;
-
-        // Categories by name only (credential categories included): the trail never holds values.
+        var categories = Names(request.Categories);
         return new AuditEvent
         {
             Timestamp = _time.GetUtcNow(),
@@ -392,18 +486,92 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
             Recipient = disclosure?.Recipient.Id.Value,
             RecipientKind = disclosure?.Recipient.Kind.ToString(),
             Purpose = request.Purpose.Value,
-            Categories = Names(request.Categories),
-            PermittedCategories = Names(decision.PermittedCategories),
+            Categories = categories,
+            PermittedCategories = SameOrNames(categories, decision.PermittedCategories),
             Ground = disclosure?.Ground?.ToString(),
             EvidenceReferences = EvidenceReferences(disclosure?.Evidence),
             Outcome = decision.Outcome.ToString(),
-            Reasons = [.. decision.Reasons.Select(r => r.Clause is null ? r.Reason.ToString() : $"{r.Reason}:{r.Clause}")],
+            Reasons = ReasonTexts(decision),
             ClauseIds = Names(decision.Clauses),
-            Obligations = [.. decision.Obligations.Select(o => o.ToString())],
-            PolicyVersion = decision.PolicyVersion?.ToString(),
+            Obligations = ObligationTexts(decision.Obligations),
+            PolicyVersion = VersionText(decision.Policy),
             CorrelationId = request.CorrelationId,
             JudgedAt = request.OccursAt,
-        };
+        }.OwnedByLibrary();
+    }
+
+    /// <summary>The policy version as the trail writes it (<c>id@version</c>), made once per compiled version.</summary>
+    private string? VersionText(CompiledPolicy? policy)
+    {
+        if (policy is null)
+        {
+            return null;
+        }
+
+        var known = Volatile.Read(ref _versionText);
+        if (known is not null && ReferenceEquals(known.Policy, policy))
+        {
+            return known.Text;
+        }
+
+        known = new PolicyVersionText(policy, policy.Version.ToString());
+        Volatile.Write(ref _versionText, known);
+        return known.Text;
+    }
+
+    /// <summary>The permitted categories' names: the requested names themselves when they are the same, in the same order (a full permit).</summary>
+    private static string[] SameOrNames(string[] requested, CategorySet permitted)
+    {
+        if (permitted.Count == requested.Length)
+        {
+            var i = 0;
+            foreach (var category in permitted)
+            {
+                if (!string.Equals(category.Value, requested[i++], StringComparison.Ordinal))
+                {
+                    return Names(permitted);
+                }
+            }
+
+            return requested;
+        }
+
+        return Names(permitted);
+    }
+
+    private static string[] ReasonTexts(in PrivacyDecision decision)
+    {
+        if (decision.Reason == DecisionReason.None)
+        {
+            return [];
+        }
+
+        var reasons = decision.Reasons;
+        var texts = new string[reasons.Count];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var r = reasons[i];
+            texts[i] = r.Clause is null ? r.Reason.ToString() : $"{r.Reason}:{r.Clause}";
+        }
+
+        return texts;
+    }
+
+    private static string[] ObligationTexts(ObligationSet obligations)
+    {
+        if (obligations.IsEmpty)
+        {
+            return [];
+        }
+
+        var texts = new string[obligations.Count];
+        var i = 0;
+        foreach (var obligation in obligations)
+        {
+            texts[i++] = obligation.ToString();
+        }
+
+        return texts;
     }
 
     /// <summary>The audit action of a decision on <paramref name="act"/>: <c>decision.</c> and the act's kind, one string per act.</summary>
@@ -509,3 +677,6 @@ internal sealed class PrivacyEnforcer : IPrivacyEnforcer
         return [.. references];
     }
 }
+
+/// <summary>A compiled policy's version as audit events write it.</summary>
+internal sealed record PolicyVersionText(CompiledPolicy Policy, string Text);

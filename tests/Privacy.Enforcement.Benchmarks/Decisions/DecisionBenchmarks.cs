@@ -58,12 +58,7 @@ public class DecisionBenchmarks
     {
         foreach (var provider in _providers)
         {
-            foreach (var hosted in provider.GetServices<IHostedService>())
-            {
-                hosted.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
-            }
-
-            provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            BenchmarkEnforcer.Stop(provider);
         }
     }
 
@@ -87,41 +82,8 @@ public class DecisionBenchmarks
 
     private IPrivacyEnforcer CreateEnforcer(AuditTrailMode? audit)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<IPolicyProvider>(new PolicyCatalog(StandardPolicy.Published));
-
-        // The library's audit pipeline (sequence, hash chain, group commit) over a sink that discards: the cost the caller pays.
-        services.AddSingleton<IAuditSink>(new Auditing.NullAuditSink());
-        services.AddPrivacyEnforcement()
-            .UseInMemoryStores()
-            .ConfigureDecisions(o => o.AuditDecisions = audit is not null);
-        services.Configure<AuditTrailOptions>(o => o.Mode = audit ?? AuditTrailMode.Asynchronous);
-        var provider = services.BuildServiceProvider();
+        var (provider, enforcer) = BenchmarkEnforcer.Create(audit, new Auditing.NullAuditSink(), Subject, _consents[Subject]);
         _providers.Add(provider);
-        foreach (var hosted in provider.GetServices<IHostedService>())
-        {
-            hosted.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-        }
-
-        var subject = new SubjectId(Subject);
-        var policy = StandardPolicy.Published.Version;
-        var now = TimeProvider.System.GetUtcNow().AddMinutes(-1);
-        provider.GetRequiredService<IAcceptanceStore>().AppendAcceptanceAsync(new PolicyAcceptance(subject, policy, AcceptanceKind.Explicit, now, "sign-up"), default).AsTask().GetAwaiter().GetResult();
-        var consents = provider.GetRequiredService<IConsentStore>();
-        foreach (var (category, purpose) in _consents[Subject])
-        {
-            consents.AppendAsync(new ConsentFact
-            {
-                FactId = Guid.NewGuid(),
-                ConsentId = ConsentId.New(),
-                Subject = subject,
-                State = ConsentState.Given,
-                RecordedAt = now,
-                Policy = policy,
-                Terms = new ConsentTerms { Purposes = [new PurposeId(purpose)], Categories = [new DataCategory(category)], Acts = [ProcessingAct.Collect] },
-            }, default).AsTask().GetAwaiter().GetResult();
-        }
-
-        return provider.GetRequiredService<IPrivacyEnforcer>();
+        return enforcer;
     }
 }
