@@ -59,6 +59,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             return AuditAppendResult.Appended;
         }
 
+        using var turn = await Index.TakeTurnAsync(cancellationToken).ConfigureAwait(false); // not behind an index transaction
         try
         {
             var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -20,6 +20,11 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     public const int ChunkSize = 2_000;
 
     private readonly object _gate = new();
+
+    // Where the database has one write lock for everything (SQLite: no audit lock statement), the appends and the
+    // catch-up of this process take turns here, so an append waiting for an index transaction wakes when it ends
+    // instead of polling the database's busy handler. Elsewhere (PostgreSQL) they touch different rows and never wait.
+    private readonly SemaphoreSlim? _turn = database.Dialect.AuditLockSql is null ? new SemaphoreSlim(1, 1) : null;
     private Task _running = Task.CompletedTask;
     private bool _again;
     private bool _disposed;
@@ -61,6 +66,21 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
 
             _running = Task.Run(RunAsync);
         }
+    }
+
+    /// <summary>
+    /// Takes this process's write turn against the catch-up where the database has a single write lock; the append
+    /// disposes it after its transaction. Elsewhere it returns at once.
+    /// </summary>
+    public async ValueTask<Turn> TakeTurnAsync(CancellationToken cancellationToken)
+    {
+        if (_turn is null)
+        {
+            return default;
+        }
+
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Turn(_turn);
     }
 
     /// <summary>Waits for the catch-up in progress, if any (a test's explicit point; shutdown).</summary>
@@ -112,6 +132,7 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
         }
 
         await running.ConfigureAwait(false);
+        _turn?.Dispose();
     }
 
     private async Task RunAsync()
@@ -142,6 +163,7 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
 
     private async ValueTask<int> IndexChunkAsync(int limit, CancellationToken cancellationToken)
     {
+        using var turn = await TakeTurnAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -174,5 +196,12 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
         {
             throw database.Fault("index the audit trail", ex);
         }
+    }
+
+    /// <summary>A write turn taken by <see cref="TakeTurnAsync"/>; disposing it gives the turn back.</summary>
+    internal readonly struct Turn(SemaphoreSlim? turn) : IDisposable
+    {
+        /// <inheritdoc />
+        public void Dispose() => turn?.Release();
     }
 }
