@@ -261,7 +261,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     }
 
     /// <summary>
-    /// One statement per page, over the index and the tail past it (<see cref="StoreSql.AuditQuery"/>): a subject's
+    /// The newest index row, then one statement per page over the index up to it and the tail past it (<see cref="StoreSql.AuditQuery"/>): a subject's
     /// disclosure ledger (subject and kind) walks <c>(subject_pseudonym, kind, sequence)</c> of the index, a recipient's
     /// history <c>(recipient, kind, sequence)</c>; the events not yet indexed are read on the key. Times are kept in
     /// milliseconds, so the range is widened by one and every row is checked exactly against the query before it is returned.
@@ -275,6 +275,9 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             | (query.From is null ? AuditCriteria.None : AuditCriteria.From)
             | (query.To is null ? AuditCriteria.None : AuditCriteria.To);
         var sql = database.Sql.AuditQuery(criteria);
+
+        // Read once: the index rows up to it exist now and stay; whatever the index gains meanwhile is read as tail.
+        var indexed = criteria == AuditCriteria.None ? 0 : await Index.ReadIndexedToAsync(cancellationToken).ConfigureAwait(false);
         var after = 0L;
         while (true)
         {
@@ -285,6 +288,12 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                 {
                     c.AddParameter("@after", from);
                     c.AddParameter("@limit", (long)PageSize);
+                    if (criteria != AuditCriteria.None)
+                    {
+                        c.AddParameter("@indexed", indexed);
+                        c.AddParameter("@tail", Math.Max(from, indexed));
+                    }
+
                     Bind(c, query);
                 },
                 static row => ParsePayload(row.GetString(0)),

@@ -288,15 +288,18 @@ internal sealed class StoreSql
     public string IndexedTo { get; }
 
     /// <summary>
-    /// The page of events matching the given criteria, after <c>@after</c> in sequence order: rows <c>(payload, sequence)</c>.
+    /// The page of events matching the given criteria, after <c>@after</c> in sequence order: rows <c>(payload, sequence)</c>;
+    /// with criteria, also <c>@indexed</c> (the newest index row, <see cref="IndexedTo"/>) and <c>@tail</c> (the later of the two).
     /// </summary>
     public string AuditQuery(AuditCriteria criteria) => _auditQueries[(int)criteria];
 
     /// <summary>
-    /// One statement, so one snapshot: the indexed events (through the index table's indexes, joined to the events by
-    /// their key) and the events past the newest indexed one (the tail, walked on the key from there and filtered on
-    /// their own columns). Every index row is at or below the newest, so each event is in exactly one branch, and an
-    /// event committed before the statement is in one of them however far behind the index is.
+    /// The indexed events up to <c>@indexed</c> (the newest index row, read by the caller before its first page: every
+    /// index row at or below it exists, rows are never removed) through the index table's indexes, joined to the events
+    /// by their key; and the events past <c>@tail</c> (the later of <c>@after</c> and <c>@indexed</c>) walked on the key
+    /// and filtered on their own columns. Each event is in exactly one branch, and an event committed before the
+    /// statement is in one of them however far behind the index is; the bounds are values, so the planner sees how short
+    /// the tail is.
     /// </summary>
     private static string BuildAuditQuery(string events, string index, AuditCriteria criteria)
     {
@@ -306,9 +309,12 @@ internal sealed class StoreSql
         }
 
         // Both branches deliver in sequence order (the index's own order where it ends in sequence, the key in the tail),
-        // so the union is a merge that stops at the limit; the tail starts after the later of @after and the newest row.
-        var indexed = $"SELECT e.payload, i.sequence FROM {index} i JOIN {events} e ON e.sequence = i.sequence WHERE i.sequence > @after{Filter("i.", criteria)}";
-        var tail = $"SELECT payload, sequence FROM {events} WHERE sequence > (SELECT CASE WHEN COALESCE(MAX(sequence), 0) > @after THEN MAX(sequence) ELSE @after END FROM {index}){Filter(string.Empty, criteria)}";
+        // so the union is a merge that stops at the limit.
+        // A time range alone is walked on the time index: the sequence bounds are then only filters (unary plus), or
+        // SQLite would walk the key's range instead.
+        var key = (criteria & (AuditCriteria.Subject | AuditCriteria.Recipient | AuditCriteria.Kind)) == 0 ? "+i.sequence" : "i.sequence";
+        var indexed = $"SELECT e.payload, i.sequence FROM {index} i JOIN {events} e ON e.sequence = i.sequence WHERE {key} > @after AND {key} <= @indexed{Filter("i.", criteria)}";
+        var tail = $"SELECT payload, sequence FROM {events} WHERE sequence > @tail{Filter(string.Empty, criteria)}";
         return $"{indexed} UNION ALL {tail} ORDER BY sequence LIMIT @limit";
 
         static string Filter(string alias, AuditCriteria criteria)

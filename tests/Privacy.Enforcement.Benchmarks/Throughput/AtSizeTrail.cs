@@ -13,8 +13,8 @@ namespace Privacy.Enforcement.Benchmarks.Throughput;
 /// A generated audit trail of a given size in the library's own schema, built once and kept between runs under
 /// <c>BenchmarkDotNet.Artifacts/at-size/{store}-v{schema version}-{events}</c> (SQLite: the database file; PostgreSQL:
 /// a cluster of its own whose data directory lives there, started by the run and stopped at its end). The events are
-/// valid: one hash chain of sealed decision lines, as the library stores them, over <see cref="SubjectsFor"/> subjects
-/// (about 100 events each), with their index rows, so the library opens the trail, verifies what it reads and appends
+/// valid: one hash chain of sealed decision lines (one in 20 a consent event; every second one a disclosure), as the
+/// library stores them, over <see cref="SubjectsFor"/> subjects (100 events each, spread over the trail), with their index rows, so the library opens the trail, verifies what it reads and appends
 /// after it. SQLite is written in one transaction with one prepared insert per table, PostgreSQL with binary
 /// <c>COPY</c>; the query index's secondary indexes are dropped for the load and built again after it. A marker file
 /// records the generation time; a directory without it is generated again.

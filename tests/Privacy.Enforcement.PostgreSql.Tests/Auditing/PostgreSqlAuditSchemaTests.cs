@@ -126,6 +126,8 @@ public sealed class PostgreSqlAuditSchemaTests : IAsyncLifetime
         await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
         explain.Parameters.AddWithValue("after", 0L);
         explain.Parameters.AddWithValue("limit", 500L);
+        explain.Parameters.AddWithValue("indexed", 3_950L);
+        explain.Parameters.AddWithValue("tail", 3_950L);
         explain.Parameters.AddWithValue("subject", "p-7");
         explain.Parameters.AddWithValue("recipient", "r-7");
         explain.Parameters.AddWithValue("kind", kind);
