@@ -86,7 +86,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
 
                     await InsertAsync(connection, transaction, batch, last, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    Index.Advance(); // behind the head, after the commit
+                    Index.Advance(batch[^1].Sequence); // behind the head, after the commit
                     return AuditAppendResult.Appended;
                 }
             }

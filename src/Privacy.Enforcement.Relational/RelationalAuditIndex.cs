@@ -19,12 +19,22 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     /// <summary>The most events one index transaction copies, so it holds the database's write lock only briefly.</summary>
     public const int ChunkSize = 2_000;
 
+    /// <summary>How many events a database with one write lock (SQLite) lets the tail reach before a catch-up.</summary>
+    public const int SingleLockLag = 256;
+
     private readonly object _gate = new();
 
     // Where the database has one write lock for everything (SQLite: no audit lock statement), the appends and the
     // catch-up of this process take turns here, so an append waiting for an index transaction wakes when it ends
     // instead of polling the database's busy handler. Elsewhere (PostgreSQL) they touch different rows and never wait.
     private readonly SemaphoreSlim? _turn = database.Dialect.AuditLockSql is null ? new SemaphoreSlim(1, 1) : null;
+
+    // With one write lock, each catch-up holds up the next append: it waits until the tail is this long, so one catch-up
+    // writes the index pages of many appends at once (queries read at most this many events past the index on the key).
+    // Elsewhere the catch-up runs beside the appends, after every one.
+    private readonly long _lag = database.Dialect.AuditLockSql is null ? SingleLockLag : 1;
+
+    private long _indexedTo = -1;
     private Task _running = Task.CompletedTask;
     private bool _again;
     private bool _disposed;
@@ -40,13 +50,15 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     public long Faults => Interlocked.Read(ref _faults);
 
     /// <summary>
-    /// Starts a catch-up in the background unless one is running, in which case that one goes round once more. Never
-    /// blocks and never throws: the append that calls it has committed, and the caller's decision must not wait for
-    /// derived data.
+    /// Starts a catch-up in the background when the tail past what this process last indexed has reached the lag
+    /// (always on the first call), unless one is running, in which case that one goes round once more. Never blocks and
+    /// never throws: the append that calls it has committed, and the caller's decision must not wait for derived data.
     /// </summary>
-    public void Advance()
+    /// <param name="head">The sequence the append committed up to.</param>
+    public void Advance(long head)
     {
-        if (!IsAutomatic)
+        var indexedTo = Interlocked.Read(ref _indexedTo);
+        if (!IsAutomatic || (indexedTo >= 0 && head - indexedTo < _lag))
         {
             return;
         }
@@ -182,6 +194,12 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
                         {
                             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         }
+                    }
+
+                    if (written < limit)
+                    {
+                        // At the head as this transaction saw it: the lag counts from here.
+                        Interlocked.Exchange(ref _indexedTo, await ReadIndexedToAsync(cancellationToken).ConfigureAwait(false));
                     }
 
                     return written;
