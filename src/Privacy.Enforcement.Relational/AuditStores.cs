@@ -13,13 +13,20 @@ namespace Privacy.Enforcement.Relational;
 /// that would leave a hole is refused whole, and a batch sealed onto a head another instance has since moved is
 /// answered with that head for the writer to re-chain onto. The payload is the event's sealed line (its canonical JSON
 /// with the hash: the bytes the chain hashed; rows written before keep their document form and read as before); beside
-/// it each row keeps the columns queries filter on (subject pseudonym, recipient, kind, time), indexed; reading the trail
-/// back checks them against the payload (see <see cref="ReadStored"/>). Checkpoints are chained: one is written only onto the newest, under the append lock.
+/// it each row keeps the columns queries filter on (subject pseudonym, recipient, kind, time), unindexed: the
+/// <see cref="RelationalAuditIndex"/> copies them behind the head into the indexed <c>pe_audit_index</c>; reading the trail
+/// back checks the payload, its columns and its index row against each other (see <see cref="ReadStored"/>). Checkpoints are chained: one is written only onto the newest, under the append lock.
 /// </summary>
 /// <param name="database">The database the store reads and writes.</param>
-internal sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader
+internal sealed class RelationalAuditStore(RelationalDatabase database) : ISharedAuditSink, IAuditTrailReader, IAuditTrailQuery, ICheckpointSink, IAuditCheckpointReader, IAsyncDisposable
 {
     private const int PageSize = 500;
+
+    /// <summary>Gets the query index kept behind the head.</summary>
+    internal RelationalAuditIndex Index { get; } = new(database);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Index.DisposeAsync();
 
 
     /// <inheritdoc />
@@ -52,6 +59,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             return AuditAppendResult.Appended;
         }
 
+        using var turn = await Index.TakeTurnAsync(cancellationToken).ConfigureAwait(false); // not behind an index transaction
         try
         {
             var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -78,6 +86,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
 
                     await InsertAsync(connection, transaction, batch, last, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    Index.Advance(batch[^1].Sequence); // behind the head, after the commit
                     return AuditAppendResult.Appended;
                 }
             }
@@ -252,9 +261,10 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     }
 
     /// <summary>
-    /// One indexed statement per page: a subject's disclosure ledger (subject and kind) walks
-    /// <c>(subject_pseudonym, kind, sequence)</c>, a recipient's history <c>(recipient, kind, sequence)</c>. Times are kept in milliseconds, so the range is widened by one and every row
-    /// is checked exactly against the query before it is returned.
+    /// The newest index row, then one statement per page over the index up to it and the tail past it (<see cref="StoreSql.AuditQuery"/>): a subject's
+    /// disclosure ledger (subject and kind) walks <c>(subject_pseudonym, kind, sequence)</c> of the index, a recipient's
+    /// history <c>(recipient, kind, sequence)</c>; the events not yet indexed are read on the key. Times are kept in
+    /// milliseconds, so the range is widened by one and every row is checked exactly against the query before it is returned.
     /// </summary>
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -265,6 +275,9 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             | (query.From is null ? AuditCriteria.None : AuditCriteria.From)
             | (query.To is null ? AuditCriteria.None : AuditCriteria.To);
         var sql = database.Sql.AuditQuery(criteria);
+
+        // Read once: the index rows up to it exist now and stay; whatever the index gains meanwhile is read as tail.
+        var indexed = criteria == AuditCriteria.None ? 0 : await Index.ReadIndexedToAsync(cancellationToken).ConfigureAwait(false);
         var after = 0L;
         while (true)
         {
@@ -275,6 +288,12 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                 {
                     c.AddParameter("@after", from);
                     c.AddParameter("@limit", (long)PageSize);
+                    if (criteria != AuditCriteria.None)
+                    {
+                        c.AddParameter("@indexed", indexed);
+                        c.AddParameter("@tail", Math.Max(from, indexed));
+                    }
+
                     Bind(c, query);
                 },
                 static row => ParsePayload(row.GetString(0)),
@@ -335,22 +354,31 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
 
     /// <summary>
     /// Reads a stored event as its row describes it: the hashed payload, with the columns queries filter on and the append
-    /// path reads (sequence, hash, kind, time, subject pseudonym, recipient) put in its place where they differ. A row
-    /// whose columns were rewritten then fails verification at its own index (its content no longer matches its hash)
-    /// instead of hiding from ledger queries while the trail verifies.
+    /// path reads (sequence, hash, kind, time, subject pseudonym, recipient) put in its place where they differ, and then
+    /// the columns of its index row where those differ. A row whose columns or index row were rewritten then fails
+    /// verification at its own index (its content no longer matches its hash) instead of hiding from ledger queries while
+    /// the trail verifies; so does an event the index skips (no index row below the newest one), which queries would miss.
     /// </summary>
     private static AuditEvent ReadStored(DbDataReader row)
     {
         var e = ParsePayload(row.GetString(0));
         var sequence = row.GetInt64(1);
         var hash = row.GetString(2);
-        var kindText = row.GetString(3);
+        var kind = ReadKind(row, 3, sequence);
         var occurred = row.GetInt64(4);
         var subject = row.IsDBNull(5) ? null : row.GetString(5);
         var recipient = row.IsDBNull(6) ? null : row.GetString(6);
-        if (!Enum.TryParse<AuditEventKind>(kindText, ignoreCase: false, out var kind) || !Enum.IsDefined(kind) || !string.Equals(kind.ToString(), kindText, StringComparison.Ordinal))
+        var indexed = !row.IsDBNull(7);
+        var indexedTo = row.IsDBNull(12) ? 0 : row.GetInt64(12);
+        if (indexed && kind == e.Kind && Math.Abs(occurred - e.Timestamp.ToUnixTimeMilliseconds()) <= 1 && string.Equals(subject, e.SubjectPseudonym, StringComparison.Ordinal) && string.Equals(recipient, e.Recipient, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"The stored audit event at sequence {sequence} has no valid kind in its indexed column: the row was altered. Verify the trail.");
+            // The row agrees with its payload; the index row is what queries see: read the event as the index describes it.
+            (kind, occurred, subject, recipient) = (ReadKind(row, 8, sequence), row.GetInt64(9), row.IsDBNull(10) ? null : row.GetString(10), row.IsDBNull(11) ? null : row.GetString(11));
+        }
+        else if (sequence < indexedTo)
+        {
+            // Below the newest index row but not in the index: queries skip it, so it cannot verify.
+            hash = string.Empty;
         }
 
         // Times are indexed in milliseconds (rounded when filled in by migration 3): within one of the payload's.
@@ -370,6 +398,17 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             SubjectPseudonym = subject,
             Recipient = recipient,
         };
+    }
+
+    private static AuditEventKind ReadKind(DbDataReader row, int ordinal, long sequence)
+    {
+        var kindText = row.GetString(ordinal);
+        if (!Enum.TryParse<AuditEventKind>(kindText, ignoreCase: false, out var kind) || !Enum.IsDefined(kind) || !string.Equals(kind.ToString(), kindText, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The stored audit event at sequence {sequence} has no valid kind in its indexed column: the row was altered. Verify the trail.");
+        }
+
+        return kind;
     }
 
     /// <summary>Writes a checkpoint onto the newest one, under the append lock: a stale link (another instance checkpointed first) is refused.</summary>

@@ -119,6 +119,17 @@ public abstract class RelationalDatabase : IDisposable
         await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>
+    /// Begins a write transaction for data the store can rebuild from what it already holds durably (the audit query
+    /// index): the provider may commit it without waiting for the disk, as long as a crash loses it whole. The default is
+    /// <see cref="BeginWriteTransactionAsync"/>; call <see cref="EndRebuildableWriteAsync"/> after it, committed or not.
+    /// </summary>
+    internal virtual ValueTask<DbTransaction> BeginRebuildableWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        BeginWriteTransactionAsync(connection, cancellationToken);
+
+    /// <summary>Restores the connection's durability settings after <see cref="BeginRebuildableWriteAsync"/>'s transaction ended.</summary>
+    internal virtual ValueTask EndRebuildableWriteAsync(DbConnection connection) => ValueTask.CompletedTask;
+
+    /// <summary>
     /// Removes, where the provider can, what deleted rows leave behind on disk beyond the deleting transaction
     /// (<c>store.subject-delete</c>): SQLite truncates its write-ahead log. PostgreSQL cannot: its heap keeps a dead row
     /// until vacuum and its WAL, archives and backups keep it longer, which is why subject keys are wrapped under

@@ -119,14 +119,26 @@ internal sealed class StoreSql
         AuditHead = dialect.AdaptStatement(nameof(AuditHead), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1");
         InsertEvent = dialect.AdaptStatement(nameof(InsertEvent), $"INSERT INTO {events} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@sequence, @hash, @kind, @occurred, @subject, @recipient, @payload) ON CONFLICT (sequence) DO NOTHING");
         HeldHashes = dialect.AdaptStatement(nameof(HeldHashes), $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence");
-        // The payload and the columns queries filter on, so a reader can check them against each other.
-        const string stored = "payload, sequence, hash, kind, occurred_at, subject_pseudonym, recipient";
-        EventsPage = dialect.AdaptStatement(nameof(EventsPage), $"SELECT {stored} FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit");
-        LastEvent = dialect.AdaptStatement(nameof(LastEvent), $"SELECT {stored} FROM {events} ORDER BY sequence DESC LIMIT 1");
+        // The payload and the columns queries filter on (the event's own and its index row's, and whether the index
+        // reaches past it), so a reader can check them against each other.
+        var index = prefix + "pe_audit_index";
+        IndexTable = index;
+        var stored = $"e.payload, e.sequence, e.hash, e.kind, e.occurred_at, e.subject_pseudonym, e.recipient, i.sequence, i.kind, i.occurred_at, i.subject_pseudonym, i.recipient, (SELECT MAX(sequence) FROM {index})";
+        EventsPage = dialect.AdaptStatement(nameof(EventsPage), $"SELECT {stored} FROM {events} e LEFT JOIN {index} i ON i.sequence = e.sequence WHERE e.sequence >= @from ORDER BY e.sequence LIMIT @limit");
+        LastEvent = dialect.AdaptStatement(nameof(LastEvent), $"SELECT {stored} FROM {events} e LEFT JOIN {index} i ON i.sequence = e.sequence ORDER BY e.sequence DESC LIMIT 1");
         for (var criteria = 0; criteria < _auditQueries.Length; criteria++)
         {
-            _auditQueries[criteria] = dialect.AdaptStatement("AuditQuery", BuildAuditQuery(events, (AuditCriteria)criteria));
+            _auditQueries[criteria] = dialect.AdaptStatement("AuditQuery", BuildAuditQuery(events, index, (AuditCriteria)criteria));
         }
+
+        // Behind the head: the query columns of the next events past the newest indexed one, copied inside the database.
+        // A second indexer (another instance) racing for the same events skips those the first wrote.
+        IndexEvents = dialect.AdaptStatement(nameof(IndexEvents),
+            $"INSERT INTO {index} (sequence, kind, occurred_at, subject_pseudonym, recipient)"
+            + $" SELECT sequence, kind, occurred_at, subject_pseudonym, recipient FROM {events}"
+            + $" WHERE sequence > (SELECT COALESCE(MAX(sequence), 0) FROM {index}) ORDER BY sequence LIMIT @limit"
+            + " ON CONFLICT (sequence) DO NOTHING");
+        IndexedTo = dialect.AdaptStatement(nameof(IndexedTo), $"SELECT COALESCE(MAX(sequence), 0) FROM {index}");
 
         InsertCheckpoint = dialect.AdaptStatement(nameof(InsertCheckpoint), $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)");
         LatestCheckpoint = dialect.AdaptStatement(nameof(LatestCheckpoint), $"SELECT payload FROM {checkpoints} ORDER BY seq DESC LIMIT 1");
@@ -270,38 +282,75 @@ internal sealed class StoreSql
 
     public string Checkpoints { get; }
 
-    /// <summary>The page of events matching the given criteria, after <c>@after</c> in sequence order.</summary>
+    /// <summary>The audit index table (the query columns of the events behind the head), with its prefix.</summary>
+    public string IndexTable { get; }
+
+    /// <summary>Indexes up to <c>@limit</c> events past the newest indexed one; returns the rows written.</summary>
+    public string IndexEvents { get; }
+
+    /// <summary>The newest indexed sequence (0 when none).</summary>
+    public string IndexedTo { get; }
+
+    /// <summary>
+    /// The page of events matching the given criteria, after <c>@after</c> in sequence order: rows <c>(payload, sequence)</c>;
+    /// with criteria, also <c>@indexed</c> (the newest index row, <see cref="IndexedTo"/>) and <c>@tail</c> (the later of the two).
+    /// </summary>
     public string AuditQuery(AuditCriteria criteria) => _auditQueries[(int)criteria];
 
-    private static string BuildAuditQuery(string events, AuditCriteria criteria)
+    /// <summary>
+    /// The indexed events up to <c>@indexed</c> (the newest index row, read by the caller before its first page: every
+    /// index row at or below it exists, rows are never removed) through the index table's indexes, joined to the events
+    /// by their key; and the events past <c>@tail</c> (the later of <c>@after</c> and <c>@indexed</c>) walked on the key
+    /// and filtered on their own columns. Each event is in exactly one branch, and an event committed before the
+    /// statement is in one of them however far behind the index is; the bounds are values, so the planner sees how short
+    /// the tail is.
+    /// </summary>
+    private static string BuildAuditQuery(string events, string index, AuditCriteria criteria)
     {
-        var where = new System.Text.StringBuilder("sequence > @after");
-        if (criteria.HasFlag(AuditCriteria.Subject))
+        if (criteria == AuditCriteria.None)
         {
-            where.Append(" AND subject_pseudonym = @subject");
+            return $"SELECT payload, sequence FROM {events} WHERE sequence > @after ORDER BY sequence LIMIT @limit";
         }
 
-        if (criteria.HasFlag(AuditCriteria.Recipient))
-        {
-            where.Append(" AND recipient = @recipient");
-        }
+        // Both branches deliver in sequence order (the index's own order where it ends in sequence, the key in the tail),
+        // so the union is a merge that stops at the limit.
+        // A time range alone is walked on the time index: the sequence bounds are then only filters (unary plus), or
+        // SQLite would walk the key's range instead.
+        var key = (criteria & (AuditCriteria.Subject | AuditCriteria.Recipient | AuditCriteria.Kind)) == 0 ? "+i.sequence" : "i.sequence";
+        var indexed = $"SELECT e.payload, i.sequence FROM {index} i JOIN {events} e ON e.sequence = i.sequence WHERE {key} > @after AND {key} <= @indexed{Filter("i.", criteria)}";
+        var tail = $"SELECT payload, sequence FROM {events} WHERE sequence > @tail{Filter(string.Empty, criteria)}";
+        return $"{indexed} UNION ALL {tail} ORDER BY sequence LIMIT @limit";
 
-        if (criteria.HasFlag(AuditCriteria.Kind))
+        static string Filter(string alias, AuditCriteria criteria)
         {
-            where.Append(" AND kind = @kind");
-        }
+            var where = new System.Text.StringBuilder();
+            if (criteria.HasFlag(AuditCriteria.Subject))
+            {
+                where.Append(" AND ").Append(alias).Append("subject_pseudonym = @subject");
+            }
 
-        if (criteria.HasFlag(AuditCriteria.From))
-        {
-            where.Append(" AND occurred_at >= @from");
-        }
+            if (criteria.HasFlag(AuditCriteria.Recipient))
+            {
+                where.Append(" AND ").Append(alias).Append("recipient = @recipient");
+            }
 
-        if (criteria.HasFlag(AuditCriteria.To))
-        {
-            where.Append(" AND occurred_at <= @to");
-        }
+            if (criteria.HasFlag(AuditCriteria.Kind))
+            {
+                where.Append(" AND ").Append(alias).Append("kind = @kind");
+            }
 
-        return $"SELECT payload FROM {events} WHERE {where} ORDER BY sequence LIMIT @limit";
+            if (criteria.HasFlag(AuditCriteria.From))
+            {
+                where.Append(" AND ").Append(alias).Append("occurred_at >= @from");
+            }
+
+            if (criteria.HasFlag(AuditCriteria.To))
+            {
+                where.Append(" AND ").Append(alias).Append("occurred_at <= @to");
+            }
+
+            return where.ToString();
+        }
     }
 }
 

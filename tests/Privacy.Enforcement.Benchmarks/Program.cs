@@ -22,4 +22,11 @@ if (args is [Privacy.Enforcement.Benchmarks.Throughput.ProfileLoop.Command, var 
     return;
 }
 
+if (args is [Privacy.Enforcement.Benchmarks.Throughput.AtSizeTrail.Command, var store, var events])
+{
+    // Not a BenchmarkDotNet run: generates (or finds) the cached trail the at-size benchmarks use, and says how long it took.
+    await Privacy.Enforcement.Benchmarks.Throughput.AtSizeTrail.GenerateAsync(store, long.Parse(events, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

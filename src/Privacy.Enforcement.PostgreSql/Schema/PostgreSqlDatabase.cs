@@ -9,7 +9,8 @@ namespace Privacy.Enforcement.PostgreSql;
 /// <summary>
 /// The library's schema in one PostgreSQL database. Start-up refuses a server that could lose acknowledged writes
 /// (<c>fsync</c> or <c>synchronous_commit</c> off) and migrates under a transaction-scoped advisory lock, so instances
-/// that start together take turns. The library never relaxes <c>synchronous_commit</c>.
+/// that start together take turns. The library relaxes <c>synchronous_commit</c> only for the transactions of data
+/// it rebuilds from durable rows (the audit query index), never for a record.
 /// </summary>
 internal sealed partial class PostgreSqlDatabase : RelationalDatabase
 {
@@ -71,6 +72,26 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// A transaction with <c>synchronous_commit = off</c> for itself only (<c>SET LOCAL</c>): its commit does not wait
+    /// for the WAL flush; a crash may lose it whole, never a durable commit before it (the log is replayed in order).
+    /// </summary>
+    internal override async ValueTask<DbTransaction> BeginRebuildableWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var relax = connection.CreateCommand("SET LOCAL synchronous_commit = off", transaction);
+            await relax.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     protected override async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {

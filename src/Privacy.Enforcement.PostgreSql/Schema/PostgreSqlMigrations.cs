@@ -129,5 +129,27 @@ internal static class PostgreSqlMigrations
         // facts are rewritten; user.sensitive, which fideslang has no key for, becomes both categories it grouped.
         new(5, "Stored facts carry the standard taxonomy's fideslang category ids", CategoryIdMigration.RenameSql(p),
             (connection, transaction, cancellationToken) => CategoryIdMigration.ExpandGroupingsAsync(connection, transaction, p, cancellationToken)),
+
+        // The append transaction keeps only the primary key: the columns queries filter on are copied behind the head into
+        // pe_audit_index (one row per event, written after the append commits), whose indexes answer the queries; the
+        // events past its newest row are read on the key. The events stored so far are indexed here.
+        new(6, "Audit query indexes moved behind the head", $"""
+            DROP INDEX {p}ix_pe_audit_events_subject;
+            DROP INDEX {p}ix_pe_audit_events_recipient;
+            DROP INDEX {p}ix_pe_audit_events_kind;
+            DROP INDEX {p}ix_pe_audit_events_time;
+            CREATE TABLE {p}pe_audit_index (
+                sequence bigint PRIMARY KEY,
+                kind text COLLATE "C" NOT NULL,
+                occurred_at bigint NOT NULL,
+                subject_pseudonym text COLLATE "C" NULL,
+                recipient text COLLATE "C" NULL);
+            INSERT INTO {p}pe_audit_index (sequence, kind, occurred_at, subject_pseudonym, recipient)
+                SELECT sequence, kind, occurred_at, subject_pseudonym, recipient FROM {p}pe_audit_events ORDER BY sequence;
+            CREATE INDEX ix_pe_audit_index_subject ON {p}pe_audit_index (subject_pseudonym, kind, sequence);
+            CREATE INDEX ix_pe_audit_index_recipient ON {p}pe_audit_index (recipient, kind, sequence);
+            CREATE INDEX ix_pe_audit_index_kind ON {p}pe_audit_index (kind, sequence);
+            CREATE INDEX ix_pe_audit_index_time ON {p}pe_audit_index (occurred_at);
+            """),
     ];
 }

@@ -118,6 +118,36 @@ internal sealed class SqliteDatabase : RelationalDatabase
         return ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
     }
 
+    /// <summary>
+    /// <c>synchronous = NORMAL</c> for the transaction, then <c>BEGIN IMMEDIATE</c>: in WAL mode its commit is not
+    /// flushed by itself but by the next <c>FULL</c> commit or checkpoint, and a crash before that loses it whole (the
+    /// log is replayed only up to its last complete commit), never the durable commits before it.
+    /// </summary>
+    internal override async ValueTask<DbTransaction> BeginRebuildableWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        using (var relax = connection.CreateCommand("PRAGMA synchronous = NORMAL"))
+        {
+            await relax.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Puts the connection back to <c>synchronous = FULL</c> before it returns to the pool; one that cannot be is not pooled again.</summary>
+    internal override async ValueTask EndRebuildableWriteAsync(DbConnection connection)
+    {
+        try
+        {
+            using var restore = connection.CreateCommand("PRAGMA synchronous = FULL");
+            await restore.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SqliteException)
+        {
+            SqliteConnection.ClearPool((SqliteConnection)connection);
+            throw;
+        }
+    }
+
     protected override async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

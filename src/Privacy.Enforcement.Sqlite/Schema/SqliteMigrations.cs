@@ -125,5 +125,27 @@ internal static class SqliteMigrations
         // facts are rewritten; user.sensitive, which fideslang has no key for, becomes both categories it grouped.
         new(5, "Stored facts carry the standard taxonomy's fideslang category ids", CategoryIdMigration.RenameSql(""),
             static (connection, transaction, cancellationToken) => CategoryIdMigration.ExpandGroupingsAsync(connection, transaction, "", cancellationToken)),
+
+        // The append transaction keeps only the primary key: the columns queries filter on are copied behind the head into
+        // pe_audit_index (one row per event, written after the append commits), whose indexes answer the queries; the
+        // events past its newest row are read on the key. The events stored so far are indexed here.
+        new(6, "Audit query indexes moved behind the head", """
+            DROP INDEX ix_pe_audit_events_subject;
+            DROP INDEX ix_pe_audit_events_recipient;
+            DROP INDEX ix_pe_audit_events_kind;
+            DROP INDEX ix_pe_audit_events_time;
+            CREATE TABLE pe_audit_index (
+                sequence INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                occurred_at INTEGER NOT NULL,
+                subject_pseudonym TEXT NULL,
+                recipient TEXT NULL);
+            INSERT INTO pe_audit_index (sequence, kind, occurred_at, subject_pseudonym, recipient)
+                SELECT sequence, kind, occurred_at, subject_pseudonym, recipient FROM pe_audit_events WHERE sequence > 0 ORDER BY sequence;
+            CREATE INDEX ix_pe_audit_index_subject ON pe_audit_index (subject_pseudonym, kind, sequence);
+            CREATE INDEX ix_pe_audit_index_recipient ON pe_audit_index (recipient, kind, sequence);
+            CREATE INDEX ix_pe_audit_index_kind ON pe_audit_index (kind, sequence);
+            CREATE INDEX ix_pe_audit_index_time ON pe_audit_index (occurred_at);
+            """),
     ];
 }

@@ -248,7 +248,9 @@ internal sealed partial class EngagementService : IEngagementService
 
         var provider = engagement.Provider.Value;
         var end = engagement.EffectiveEnd;
-        await foreach (var e in reader.ReadAsync(1, cancellationToken).ConfigureAwait(false))
+        // The recipient's decisions during the engagement: an indexed query where the trail has one, a scan otherwise.
+        var query = new AuditQuery { Recipient = provider, Kind = AuditEventKind.Decision, From = engagement.StartsAt, To = end };
+        await foreach (var e in reader.QueryAsync(query, cancellationToken).ConfigureAwait(false))
         {
             if (e.Kind == AuditEventKind.Decision
                 && string.Equals(e.Recipient, provider, StringComparison.Ordinal)

@@ -43,22 +43,27 @@ internal static class BenchmarkStores
     /// seeds <paramref name="subjects"/> subjects, each having accepted the policy and given <paramref name="consents"/>
     /// consents, the first of which covers <see cref="Request"/>.
     /// </summary>
-    public static BenchmarkStore Build(string store, string name, int subjects, int consents, Action<PrivacyEnforcementBuilder> configure)
+    public static BenchmarkStore Build(string store, string name, int subjects, int consents, Action<PrivacyEnforcementBuilder> configure) =>
+        store == Sqlite
+            ? BuildOn(store, NewSqliteFile(name), string.Empty, subjects, consents, configure)
+            : BuildOn(store, NewSchema(name), PostgresConnectionString, subjects, consents, configure);
+
+    /// <summary>
+    /// Builds and starts an enforcer as <see cref="Build"/> does, on a given SQLite file or PostgreSQL schema
+    /// (<paramref name="location"/>) of the server at <paramref name="postgres"/>, which may already hold data.
+    /// </summary>
+    public static BenchmarkStore BuildOn(string store, string location, string postgres, int subjects, int consents, Action<PrivacyEnforcementBuilder> configure)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IPolicyProvider>(new PolicyCatalog(StandardPolicy.Published));
         var builder = services.AddPrivacyEnforcement();
-        string location;
         if (store == Sqlite)
         {
-            location = NewSqliteFile(name);
             builder.UseSqlite("Data Source=" + location);
         }
         else
         {
-            location = NewSchema(name);
-            var schema = location;
-            builder.UsePostgreSql(PostgresConnectionString, o => o.Schema = schema);
+            builder.UsePostgreSql(postgres, o => o.Schema = location);
         }
 
         configure(builder);
@@ -69,7 +74,7 @@ internal static class BenchmarkStores
         }
 
         SeedAsync(provider, subjects, consents).GetAwaiter().GetResult();
-        return new BenchmarkStore(store, location, provider);
+        return new BenchmarkStore(store, location, provider, store == Sqlite ? null : postgres);
     }
 
     public static async Task StopAsync(ServiceProvider provider)
@@ -139,7 +144,7 @@ internal static class BenchmarkStores
 }
 
 /// <summary>An enforcer's container and where its store lives (a SQLite file, a PostgreSQL schema).</summary>
-internal sealed record BenchmarkStore(string Store, string Location, ServiceProvider Provider)
+internal sealed record BenchmarkStore(string Store, string Location, ServiceProvider Provider, string? Postgres = null)
 {
     public IPrivacyEnforcer Enforcer => Provider.GetRequiredService<IPrivacyEnforcer>();
 
@@ -154,7 +159,7 @@ internal sealed record BenchmarkStore(string Store, string Location, ServiceProv
             return await command.ExecuteScalarAsync();
         }
 
-        await using var pg = new NpgsqlConnection(BenchmarkStores.PostgresConnectionString);
+        await using var pg = new NpgsqlConnection(Postgres ?? BenchmarkStores.PostgresConnectionString);
         await pg.OpenAsync();
         await using var query = new NpgsqlCommand(sql.Replace("{schema}", "\"" + Location + "\".", StringComparison.Ordinal), pg);
         return await query.ExecuteScalarAsync();

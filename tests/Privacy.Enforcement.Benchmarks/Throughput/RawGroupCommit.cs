@@ -10,9 +10,10 @@ namespace Privacy.Enforcement.Benchmarks.Throughput;
 /// <summary>
 /// The raw baseline of the durable benchmarks: callers append one row each and wait for its commit; one writer takes
 /// everything pending, gives each row its sequence number and chained SHA-256, and commits them in one transaction
-/// into a table of sequence (the primary key, its only index), hash and payload. SQLite: WAL, <c>synchronous=FULL</c>,
-/// one prepared insert reused inside the transaction. PostgreSQL: one binary <c>COPY</c> per commit,
-/// <c>synchronous_commit=on</c>.
+/// into a table of sequence (the primary key, its only index), hash, subject and payload; with a subject index, the
+/// table also has one narrow index on <c>(subject, sequence)</c>, to show what one index on the append path costs.
+/// SQLite: WAL, <c>synchronous=FULL</c>, one prepared insert reused inside the transaction. PostgreSQL: one binary
+/// <c>COPY</c> per commit, <c>synchronous_commit=on</c>.
 /// </summary>
 internal abstract class RawGroupCommit : IAsyncDisposable
 {
@@ -25,8 +26,19 @@ internal abstract class RawGroupCommit : IAsyncDisposable
 
     public long Commits { get; private set; }
 
-    public static RawGroupCommit Create(string store, string name) =>
-        store == BenchmarkStores.Sqlite ? new SqliteGroupCommit(BenchmarkStores.NewSqliteFile(name)) : new PostgresGroupCommit(BenchmarkStores.PostgresConnectionString, BenchmarkStores.NewSchema(name));
+    private bool _subjectIndex;
+
+    public static RawGroupCommit Create(string store, string name, bool subjectIndex = false)
+    {
+        RawGroupCommit raw = store == BenchmarkStores.Sqlite ? new SqliteGroupCommit(BenchmarkStores.NewSqliteFile(name)) : new PostgresGroupCommit(BenchmarkStores.PostgresConnectionString, BenchmarkStores.NewSchema(name));
+        raw._subjectIndex = subjectIndex;
+        return raw;
+    }
+
+    /// <summary>The table's DDL: sequence, hash, subject, payload; and the subject index when asked.</summary>
+    protected string TableSql(string table, string integer) =>
+        $"CREATE TABLE {table} (sequence {integer} PRIMARY KEY, hash text NOT NULL, subject text NOT NULL, payload text NOT NULL);"
+        + (_subjectIndex ? $" CREATE INDEX ix_raw_subject ON {table} (subject, sequence);" : string.Empty);
 
     public async Task StartAsync()
     {
@@ -35,9 +47,9 @@ internal abstract class RawGroupCommit : IAsyncDisposable
     }
 
     /// <summary>Appends one row and returns when it is committed.</summary>
-    public Task AppendAsync(string payload)
+    public Task AppendAsync(string payload, string subject = "")
     {
-        var pending = new Pending(payload);
+        var pending = new Pending(payload, subject);
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The raw writer is stopped.");
@@ -77,7 +89,7 @@ internal abstract class RawGroupCommit : IAsyncDisposable
             rows.Clear();
             foreach (var pending in _batch)
             {
-                rows.Add(new Row(++_sequence, Seal(pending.Payload), pending.Payload));
+                rows.Add(new Row(++_sequence, Seal(pending.Payload), pending.Subject, pending.Payload));
             }
 
             try
@@ -109,11 +121,13 @@ internal abstract class RawGroupCommit : IAsyncDisposable
         return Convert.ToHexStringLower(_head);
     }
 
-    internal readonly record struct Row(long Sequence, string Hash, string Payload);
+    internal readonly record struct Row(long Sequence, string Hash, string Subject, string Payload);
 
-    private sealed class Pending(string payload)
+    private sealed class Pending(string payload, string subject)
     {
         public string Payload { get; } = payload;
+
+        public string Subject { get; } = subject;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -124,20 +138,22 @@ internal abstract class RawGroupCommit : IAsyncDisposable
         private SqliteCommand _insert = null!;
         private SqliteParameter _seq = null!;
         private SqliteParameter _hash = null!;
+        private SqliteParameter _subject = null!;
         private SqliteParameter _payload = null!;
 
         protected override async Task OpenAsync()
         {
             _connection = new SqliteConnection("Data Source=" + path + ";Pooling=False");
             await _connection.OpenAsync();
-            await using (var setup = new SqliteCommand("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE raw_audit (sequence INTEGER PRIMARY KEY, hash TEXT NOT NULL, payload TEXT NOT NULL);", _connection))
+            await using (var setup = new SqliteCommand("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; " + TableSql("raw_audit", "INTEGER"), _connection))
             {
                 await setup.ExecuteNonQueryAsync();
             }
 
-            _insert = new SqliteCommand("INSERT INTO raw_audit (sequence, hash, payload) VALUES (@s, @h, @p)", _connection);
+            _insert = new SqliteCommand("INSERT INTO raw_audit (sequence, hash, subject, payload) VALUES (@s, @h, @u, @p)", _connection);
             _seq = _insert.Parameters.Add("@s", SqliteType.Integer);
             _hash = _insert.Parameters.Add("@h", SqliteType.Text);
+            _subject = _insert.Parameters.Add("@u", SqliteType.Text);
             _payload = _insert.Parameters.Add("@p", SqliteType.Text);
         }
 
@@ -149,6 +165,7 @@ internal abstract class RawGroupCommit : IAsyncDisposable
             {
                 _seq.Value = row.Sequence;
                 _hash.Value = row.Hash;
+                _subject.Value = row.Subject;
                 _payload.Value = row.Payload;
                 await _insert.ExecuteNonQueryAsync();
             }
@@ -171,20 +188,21 @@ internal abstract class RawGroupCommit : IAsyncDisposable
         {
             _connection = new NpgsqlConnection(connectionString);
             await _connection.OpenAsync();
-            await using var setup = new NpgsqlCommand($"SET synchronous_commit = on; CREATE SCHEMA \"{schema}\"; CREATE TABLE \"{schema}\".raw_audit (sequence bigint PRIMARY KEY, hash text NOT NULL, payload text NOT NULL);", _connection);
+            await using var setup = new NpgsqlCommand($"SET synchronous_commit = on; CREATE SCHEMA \"{schema}\"; " + TableSql($"\"{schema}\".raw_audit", "bigint"), _connection);
             await setup.ExecuteNonQueryAsync();
         }
 
         protected override async Task CommitAsync(IReadOnlyList<Row> rows)
         {
             await using var transaction = await _connection.BeginTransactionAsync();
-            await using (var import = await _connection.BeginBinaryImportAsync($"COPY \"{schema}\".raw_audit (sequence, hash, payload) FROM STDIN (FORMAT BINARY)"))
+            await using (var import = await _connection.BeginBinaryImportAsync($"COPY \"{schema}\".raw_audit (sequence, hash, subject, payload) FROM STDIN (FORMAT BINARY)"))
             {
                 foreach (var row in rows)
                 {
                     await import.StartRowAsync();
                     await import.WriteAsync(row.Sequence, NpgsqlDbType.Bigint);
                     await import.WriteAsync(row.Hash, NpgsqlDbType.Text);
+                    await import.WriteAsync(row.Subject, NpgsqlDbType.Text);
                     await import.WriteAsync(row.Payload, NpgsqlDbType.Text);
                 }
 

@@ -6,7 +6,7 @@ using Privacy.Enforcement.Tests.Shared;
 
 namespace Privacy.Enforcement.Sqlite.Tests.Auditing;
 
-/// <summary>Migration 3: the audit trail's head hash and indexed query columns, filled for events stored before it.</summary>
+/// <summary>Migration 3: the audit trail's head hash and indexed query columns, filled for events stored before it; the queries' plans (migration 6).</summary>
 public sealed class SqliteAuditSchemaTests : IDisposable
 {
     private readonly SqliteTestDatabase _database = new();
@@ -75,21 +75,25 @@ public sealed class SqliteAuditSchemaTests : IDisposable
     }
 
     [Theory]
-    [InlineData((int)(AuditCriteria.Subject | AuditCriteria.Kind), "ix_pe_audit_events_subject")]
-    [InlineData((int)(AuditCriteria.Subject), "ix_pe_audit_events_subject")]
-    [InlineData((int)(AuditCriteria.Recipient), "ix_pe_audit_events_recipient")]
-    [InlineData((int)(AuditCriteria.Recipient | AuditCriteria.Kind), "ix_pe_audit_events_recipient")]
-    [InlineData((int)(AuditCriteria.From | AuditCriteria.To), "ix_pe_audit_events_time")]
-    public async Task A_query_is_one_indexed_statement(int criteria, string index)
+    [InlineData((int)(AuditCriteria.Subject | AuditCriteria.Kind), "SEARCH i USING COVERING INDEX ix_pe_audit_index_subject (subject_pseudonym=? AND kind=? AND sequence>? AND sequence<?)")]
+    [InlineData((int)(AuditCriteria.Subject | AuditCriteria.Kind | AuditCriteria.From | AuditCriteria.To), "INDEX ix_pe_audit_index_subject (subject_pseudonym=? AND kind=?")]
+    [InlineData((int)AuditCriteria.Subject, "INDEX ix_pe_audit_index_subject (subject_pseudonym=?)")]
+    [InlineData((int)AuditCriteria.Recipient, "INDEX ix_pe_audit_index_recipient (recipient=?)")]
+    [InlineData((int)(AuditCriteria.Recipient | AuditCriteria.Kind), "INDEX ix_pe_audit_index_recipient (recipient=? AND kind=? AND sequence>? AND sequence<?)")]
+    [InlineData((int)(AuditCriteria.Recipient | AuditCriteria.Kind | AuditCriteria.From | AuditCriteria.To), "INDEX ix_pe_audit_index_recipient (recipient=? AND kind=?")]
+    [InlineData((int)AuditCriteria.Kind, "INDEX ix_pe_audit_index_kind (kind=? AND sequence>? AND sequence<?)")]
+    [InlineData((int)(AuditCriteria.From | AuditCriteria.To), "INDEX ix_pe_audit_index_time (occurred_at>? AND occurred_at<?)")]
+    [InlineData((int)AuditCriteria.None, "SEARCH pe_audit_events USING INTEGER PRIMARY KEY (rowid>?)")]
+    public async Task A_query_is_one_statement_on_indexes_and_keys_without_a_scan(int criteria, string index)
     {
         var database = _database.Get<RelationalDatabase>();
         await database.EnsureInitializedAsync(CancellationToken.None);
         await using var connection = await OpenAsync();
         using var explain = connection.CreateCommand();
         explain.CommandText = "EXPLAIN QUERY PLAN " + database.Sql.AuditQuery((AuditCriteria)criteria);
-        foreach (var name in new[] { "@after", "@limit", "@subject", "@recipient", "@kind", "@from", "@to" })
+        foreach (var name in new[] { "@after", "@limit", "@indexed", "@tail", "@subject", "@recipient", "@kind", "@from", "@to" })
         {
-            explain.Parameters.AddWithValue(name, name is "@after" or "@limit" or "@from" or "@to" ? 1L : "x");
+            explain.Parameters.AddWithValue(name, name is "@after" or "@limit" or "@indexed" or "@tail" or "@from" or "@to" ? 1L : "x");
         }
 
         var plan = new List<string>();
@@ -101,7 +105,14 @@ public sealed class SqliteAuditSchemaTests : IDisposable
             }
         }
 
-        string.Join(" | ", plan).Should().Contain(index);
+        // The indexed events through the index and their key; the events past the index on the key; nothing scanned.
+        var text = string.Join(" | ", plan);
+        text.Should().Contain(index);
+        text.Should().NotContain("SCAN", "no table or index is read whole");
+        if (criteria != (int)AuditCriteria.None)
+        {
+            text.Should().Contain("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)").And.Contain("SEARCH pe_audit_events USING INTEGER PRIMARY KEY (rowid>?)");
+        }
     }
 
     public void Dispose() => _database.Dispose();
