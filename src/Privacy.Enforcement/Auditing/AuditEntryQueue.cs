@@ -19,12 +19,12 @@ internal sealed class AuditEntryQueue
     private readonly AuditTrailOptions _options;
     private readonly TimeProvider _time;
     private readonly AuditTelemetry _telemetry;
-    private readonly object _roomGate = new(); // guards _room
+    private readonly object _waitersGate = new(); // guards _waiters
+    private readonly List<TaskCompletionSource> _waiters = [];
     private long _count; // places taken: entries queued (or being queued) and not yet taken off
     private int _entering; // callers between the completion check and the queue
     private volatile bool _completed;
-    private TaskCompletionSource? _room; // what callers waiting for room await; set and replaced when entries are taken
-    private int _waiting; // 1 while _room is there to be set, read without the lock
+    private volatile int _waiting; // _waiters.Count, read without the lock
 
     public AuditEntryQueue(AuditTrailOptions options, TimeProvider time, AuditTelemetry telemetry)
     {
@@ -66,22 +66,33 @@ internal sealed class AuditEntryQueue
                 throw Refused(entry, new AuditUnavailableException("The audit trail is shut down; deny whatever the event records."));
             }
 
-            var room = RoomSignal();
+            var room = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_waitersGate)
+            {
+                _waiters.Add(room);
+                _waiting = _waiters.Count;
+            }
 
-            // Looked at again after the signal is published (a full fence): room made, or the queue completed, before the
-            // sealer could see a waiter is not missed.
+            // Looked at again once registered: room made (or the queue completed) before the waiter was seen is not missed.
             if (HasRoom || _completed)
             {
+                Release(room);
                 continue;
             }
 
             try
             {
-                await room.WaitAsync(linked.Token).ConfigureAwait(false);
+                await room.Task.WaitAsync(linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
+                Release(room);
                 throw Refused(entry, new AuditUnavailableException($"The audit queue stayed full for {_options.Timeout}; deny whatever the event records.", ex));
+            }
+            catch (OperationCanceledException)
+            {
+                Release(room);
+                throw;
             }
         }
     }
@@ -102,7 +113,7 @@ internal sealed class AuditEntryQueue
 
         Interlocked.Add(ref _count, -count);
         _telemetry.QueueDepth.Add(-count);
-        if (Volatile.Read(ref _waiting) != 0)
+        if (_waiting > 0)
         {
             WakeWaiters();
         }
@@ -151,32 +162,34 @@ internal sealed class AuditEntryQueue
         return true;
     }
 
-    /// <summary>The task every caller waiting for room awaits (one for all of them, until room is made).</summary>
-    private Task RoomSignal()
-    {
-        Task room;
-        lock (_roomGate)
-        {
-            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            room = _room.Task;
-        }
-
-        Interlocked.Exchange(ref _waiting, 1);
-        return room;
-    }
-
-    /// <summary>Wakes every caller waiting for room; each then tries again (one may lose the room to another and wait anew).</summary>
     private void WakeWaiters()
     {
-        TaskCompletionSource? room;
-        lock (_roomGate)
+        TaskCompletionSource[] waking;
+        lock (_waitersGate)
         {
-            room = _room;
-            _room = null;
-            Volatile.Write(ref _waiting, 0);
+            if (_waiters.Count == 0)
+            {
+                return;
+            }
+
+            waking = [.. _waiters];
+            _waiters.Clear();
+            _waiting = 0;
         }
 
-        room?.TrySetResult();
+        foreach (var waiter in waking)
+        {
+            waiter.TrySetResult();
+        }
+    }
+
+    private void Release(TaskCompletionSource room)
+    {
+        lock (_waitersGate)
+        {
+            _waiters.Remove(room);
+            _waiting = _waiters.Count;
+        }
     }
 
     /// <summary>An event the queue did not take: counted once, and its wait (durable mode) closed so the watchdog skips it.</summary>
