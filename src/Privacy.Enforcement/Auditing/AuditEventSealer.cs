@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Privacy.Enforcement.Auditing;
 
 /// <summary>
@@ -17,8 +19,13 @@ namespace Privacy.Enforcement.Auditing;
 /// <see cref="Open"/>). After the writer re-chained onto a head another instance moved, sealing continues from there
 /// (<see cref="Rebase"/>).
 /// </para>
+/// <para>
+/// An event that cannot be sealed is never written: its durable caller gets <see cref="AuditUnavailableException"/>
+/// and denies; an asynchronous one has returned already, so the loss is counted (<c>privacy.audit.unavailable</c>)
+/// and logged, with the count and the failure's type only.
+/// </para>
 /// </remarks>
-internal sealed class AuditEventSealer
+internal sealed partial class AuditEventSealer
 {
     private const int CallerSealingRounds = 4;
 
@@ -28,15 +35,19 @@ internal sealed class AuditEventSealer
     private readonly List<AuditEntry> _sealing = [];
     private readonly AuditEntryQueue _queue;
     private readonly AuditWriterHandoff _handoff;
+    private readonly AuditTelemetry _telemetry;
+    private readonly ILogger _logger;
     private long _sequence; // the last event sealed (by whoever holds the sealing lock)
     private string _head = AuditHashChain.GenesisHash;
     private volatile bool _resumed;
     private AuditChainHead? _rebase;
 
-    public AuditEventSealer(AuditEntryQueue queue, AuditWriterHandoff handoff)
+    public AuditEventSealer(AuditEntryQueue queue, AuditWriterHandoff handoff, AuditTelemetry telemetry, ILogger logger)
     {
         _queue = queue;
         _handoff = handoff;
+        _telemetry = telemetry;
+        _logger = logger;
     }
 
     /// <summary>Gets the last sequence number sealed.</summary>
@@ -170,7 +181,7 @@ internal sealed class AuditEventSealer
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
-                entry.TryComplete(new AuditUnavailableException("The audit event could not be sealed.", ex));
+                Unsealable(entry, ex);
                 continue;
             }
 
@@ -182,6 +193,23 @@ internal sealed class AuditEventSealer
 
         _queue.Taken(taken);
     }
+
+    /// <summary>An event that could not be sealed is not written: its durable caller denies; an asynchronous one's loss is counted and logged.</summary>
+    private void Unsealable(AuditEntry entry, Exception failure)
+    {
+        _telemetry.Unavailable.Add(1);
+        if (entry.IsDurable)
+        {
+            entry.TryComplete(new AuditUnavailableException("The audit event could not be sealed; deny whatever it records.", failure));
+        }
+        else
+        {
+            LogEventNotSealed(_logger, failure.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 2011, EventName = "AuditEventNotSealed", Level = LogLevel.Error, Message = "An audit event enqueued in asynchronous mode could not be sealed ({Failure}) and is not written.")]
+    private static partial void LogEventNotSealed(ILogger logger, string failure);
 }
 
 /// <summary>A head of the trail: the last event's sequence number and hash.</summary>

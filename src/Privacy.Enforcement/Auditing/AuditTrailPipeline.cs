@@ -99,7 +99,7 @@ internal sealed class AuditTrailPipeline : IAuditTrail, IAsyncDisposable, IDispo
         _queue = new AuditEntryQueue(options, timeProvider, telemetry);
         _watchdog = new AuditEntryWatchdog(options, timeProvider, telemetry);
         _handoff = new AuditWriterHandoff(_queue, options, log);
-        _sealer = new AuditEventSealer(_queue, _handoff);
+        _sealer = new AuditEventSealer(_queue, _handoff, telemetry, log);
         _lines = new AuditLineBufferPool((int)Math.Min(Math.Min(options.QueueCapacity, 2L * options.MaxBatchSize), AuditLineBufferPool.MaxCapacity));
         _deferred = new AuditDeferredQueueing(options, _queue, _sealer);
         var appender = new AuditBatchAppender(sink, options, timeProvider, log, telemetry, _shutdown.Token);
