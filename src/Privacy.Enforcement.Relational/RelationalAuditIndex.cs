@@ -19,8 +19,13 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     /// <summary>The most events one index transaction copies, so it holds the database's write lock only briefly.</summary>
     public const int ChunkSize = 2_000;
 
-    /// <summary>How many events a database with one write lock (SQLite) lets the tail reach before a catch-up.</summary>
-    public const int SingleLockLag = 256;
+    /// <summary>
+    /// How many events the tail past the index may reach before a catch-up starts, so one catch-up writes the index
+    /// pages of many appends at once (queries read at most about this many events past the index, on the key). With one
+    /// write lock (SQLite) each catch-up holds up the next append; on PostgreSQL a catch-up after every append doubled
+    /// the transactions of a durable decision (a round trip and a WAL record each) and cost the appends most of their rate.
+    /// </summary>
+    public const int Lag = 256;
 
     private readonly object _gate = new();
 
@@ -29,10 +34,6 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     // instead of polling the database's busy handler. Elsewhere (PostgreSQL) they touch different rows and never wait.
     private readonly SemaphoreSlim? _turn = database.Dialect.AuditLockSql is null ? new SemaphoreSlim(1, 1) : null;
 
-    // With one write lock, each catch-up holds up the next append: it waits until the tail is this long, so one catch-up
-    // writes the index pages of many appends at once (queries read at most this many events past the index on the key).
-    // Elsewhere the catch-up runs beside the appends, after every one.
-    private readonly long _lag = database.Dialect.AuditLockSql is null ? SingleLockLag : 1;
 
     private long _indexedTo = -1;
     private Task _running = Task.CompletedTask;
@@ -58,7 +59,7 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     public void Advance(long head)
     {
         var indexedTo = Interlocked.Read(ref _indexedTo);
-        if (!IsAutomatic || (indexedTo >= 0 && head - indexedTo < _lag))
+        if (!IsAutomatic || (indexedTo >= 0 && head - indexedTo < Lag))
         {
             return;
         }
