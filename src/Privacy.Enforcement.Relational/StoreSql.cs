@@ -112,24 +112,42 @@ internal sealed class StoreSql
         EventsTable = events;
 
         // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
-        AuditHead = dialect.AdaptStatement(nameof(AuditHead), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1");
-        InsertEvent = dialect.AdaptStatement(nameof(InsertEvent), $"INSERT INTO {events} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@sequence, @hash, @kind, @occurred, @subject, @recipient, @payload) ON CONFLICT (sequence) DO NOTHING");
-        HeldHashes = dialect.AdaptStatement(nameof(HeldHashes), $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence");
+        AuditHead = dialect.AdaptStatement(nameof(AuditHead), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} WHERE chain = 0 ORDER BY sequence DESC LIMIT 1");
+        InsertEvent = dialect.AdaptStatement(nameof(InsertEvent), $"INSERT INTO {events} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@sequence, @hash, @kind, @occurred, @subject, @recipient, @payload) ON CONFLICT DO NOTHING");
+        HeldHashes = dialect.AdaptStatement(nameof(HeldHashes), $"SELECT hash FROM {events} WHERE chain = 0 AND sequence >= @from AND sequence <= @to ORDER BY sequence");
         // The payload and the columns queries filter on, so a reader can check them against each other.
         const string stored = "payload, sequence, hash, kind, occurred_at, subject_pseudonym, recipient";
-        EventsPage = dialect.AdaptStatement(nameof(EventsPage), $"SELECT {stored} FROM {events} WHERE sequence >= @from ORDER BY sequence LIMIT @limit");
-        LastEvent = dialect.AdaptStatement(nameof(LastEvent), $"SELECT {stored} FROM {events} ORDER BY sequence DESC LIMIT 1");
+        EventsPage = dialect.AdaptStatement(nameof(EventsPage), $"SELECT {stored} FROM {events} WHERE chain = 0 AND sequence >= @from ORDER BY sequence LIMIT @limit");
+        LastEvent = dialect.AdaptStatement(nameof(LastEvent), $"SELECT {stored} FROM {events} WHERE chain = 0 ORDER BY sequence DESC LIMIT 1");
         for (var criteria = 0; criteria < _auditQueries.Length; criteria++)
         {
             _auditQueries[criteria] = dialect.AdaptStatement("AuditQuery", BuildAuditQuery(events, (AuditCriteria)criteria));
         }
 
         InsertCheckpoint = dialect.AdaptStatement(nameof(InsertCheckpoint), $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)");
-        LatestCheckpoint = dialect.AdaptStatement(nameof(LatestCheckpoint), $"SELECT payload FROM {checkpoints} ORDER BY seq DESC LIMIT 1");
+        LatestCheckpoint = dialect.AdaptStatement(nameof(LatestCheckpoint), $"SELECT payload FROM {checkpoints} WHERE chain = 0 ORDER BY seq DESC LIMIT 1");
 
         // The lock (PostgreSQL) is the audit append lock: a checkpoint is chained onto the latest under it.
         LatestCheckpointForAppend = dialect.AdaptStatement(nameof(LatestCheckpointForAppend), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + LatestCheckpoint);
-        Checkpoints = dialect.AdaptStatement(nameof(Checkpoints), $"SELECT payload FROM {checkpoints} ORDER BY seq");
+        Checkpoints = dialect.AdaptStatement(nameof(Checkpoints), $"SELECT payload FROM {checkpoints} WHERE chain = 0 ORDER BY seq");
+
+        // A trail of several chains (one per writer, RelationalAuditChain): the statements of one chain, and the registry.
+        var chains = prefix + "pe_audit_chains";
+        ChainHead = dialect.AdaptStatement(nameof(ChainHead), $"SELECT sequence, hash FROM {events} WHERE chain = @chain ORDER BY sequence DESC LIMIT 1");
+        ChainHeldHashes = dialect.AdaptStatement(nameof(ChainHeldHashes), $"SELECT hash FROM {events} WHERE chain = @chain AND sequence >= @from AND sequence <= @to ORDER BY sequence");
+        InsertChainEvent = dialect.AdaptStatement(nameof(InsertChainEvent), $"INSERT INTO {events} (chain, sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@chain, @sequence, @hash, @kind, @occurred, @subject, @recipient, @payload)");
+        ChainPage = dialect.AdaptStatement(nameof(ChainPage), $"SELECT {stored} FROM {events} WHERE chain = @chain AND sequence >= @from ORDER BY sequence LIMIT @limit");
+        ChainLastEvent = dialect.AdaptStatement(nameof(ChainLastEvent), $"SELECT {stored} FROM {events} WHERE chain = @chain ORDER BY sequence DESC LIMIT 1");
+        InsertChainCheckpoint = dialect.AdaptStatement(nameof(InsertChainCheckpoint), $"INSERT INTO {checkpoints} (chain, size, payload) VALUES (@chain, @size, @payload)");
+        ChainLatestCheckpoint = dialect.AdaptStatement(nameof(ChainLatestCheckpoint), $"SELECT payload FROM {checkpoints} WHERE chain = @chain ORDER BY seq DESC LIMIT 1");
+        ChainCheckpoints = dialect.AdaptStatement(nameof(ChainCheckpoints), $"SELECT payload FROM {checkpoints} WHERE chain = @chain ORDER BY seq");
+        RegisteredChains = dialect.AdaptStatement(nameof(RegisteredChains), $"SELECT chain FROM {chains} WHERE chain > 0 ORDER BY chain");
+        RegisterChain = dialect.AdaptStatement(nameof(RegisterChain), $"INSERT INTO {chains} (chain, registered_at) SELECT COALESCE(MAX(chain), 0) + 1, @now FROM {chains} WHERE 1 = 1 ON CONFLICT DO NOTHING RETURNING chain");
+
+        // Every chain id: registered, with events (walked along the primary key one chain at a time, not scanned) or with checkpoints.
+        ChainIds = dialect.AdaptStatement(nameof(ChainIds),
+            $"WITH RECURSIVE e(chain) AS (SELECT MIN(chain) FROM {events} UNION ALL SELECT (SELECT MIN(chain) FROM {events} WHERE chain > e.chain) FROM e WHERE e.chain IS NOT NULL)"
+            + $" SELECT chain FROM e WHERE chain IS NOT NULL UNION SELECT chain FROM {chains} UNION SELECT DISTINCT chain FROM {checkpoints} ORDER BY 1");
     }
 
     public bool HasNotify { get; }
@@ -266,12 +284,35 @@ internal sealed class StoreSql
 
     public string Checkpoints { get; }
 
+    public string ChainHead { get; }
+
+    public string ChainHeldHashes { get; }
+
+    public string InsertChainEvent { get; }
+
+    public string ChainPage { get; }
+
+    public string ChainLastEvent { get; }
+
+    public string InsertChainCheckpoint { get; }
+
+    public string ChainLatestCheckpoint { get; }
+
+    public string ChainCheckpoints { get; }
+
+    public string RegisteredChains { get; }
+
+    public string RegisterChain { get; }
+
+    public string ChainIds { get; }
+
     /// <summary>The page of events matching the given criteria, after <c>@after</c> in sequence order.</summary>
     public string AuditQuery(AuditCriteria criteria) => _auditQueries[(int)criteria];
 
     private static string BuildAuditQuery(string events, AuditCriteria criteria)
     {
-        var where = new System.Text.StringBuilder("sequence > @after");
+        // Every chain's events, by sequence number then chain: keyset pages resume after the last (sequence, chain) returned.
+        var where = new System.Text.StringBuilder("sequence >= @after AND (sequence, chain) > (@after, @afterChain)");
         if (criteria.HasFlag(AuditCriteria.Subject))
         {
             where.Append(" AND subject_pseudonym = @subject");
@@ -297,7 +338,7 @@ internal sealed class StoreSql
             where.Append(" AND occurred_at <= @to");
         }
 
-        return $"SELECT payload FROM {events} WHERE {where} ORDER BY sequence LIMIT @limit";
+        return $"SELECT payload, chain FROM {events} WHERE {where} ORDER BY sequence, chain LIMIT @limit";
     }
 }
 

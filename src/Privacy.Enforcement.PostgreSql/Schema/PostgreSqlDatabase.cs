@@ -125,6 +125,16 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// The lock that lets one writer hold a chain of the schema's audit trail: a session advisory lock on the pair (a key
+    /// of the schema's audit chains, the chain id), released when the session ends (a crash included).
+    /// </summary>
+    internal static AuditChainLock AuditChainLockFor(string schema)
+    {
+        var key = unchecked((int)LockKey("audit-chains", schema));
+        return new AuditChainLock($"SELECT pg_try_advisory_lock({key}, CAST(@chain AS integer))", $"SELECT pg_advisory_unlock({key}, CAST(@chain AS integer))");
+    }
+
     private static long LockKey(string purpose, string schema)
     {
         // A stable FNV-1a hash: every instance of every version computes the same key for the same schema.

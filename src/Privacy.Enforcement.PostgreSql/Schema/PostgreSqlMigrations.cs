@@ -129,5 +129,21 @@ internal static class PostgreSqlMigrations
         // facts are rewritten; user.sensitive, which fideslang has no key for, becomes both categories it grouped.
         new(5, "Stored facts carry the standard taxonomy's fideslang category ids", CategoryIdMigration.RenameSql(p),
             (connection, transaction, cancellationToken) => CategoryIdMigration.ExpandGroupingsAsync(connection, transaction, p, cancellationToken)),
+
+        // Stands for the audit-index migration 6 written beside this one; replaced by it when the two are merged.
+        new(6, "Reserved", "SELECT 1;"),
+
+        // The trail as several hash chains, one per writer (RelationalAuditChain): every event and checkpoint names its
+        // chain (0, the default, for everything written before and through the shared append lock); a chain's events are
+        // keyed by (chain, sequence); pe_audit_chains registers the chains writers claimed (each held by a session
+        // advisory lock while its writer lives). Rebuilding the primary key reads the whole trail once.
+        new(7, "Audit trail chains, one per writer", $"""
+            ALTER TABLE {p}pe_audit_events ADD COLUMN chain bigint NOT NULL DEFAULT 0;
+            ALTER TABLE {p}pe_audit_events DROP CONSTRAINT pe_audit_events_pkey;
+            ALTER TABLE {p}pe_audit_events ADD CONSTRAINT pe_audit_events_pkey PRIMARY KEY (chain, sequence);
+            ALTER TABLE {p}pe_audit_checkpoints ADD COLUMN chain bigint NOT NULL DEFAULT 0;
+            CREATE INDEX ix_pe_audit_checkpoints_chain ON {p}pe_audit_checkpoints (chain, seq);
+            CREATE TABLE {p}pe_audit_chains (chain bigint PRIMARY KEY CHECK (chain > 0), registered_at bigint NOT NULL);
+            """),
     ];
 }

@@ -125,5 +125,16 @@ internal static class SqliteMigrations
         // facts are rewritten; user.sensitive, which fideslang has no key for, becomes both categories it grouped.
         new(5, "Stored facts carry the standard taxonomy's fideslang category ids", CategoryIdMigration.RenameSql(""),
             static (connection, transaction, cancellationToken) => CategoryIdMigration.ExpandGroupingsAsync(connection, transaction, "", cancellationToken)),
+
+        // Stands for the audit-index migration 6 written beside this one; replaced by it when the two are merged.
+        new(6, "Reserved", "SELECT 1;"),
+
+        // The chain columns the shared relational statements name (the PostgreSQL store keeps one chain per writer). A
+        // SQLite file has one writer at a time, so its trail stays one chain, 0: the primary key stays the sequence.
+        new(7, "Audit trail chains, one per writer", """
+            ALTER TABLE pe_audit_events ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE pe_audit_checkpoints ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE pe_audit_chains (chain INTEGER PRIMARY KEY CHECK (chain > 0), registered_at INTEGER NOT NULL);
+            """),
     ];
 }
