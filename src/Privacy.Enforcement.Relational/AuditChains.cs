@@ -28,7 +28,9 @@ internal sealed record AuditChainLock(string TryLockSql, string UnlockSql);
 /// <remarks>
 /// When the connection is lost the chain's lock is lost with it: the next append opens a new connection and takes the
 /// lock again, unless a successor took the chain meanwhile; then every append fails (and durable decisions deny) rather
-/// than write into another writer's chain, until the instance is restarted and claims a chain of its own. Each
+/// than write into another writer's chain, until the instance is restarted and claims a chain of its own (should the
+/// successor stop and the lock come back, the events it appended differ from the batch held back, which is refused as
+/// well: a chain is never written over). Each
 /// checkpoint names the other chains' sizes and heads (<see cref="AuditCheckpoint.OtherChains"/>).
 /// </remarks>
 internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, ICheckpointSink, IAuditCheckpointReader, IAuditChainCheckpointSink, IAsyncDisposable
@@ -42,7 +44,6 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
     private DbConnection? _connection; // holds the chain's lock; appends and checkpoints run on it
     private long _chain; // 0 until claimed (chain 0 is the trail's first, shared chain: never claimed)
     private AuditChainHead? _head; // the chain's durable head, known after a successful append; null: read it
-    private bool _lost;
     private int _disposed;
 
     public RelationalAuditChain(RelationalDatabase database, AuditChainLock chainLock, TimeProvider time)
@@ -217,7 +218,7 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_connection is { } connection && !_lost)
+            if (_connection is { } connection)
             {
                 try
                 {
@@ -269,11 +270,6 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
     private async ValueTask<DbConnection> ConnectionAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_lost)
-        {
-            throw LostException();
-        }
-
         if (_connection is { State: System.Data.ConnectionState.Open } open)
         {
             return open;
@@ -285,10 +281,10 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
         {
             if (_chain > 0)
             {
-                // The session (and the lock) was lost: the chain is still this writer's only if no successor took it.
+                // The session (and the lock) was lost: the chain is still this writer's only if no one else holds it now
+                // (a successor that resumed it, or the old session not yet ended): refused, and tried again on the next write.
                 if (!await TryLockAsync(connection, _chain, cancellationToken).ConfigureAwait(false))
                 {
-                    _lost = true;
                     throw LostException();
                 }
             }
@@ -309,7 +305,7 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
     }
 
     private PrivacyStoreException LostException() => new(
-        $"Audit chain {_chain} was resumed by another instance after this instance lost its database session; nothing more is appended to it from here. Restart the instance: it then claims a chain of its own.");
+        $"Audit chain {_chain} is held by another session since this instance lost its own: resumed by another instance (then nothing more is appended to it from here; restart the instance to claim a chain of its own), or the old session has not ended yet.");
 
     /// <summary>Takes the lowest registered chain no live writer holds, or registers a new one and takes it.</summary>
     private async ValueTask<long> ClaimAsync(DbConnection connection, CancellationToken cancellationToken)

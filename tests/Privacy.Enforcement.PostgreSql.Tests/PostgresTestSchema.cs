@@ -13,12 +13,16 @@ public sealed class PostgresTestSchema : IAsyncDisposable
     public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("Call NewInstanceAsync first.");
 
     /// <summary>Builds a new service provider (an application instance, with its own pool) over the schema.</summary>
-    public async Task<ServiceProvider> NewInstanceAsync()
+    public async Task<ServiceProvider> NewInstanceAsync(Action<PostgreSqlStoreOptions>? configure = null)
     {
         _server ??= await PostgresServer.GetAsync();
         var services = new ServiceCollection();
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)); // a host has logging
-        services.AddPrivacyEnforcement().UsePostgreSql(_server.ConnectionString, o => o.Schema = Schema);
+        services.AddPrivacyEnforcement().UsePostgreSql(_server.ConnectionString, o =>
+        {
+            o.Schema = Schema;
+            configure?.Invoke(o);
+        });
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
         return provider;

@@ -76,8 +76,10 @@ public static class PrivacyEnforcementBuilderPostgreSqlExtensions
         services.RemoveAll<RelationalAuditChain>();
         if (options.AuditChainPerInstance)
         {
-            // This instance's audit writer appends to a chain of its own; reads and queries still see the whole trail.
-            services.AddSingleton(sp => new RelationalAuditChain(sp.GetRequiredService<PostgreSqlDatabase>(), PostgreSqlDatabase.AuditChainLockFor(options.Schema), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            // This instance's audit writer appends to a chain of its own; reads and queries still see the whole trail. The
+            // database is taken as the other stores take it (RelationalDatabase), so the container disposes it after the
+            // audit pipeline, which writes its last checkpoint through this chain when it stops.
+            services.AddSingleton(sp => new RelationalAuditChain(sp.GetRequiredService<RelationalDatabase>(), PostgreSqlDatabase.AuditChainLockFor(options.Schema), sp.GetService<TimeProvider>() ?? TimeProvider.System));
             services.Replace(ServiceDescriptor.Singleton<IAuditSink>(sp => sp.GetRequiredService<RelationalAuditChain>()));
             services.Replace(ServiceDescriptor.Singleton<ICheckpointSink>(sp => sp.GetRequiredService<RelationalAuditChain>()));
         }

@@ -131,9 +131,12 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
     /// </summary>
     internal static AuditChainLock AuditChainLockFor(string schema)
     {
-        var key = unchecked((int)LockKey("audit-chains", schema));
+        var key = AuditChainLockKey(schema);
         return new AuditChainLock($"SELECT pg_try_advisory_lock({key}, CAST(@chain AS integer))", $"SELECT pg_advisory_unlock({key}, CAST(@chain AS integer))");
     }
+
+    /// <summary>The first key of the schema's chain locks (the second is the chain id).</summary>
+    internal static int AuditChainLockKey(string schema) => unchecked((int)LockKey("audit-chains", schema));
 
     private static long LockKey(string purpose, string schema)
     {
