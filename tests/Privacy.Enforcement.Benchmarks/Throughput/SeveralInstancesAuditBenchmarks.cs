@@ -14,20 +14,20 @@ namespace Privacy.Enforcement.Benchmarks.Throughput;
 /// <summary>
 /// Several application instances, each its own process (<see cref="InstanceProcess"/>), deciding with durable audit on
 /// PostgreSQL, 64 closed-loop callers in all (split between the instances), one round = every caller deciding
-/// <see cref="PerCaller"/> times. Baseline, same run: the same processes, each on a schema of its own. Compared: all on
-/// one shared schema writing one chain behind the append lock, and all on one shared schema with a chain each
-/// (<c>AuditChainPerInstance</c>). Target: the shared schema with a chain each at least 0.9x the separate schemas.
+/// <see cref="PerCaller"/> times. <see cref="Trail"/>: <c>separate</c>, each process on a schema of its own (what the
+/// shared cases are compared with, same run); <c>one-chain</c>, all on one schema writing one chain behind the append
+/// lock; <c>chain-each</c>, all on one schema with a chain each (<c>AuditChainPerInstance</c>). Target: the shared schema with a chain each at least 0.9x the separate schemas.
 /// Column <c>Append wait</c>: the time each audit batch waited before it could be written (the shared append lock, or
 /// the instance's own chain), measured in the instances (<c>privacy.audit.append.wait</c>) over every round of the case.
 /// </summary>
 [Config(typeof(SeveralInstancesConfig))]
 public class SeveralInstancesAuditBenchmarks
 {
-    public const int PerCaller = 100;
+    public const int PerCaller = 150;
     public const int TotalCallers = 64;
-    public const string SeparateSchemas = "separate schemas";
-    public const string SharedOneChain = "shared schema, one chain";
-    public const string SharedChainEach = "shared schema, a chain each";
+    public const string SeparateSchemas = "separate";
+    public const string SharedOneChain = "one-chain";
+    public const string SharedChainEach = "chain-each";
 
     private static readonly ConcurrentDictionary<string, AppendWaitHistogram> Waits = new();
     private readonly List<InstanceProcess> _instances = [];
@@ -69,7 +69,7 @@ public class SeveralInstancesAuditBenchmarks
             instance.Dispose();
         }
 
-        Console.WriteLine($"// {Instances} instance(s), {Trail}: append wait per batch {_wait}");
+        Console.WriteLine($"// {Instances} instance(s), {Trail}: append wait per batch {_wait}; load {LoadAverage()}");
     }
 
     [Benchmark(Description = "durable audited decisions, instance processes")]
@@ -86,6 +86,10 @@ public class SeveralInstancesAuditBenchmarks
         }
     }
 
+    /// <summary>The one-minute load average (Linux), for the report.</summary>
+    internal static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
     internal static string Key(int instances, string trail) => instances.ToString(CultureInfo.InvariantCulture) + "|" + trail;
 
     internal static AppendWaitHistogram? WaitOf(BenchmarkCase benchmarkCase)
@@ -100,7 +104,8 @@ public class SeveralInstancesAuditBenchmarks
     {
         public SeveralInstancesConfig()
         {
-            Add(new ClosedLoopConfig());
+            // The closed-loop job (its per-caller rate column does not apply: the callers are in the instances).
+            AddJob(new ClosedLoopConfig().GetJobs().ToArray());
             AddColumn(new TotalRateColumn(), new AppendWaitColumn());
         }
     }

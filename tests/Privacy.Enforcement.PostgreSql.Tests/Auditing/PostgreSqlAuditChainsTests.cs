@@ -142,7 +142,7 @@ public sealed class PostgreSqlAuditChainsTests : IAsyncLifetime
     }
 
     [StoreFact]
-    public async Task A_retried_batch_is_skipped_where_held_and_a_different_event_at_a_held_sequence_is_refused()
+    public async Task A_retried_batch_is_skipped_where_held_and_a_different_event_or_a_gap_is_refused()
     {
         using var database = await NewDatabaseAsync();
         await using var writer = new RelationalAuditChain(database, PostgreSqlDatabase.AuditChainLockFor(_schema.Schema), TimeProvider.System);
@@ -156,7 +156,10 @@ public sealed class PostgreSqlAuditChainsTests : IAsyncLifetime
 
         var forged = Seal(batch[0], "not-b");
         var refused = async () => await writer.WriteBatchAsync(forged, CancellationToken.None);
-        await refused.Should().ThrowAsync<PrivacyStoreException>();
+        (await refused.Should().ThrowAsync<PrivacyStoreException>()).Which.Message.Should().Contain("different event at sequence 2");
+        var gap = Seal(Seal(more[^1], "d")[0], "e");
+        var leavesGap = async () => await writer.WriteBatchAsync(gap, CancellationToken.None);
+        (await leavesGap.Should().ThrowAsync<PrivacyStoreException>()).Which.Message.Should().Contain("gap");
         (await ReadChainAsync(new RelationalAuditChains(database), writer.Chain)).Select(e => e.CorrelationId).Should().Equal("a", "b", "c");
     }
 
