@@ -113,7 +113,7 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
         }
         catch (Exception ex) when (_database.IsFault(ex))
         {
-            await DropConnectionAsync().ConfigureAwait(false);
+            await DropBrokenConnectionAsync().ConfigureAwait(false);
             throw _database.Fault("write an audit batch", ex);
         }
         finally
@@ -164,7 +164,7 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
         }
         catch (Exception ex) when (_database.IsFault(ex))
         {
-            await DropConnectionAsync().ConfigureAwait(false);
+            await DropBrokenConnectionAsync().ConfigureAwait(false);
             throw _database.Fault("write an audit checkpoint", ex);
         }
         finally
@@ -218,7 +218,7 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_connection is { } connection)
+            if (_connection is { State: System.Data.ConnectionState.Open } connection)
             {
                 try
                 {
@@ -226,7 +226,7 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
                     unlock.AddParameter("@chain", _chain);
                     await unlock.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (_database.IsFault(ex))
+                catch (Exception ex) when (_database.IsFault(ex) || ex is InvalidOperationException)
                 {
                     // The session is gone, and its lock with it.
                 }
@@ -257,7 +257,7 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
         }
         catch (Exception ex) when (_database.IsFault(ex))
         {
-            await DropConnectionAsync().ConfigureAwait(false);
+            await DropBrokenConnectionAsync().ConfigureAwait(false);
             throw _database.Fault("claim an audit chain", ex);
         }
         finally
@@ -432,6 +432,20 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After a failed statement: a connection still open keeps the chain's lock and stays (its transaction was rolled
+    /// back; the head is read again); a broken one is dropped, and the next write opens another and takes the lock again.
+    /// Returning a live connection to the pool instead would leave the lock held by an idle pooled session.
+    /// </summary>
+    private async ValueTask DropBrokenConnectionAsync()
+    {
+        _head = null;
+        if (_connection is { State: not System.Data.ConnectionState.Open })
+        {
+            await DropConnectionAsync().ConfigureAwait(false);
         }
     }
 

@@ -163,6 +163,28 @@ public sealed class PostgreSqlAuditChainsTests : IAsyncLifetime
         (await ReadChainAsync(new RelationalAuditChains(database), writer.Chain)).Select(e => e.CorrelationId).Should().Equal("a", "b", "c");
     }
 
+    [StoreFact]
+    public async Task A_database_error_during_an_append_is_retried_into_the_same_chain()
+    {
+        using var database = await NewDatabaseAsync();
+        await using var writer = new RelationalAuditChain(database, PostgreSqlDatabase.AuditChainLockFor(_schema.Schema), TimeProvider.System);
+        var batch = Seal(null, "a");
+        await writer.WriteBatchAsync(batch, CancellationToken.None);
+
+        // A row under the next sequence number fails the copy on the primary key: a database error on a live session.
+        var events = $"\"{_schema.Schema}\".pe_audit_events";
+        await ExecuteAsync($"INSERT INTO {events} (chain, sequence, hash, kind, occurred_at, payload) VALUES ({writer.Chain}, 2, 'x', 'Decision', 0, 'x')");
+        var next = Seal(batch[^1], "b");
+        var failing = async () => await writer.WriteBatchAsync(next, CancellationToken.None);
+        await failing.Should().ThrowAsync<PrivacyStoreException>();
+        await ExecuteAsync($"DELETE FROM {events} WHERE chain = {writer.Chain} AND sequence = 2");
+
+        // The retry (the pipeline's, here by hand) reads the head again and writes the batch into the same chain.
+        await writer.WriteBatchAsync(next, CancellationToken.None);
+        writer.Chain.Should().Be(1);
+        (await ReadChainAsync(new RelationalAuditChains(database), writer.Chain)).Select(e => e.CorrelationId).Should().Equal("a", "b");
+    }
+
     /// <summary>
     /// Each tampering of a trail of two chains (chain 1 written and checkpointed first, then chain 2, whose checkpoint
     /// names chain 1) and the failure and chain it must be reported as. The comment says which careless verifier passes it.
