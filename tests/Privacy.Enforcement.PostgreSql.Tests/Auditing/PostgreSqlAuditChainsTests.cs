@@ -164,6 +164,33 @@ public sealed class PostgreSqlAuditChainsTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_query_pages_through_every_chain_and_returns_each_event_once_by_sequence_then_chain()
+    {
+        // Two chains of 300 events of one subject, but for the second chain's first: the first page of 500 then ends
+        // between the two events under sequence 251, where paging by sequence number alone would skip the second.
+        using var database = await NewDatabaseAsync();
+        var chainLock = PostgreSqlDatabase.AuditChainLockFor(_schema.Schema);
+        await using var first = new RelationalAuditChain(database, chainLock, TimeProvider.System);
+        await using var second = new RelationalAuditChain(database, chainLock, TimeProvider.System);
+        foreach (var writer in new[] { first, second })
+        {
+            (await writer.ReadLastAsync(CancellationToken.None)).Should().BeNull();
+            var events = Seal(null, [.. Enumerable.Range(1, 300).Select(i => $"w{writer.Chain}-{i}")])
+                .Select(e => e with { SubjectPseudonym = writer.Chain == 2 && e.Sequence == 1 ? "p-other" : "p-1" }).ToArray();
+            await writer.WriteBatchAsync(Seal(null, events), CancellationToken.None);
+        }
+
+        var read = new List<AuditEvent>();
+        await foreach (var e in (await _schema.GetAsync<IAuditTrailReader>()).QueryAsync(new AuditQuery { SubjectPseudonym = "p-1" }, CancellationToken.None))
+        {
+            read.Add(e);
+        }
+
+        read.Should().HaveCount(599);
+        read.Select(e => e.CorrelationId).Should().Equal(["w1-1", .. Enumerable.Range(2, 299).SelectMany(i => new[] { $"w1-{i}", $"w2-{i}" })]);
+    }
+
+    [StoreFact]
     public async Task A_database_error_during_an_append_is_retried_into_the_same_chain()
     {
         using var database = await NewDatabaseAsync();
@@ -303,14 +330,17 @@ public sealed class PostgreSqlAuditChainsTests : IAsyncLifetime
         return database;
     }
 
-    private static AuditEvent[] Seal(AuditEvent? head, params string[] correlations)
+    private static AuditEvent[] Seal(AuditEvent? head, params string[] correlations) =>
+        Seal(head, [.. correlations.Select(c => new AuditEvent { Timestamp = TimeProvider.System.GetUtcNow(), Kind = AuditEventKind.Decision, Action = "decision.collect", CorrelationId = c })]);
+
+    /// <summary>Seals <paramref name="events"/> in order after <paramref name="head"/> (the chain's start when null).</summary>
+    private static AuditEvent[] Seal(AuditEvent? head, AuditEvent[] events)
     {
-        var sealedEvents = new AuditEvent[correlations.Length];
+        var sealedEvents = new AuditEvent[events.Length];
         var (sequence, hash) = head is null ? (0L, AuditHashChain.GenesisHash) : (head.Sequence, head.Hash);
-        for (var i = 0; i < correlations.Length; i++)
+        for (var i = 0; i < events.Length; i++)
         {
-            var e = new AuditEvent { Timestamp = TimeProvider.System.GetUtcNow(), Kind = AuditEventKind.Decision, Action = "decision.collect", CorrelationId = correlations[i] };
-            sealedEvents[i] = AuditHashChain.Seal(e, ++sequence, hash);
+            sealedEvents[i] = AuditHashChain.Seal(events[i], ++sequence, hash);
             hash = sealedEvents[i].Hash;
         }
 
