@@ -15,8 +15,9 @@ namespace Privacy.Enforcement.Benchmarks.Throughput;
 /// Several application instances, each its own process (<see cref="InstanceProcess"/>), deciding with durable audit on
 /// PostgreSQL, 64 closed-loop callers in all (split between the instances), one round = every caller deciding
 /// <see cref="PerCaller"/> times. <see cref="Trail"/>: <c>separate</c>, each process on a schema of its own (what the
-/// shared cases are compared with, same run); <c>one-chain</c>, all on one schema writing one chain behind the append
-/// lock; <c>chain-each</c>, all on one schema with a chain each (<c>AuditChainPerInstance</c>). Target: the shared schema with a chain each at least 0.9x the separate schemas.
+/// shared cases are compared with, same run); <c>shared-one-chain</c>, all on one schema writing one chain behind the
+/// append lock; <c>shared-chain-each</c>, all on one schema with a chain each (<c>AuditChainPerInstance</c>). Cases run
+/// in name order: <c>separate</c> first in each group. Target: the shared schema with a chain each at least 0.9x the separate schemas.
 /// Column <c>Append wait</c>: the time each audit batch waited before it could be written (the shared append lock, or
 /// the instance's own chain), measured in the instances (<c>privacy.audit.append.wait</c>) over every round of the case.
 /// </summary>
@@ -26,8 +27,8 @@ public class SeveralInstancesAuditBenchmarks
     public const int PerCaller = 150;
     public const int TotalCallers = 64;
     public const string SeparateSchemas = "separate";
-    public const string SharedOneChain = "one-chain";
-    public const string SharedChainEach = "chain-each";
+    public const string SharedOneChain = "shared-one-chain";
+    public const string SharedChainEach = "shared-chain-each";
 
     private static readonly ConcurrentDictionary<string, AppendWaitHistogram> Waits = new();
     private static int s_warmed;
