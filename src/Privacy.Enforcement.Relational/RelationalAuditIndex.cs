@@ -58,7 +58,9 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     public void Advance(long head)
     {
         var indexedTo = Interlocked.Read(ref _indexedTo);
-        if (!IsAutomatic || (indexedTo >= 0 && head - indexedTo < _lag))
+        // With one write lock the trail is one chain, so the newest index row measures the tail; elsewhere a chain's head
+        // may lie below another chain's newest index row, so every append starts (or extends) a catch-up.
+        if (!IsAutomatic || (_lag > 1 && indexedTo >= 0 && head - indexedTo < _lag))
         {
             return;
         }
