@@ -135,7 +135,7 @@ internal sealed class StoreSql
         // The events past their chain's newest index row, as a FROM clause and the start of its WHERE.
         var unindexed = auditLockSql is null
             ? $"{events} e WHERE e.sequence > (SELECT COALESCE(MAX(x.sequence), 0) FROM {index} x) AND"
-            : $"w JOIN {events} e ON e.chain = w.chain AND e.sequence > w.upto WHERE";
+            : $"w, {events} e WHERE e.chain = w.chain AND e.sequence > w.upto AND";
 
         // The payload and the columns queries filter on (the event's own and its index row's, and whether its chain's
         // index reaches past it), so a reader can check them against each other.
@@ -367,7 +367,10 @@ internal sealed class StoreSql
     {
         if (criteria == AuditCriteria.None)
         {
-            return $"SELECT payload, chain, sequence FROM {events} WHERE sequence >= @after AND (sequence, chain) > (@after, @afterChain) ORDER BY sequence, chain LIMIT @limit";
+            var all = $"SELECT e.payload AS payload, e.chain AS chain, e.sequence AS sequence FROM {events} e WHERE e.sequence >= @after AND (e.sequence, e.chain) > (@after, @afterChain)";
+            return watermarks.Length == 0
+                ? $"{all} ORDER BY sequence, chain LIMIT @limit"
+                : $"{watermarks}SELECT t.payload, t.chain, t.sequence FROM w CROSS JOIN LATERAL ({all} AND e.chain = w.chain ORDER BY e.sequence LIMIT @limit) t ORDER BY sequence, chain LIMIT @limit";
         }
 
         // A time range alone is walked on the time index: the sequence bounds are then only filters (unary plus), or
@@ -377,6 +380,11 @@ internal sealed class StoreSql
             + $" WHERE {key} >= @after AND (i.sequence, e.chain) > (@after, @afterChain){Filter("i.", criteria)}";
         var tail = $"SELECT e.payload AS payload, e.chain AS chain, e.sequence AS sequence FROM {unindexed}"
             + $" e.sequence >= @after AND (e.sequence, e.chain) > (@after, @afterChain){Filter("e.", criteria)}";
+        if (watermarks.Length > 0)
+        {
+            // Per chain, on its key in order and at most a page of it: the planner walks each chain's key past its index.
+            tail = $"SELECT t.payload, t.chain, t.sequence FROM w CROSS JOIN LATERAL ({tail.Replace("FROM w, ", "FROM ", StringComparison.Ordinal)} ORDER BY e.sequence LIMIT @limit) t";
+        }
         return $"{watermarks}{indexed} UNION ALL {tail} ORDER BY sequence, chain LIMIT @limit";
 
         static string Filter(string alias, AuditCriteria criteria)

@@ -277,8 +277,8 @@ public sealed class PostgreSqlAuditChainsTests : IAsyncLifetime
         { "a tail truncated with its own checkpoints", "DELETE FROM {events} WHERE chain = 1 AND sequence > 2; DELETE FROM {checkpoints} WHERE chain = 1", AuditVerificationFailure.Truncated, 1 },
         // A verifier that reads checkpoints by a column only: a checkpoint moved to another chain.
         { "a checkpoint moved to another chain", "UPDATE {checkpoints} SET chain = 2 WHERE chain = 1", AuditVerificationFailure.CheckpointChainBroken, 2 },
-        // Chains relabelled: each chain's events now stand under checkpoints that name another head.
-        { "two chains swapped", "UPDATE {events} SET chain = 99 WHERE chain = 1; UPDATE {events} SET chain = 1 WHERE chain = 2; UPDATE {events} SET chain = 2 WHERE chain = 99", AuditVerificationFailure.CheckpointMismatch, 1 },
+        // Chains relabelled: each chain's first event now reads another chain's index row (and stands under checkpoints that name another head).
+        { "two chains swapped", "UPDATE {events} SET chain = 99 WHERE chain = 1; UPDATE {events} SET chain = 1 WHERE chain = 2; UPDATE {events} SET chain = 2 WHERE chain = 99", AuditVerificationFailure.HashMismatch, 1 },
     };
 
     [Theory]

@@ -83,7 +83,7 @@ public sealed class SqliteAuditSchemaTests : IDisposable
     [InlineData((int)(AuditCriteria.Recipient | AuditCriteria.Kind | AuditCriteria.From | AuditCriteria.To), "INDEX ix_pe_audit_index_recipient (recipient=? AND kind=?")]
     [InlineData((int)AuditCriteria.Kind, "INDEX ix_pe_audit_index_kind (kind=? AND sequence>?)")]
     [InlineData((int)(AuditCriteria.From | AuditCriteria.To), "INDEX ix_pe_audit_index_time (occurred_at>? AND occurred_at<?)")]
-    [InlineData((int)AuditCriteria.None, "SEARCH pe_audit_events USING INTEGER PRIMARY KEY (rowid>?)")]
+    [InlineData((int)AuditCriteria.None, "SEARCH e USING INTEGER PRIMARY KEY (rowid>?)")]
     public async Task A_query_is_one_statement_on_indexes_and_keys_without_a_scan(int criteria, string index)
     {
         var database = _database.Get<RelationalDatabase>();
