@@ -68,7 +68,9 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                 var transaction = await database.BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
+                    var waiting = TimeProvider.System.GetTimestamp();
                     var (last, lastHash) = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    RelationalAuditTelemetry.AppendWait.Record(TimeProvider.System.GetElapsedTime(waiting).TotalSeconds, new KeyValuePair<string, object?>(RelationalAuditTelemetry.TrailTag, "shared"));
                     if (batch[0].Sequence > last + 1)
                     {
                         throw new PrivacyStoreException($"The audit batch starts at sequence {batch[0].Sequence} but the trail ends at {last}: writing it would leave a gap.");
@@ -86,7 +88,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
 
                     await InsertAsync(connection, transaction, batch, last, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    Index.Advance(batch[^1].Sequence); // behind the head, after the commit
+                    Index.Advance(batch.Count); // behind the head, after the commit
                     return AuditAppendResult.Appended;
                 }
             }
@@ -203,7 +205,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     /// Reads a stored payload: a sealed line (written since the payload is the line itself; it always opens with the
     /// <c>sequence</c> member) or the document form rows written before kept (member names capitalised).
     /// </summary>
-    private static AuditEvent ParsePayload(string payload)
+    internal static AuditEvent ParsePayload(string payload)
     {
         if (!payload.StartsWith(SealedLineStart, StringComparison.Ordinal))
         {
@@ -261,10 +263,12 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     }
 
     /// <summary>
-    /// The newest index row, then one statement per page over the index up to it and the tail past it (<see cref="StoreSql.AuditQuery"/>): a subject's
-    /// disclosure ledger (subject and kind) walks <c>(subject_pseudonym, kind, sequence)</c> of the index, a recipient's
-    /// history <c>(recipient, kind, sequence)</c>; the events not yet indexed are read on the key. Times are kept in
-    /// milliseconds, so the range is widened by one and every row is checked exactly against the query before it is returned.
+    /// One statement per page over the index and, per chain, the events past that chain's newest index row
+    /// (<see cref="StoreSql.AuditQuery"/>): a subject's disclosure ledger (subject and kind) walks
+    /// <c>(subject_pseudonym, kind, sequence)</c> of the index, a recipient's history <c>(recipient, kind, sequence)</c>;
+    /// the events not yet indexed are read on the key. Times are kept in milliseconds, so the range is widened by one and
+    /// every row is checked exactly against the query before it is returned. A trail kept as several chains (one per
+    /// writer) answers from every chain, ordered by sequence number and then chain id: each chain's events in their own order.
     /// </summary>
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -275,31 +279,25 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             | (query.From is null ? AuditCriteria.None : AuditCriteria.From)
             | (query.To is null ? AuditCriteria.None : AuditCriteria.To);
         var sql = database.Sql.AuditQuery(criteria);
-
-        // Read once: the index rows up to it exist now and stay; whatever the index gains meanwhile is read as tail.
-        var indexed = criteria == AuditCriteria.None ? 0 : await Index.ReadIndexedToAsync(cancellationToken).ConfigureAwait(false);
         var after = 0L;
+        var afterChain = -1L;
         while (true)
         {
             var from = after;
+            var fromChain = afterChain;
             var page = await database.QueryAsync(
                 sql,
                 c =>
                 {
                     c.AddParameter("@after", from);
+                    c.AddParameter("@afterChain", fromChain);
                     c.AddParameter("@limit", (long)PageSize);
-                    if (criteria != AuditCriteria.None)
-                    {
-                        c.AddParameter("@indexed", indexed);
-                        c.AddParameter("@tail", Math.Max(from, indexed));
-                    }
-
                     Bind(c, query);
                 },
-                static row => ParsePayload(row.GetString(0)),
+                static row => (Event: ParsePayload(row.GetString(0)), Chain: row.GetInt64(1)),
                 "query the audit trail",
                 cancellationToken).ConfigureAwait(false);
-            foreach (var auditEvent in page)
+            foreach (var (auditEvent, _) in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (query.Matches(auditEvent))
@@ -313,7 +311,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
                 yield break;
             }
 
-            after = page[^1].Sequence;
+            (after, afterChain) = (page[^1].Event.Sequence, page[^1].Chain);
         }
 
         static void Bind(DbCommand command, AuditQuery query)
@@ -359,7 +357,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
     /// verification at its own index (its content no longer matches its hash) instead of hiding from ledger queries while
     /// the trail verifies; so does an event the index skips (no index row below the newest one), which queries would miss.
     /// </summary>
-    private static AuditEvent ReadStored(DbDataReader row)
+    internal static AuditEvent ReadStored(DbDataReader row)
     {
         var e = ParsePayload(row.GetString(0));
         var sequence = row.GetInt64(1);

@@ -16,4 +16,7 @@ internal interface IAuditEventCopy
     /// (the store then inserts row by row).
     /// </summary>
     ValueTask<ulong?> TryCopyAsync(DbConnection connection, string table, IReadOnlyList<AuditEvent> batch, int from, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="TryCopyAsync(DbConnection, string, IReadOnlyList{AuditEvent}, int, CancellationToken)"/>, into chain <paramref name="chain"/> of a trail kept as several chains.</summary>
+    ValueTask<ulong?> TryCopyAsync(DbConnection connection, string table, long chain, IReadOnlyList<AuditEvent> batch, int from, CancellationToken cancellationToken);
 }

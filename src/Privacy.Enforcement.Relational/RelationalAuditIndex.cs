@@ -35,7 +35,8 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     private readonly SemaphoreSlim? _turn = database.Dialect.AuditLockSql is null ? new SemaphoreSlim(1, 1) : null;
 
 
-    private long _indexedTo = -1;
+    private long _unindexed; // events this process appended since its last catch-up began
+    private bool _started;
     private Task _running = Task.CompletedTask;
     private bool _again;
     private bool _disposed;
@@ -51,15 +52,16 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
     public long Faults => Interlocked.Read(ref _faults);
 
     /// <summary>
-    /// Starts a catch-up in the background when the tail past what this process last indexed has reached the lag
-    /// (always on the first call), unless one is running, in which case that one goes round once more. Never blocks and
-    /// never throws: the append that calls it has committed, and the caller's decision must not wait for derived data.
+    /// Starts a catch-up in the background once this process has appended <see cref="Lag"/> events since its last one
+    /// began (and on the first call, for what an earlier process left), unless one is running, in which case that one
+    /// goes round once more. Counting appends rather than comparing sequence numbers holds for several chains, whose
+    /// heads need not be above another chain's newest index row. Never blocks and never throws: the append that calls it
+    /// has committed, and the caller's decision must not wait for derived data.
     /// </summary>
-    /// <param name="head">The sequence the append committed up to.</param>
-    public void Advance(long head)
+    /// <param name="appended">How many events the append committed.</param>
+    public void Advance(int appended)
     {
-        var indexedTo = Interlocked.Read(ref _indexedTo);
-        if (!IsAutomatic || (indexedTo >= 0 && head - indexedTo < Lag))
+        if (!IsAutomatic || (Interlocked.Add(ref _unindexed, appended) < Lag && Volatile.Read(ref _started)))
         {
             return;
         }
@@ -71,6 +73,8 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
                 return;
             }
 
+            Interlocked.Exchange(ref _unindexed, 0);
+            Volatile.Write(ref _started, true);
             if (!_running.IsCompleted)
             {
                 _again = true;
@@ -195,12 +199,6 @@ internal sealed class RelationalAuditIndex(RelationalDatabase database) : IAsync
                         {
                             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         }
-                    }
-
-                    if (written < limit)
-                    {
-                        // At the head as this transaction saw it: the lag counts from here.
-                        Interlocked.Exchange(ref _indexedTo, await ReadIndexedToAsync(cancellationToken).ConfigureAwait(false));
                     }
 
                     return written;

@@ -10,7 +10,7 @@ public static class RelationalStoreRegistration
 {
     /// <summary>
     /// Registers every store (consents, acceptances and objections, engagements, violations and sanctions, pseudonyms,
-    /// subject-rights requests, legal holds, subject keys, and the audit trail's sink, reader and checkpoints) over one
+    /// subject-rights requests, legal holds, subject keys, and the audit trail's sink, reader, checkpoints and its chains for verification) over one
     /// database, replacing any store registered before, and a hosted service that makes the database ready when the
     /// host starts, so that a misconfigured database or an edited migration fails start-up, not the first decision.
     /// </summary>
@@ -38,6 +38,7 @@ public static class RelationalStoreRegistration
         services.Replace(ServiceDescriptor.Singleton<IAuditSink>(sp => sp.GetRequiredService<RelationalAuditStore>()));
         services.Replace(ServiceDescriptor.Singleton<IAuditTrailReader>(sp => sp.GetRequiredService<RelationalAuditStore>()));
         services.Replace(ServiceDescriptor.Singleton<ICheckpointSink>(sp => sp.GetRequiredService<RelationalAuditStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IAuditChainedTrail>(sp => new RelationalAuditChains(sp.GetRequiredService<RelationalDatabase>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StoreSchemaInitializer>());
         return services;
     }

@@ -116,36 +116,72 @@ internal sealed class StoreSql
         EventsTable = events;
 
         // The lock (PostgreSQL) serializes appends of every instance; it is taken before the head is read.
-        AuditHead = dialect.AdaptStatement(nameof(AuditHead), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} ORDER BY sequence DESC LIMIT 1");
-        InsertEvent = dialect.AdaptStatement(nameof(InsertEvent), $"INSERT INTO {events} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@sequence, @hash, @kind, @occurred, @subject, @recipient, @payload) ON CONFLICT (sequence) DO NOTHING");
-        HeldHashes = dialect.AdaptStatement(nameof(HeldHashes), $"SELECT hash FROM {events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence");
-        // The payload and the columns queries filter on (the event's own and its index row's, and whether the index
-        // reaches past it), so a reader can check them against each other.
+        AuditHead = dialect.AdaptStatement(nameof(AuditHead), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + $"SELECT sequence, hash FROM {events} WHERE chain = 0 ORDER BY sequence DESC LIMIT 1");
+        InsertEvent = dialect.AdaptStatement(nameof(InsertEvent), $"INSERT INTO {events} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@sequence, @hash, @kind, @occurred, @subject, @recipient, @payload) ON CONFLICT DO NOTHING");
+        HeldHashes = dialect.AdaptStatement(nameof(HeldHashes), $"SELECT hash FROM {events} WHERE chain = 0 AND sequence >= @from AND sequence <= @to ORDER BY sequence");
+
+        // The chains that have events: on PostgreSQL walked along the primary key (chain, sequence) one chain at a time,
+        // not scanned; a SQLite trail is one chain, 0. With each, the newest index row of that chain (0 for none).
         var index = prefix + "pe_audit_index";
         IndexTable = index;
-        var stored = $"e.payload, e.sequence, e.hash, e.kind, e.occurred_at, e.subject_pseudonym, e.recipient, i.sequence, i.kind, i.occurred_at, i.subject_pseudonym, i.recipient, (SELECT MAX(sequence) FROM {index})";
-        EventsPage = dialect.AdaptStatement(nameof(EventsPage), $"SELECT {stored} FROM {events} e LEFT JOIN {index} i ON i.sequence = e.sequence WHERE e.sequence >= @from ORDER BY e.sequence LIMIT @limit");
-        LastEvent = dialect.AdaptStatement(nameof(LastEvent), $"SELECT {stored} FROM {events} e LEFT JOIN {index} i ON i.sequence = e.sequence ORDER BY e.sequence DESC LIMIT 1");
+        var watermarks = auditLockSql is null
+            ? string.Empty
+            : $"WITH RECURSIVE c(chain) AS (SELECT MIN(chain) FROM {events} UNION ALL SELECT (SELECT MIN(chain) FROM {events} WHERE chain > c.chain) FROM c WHERE c.chain IS NOT NULL),"
+              + $" w(chain, upto) AS (SELECT chain, (SELECT COALESCE(MAX(x.sequence), 0) FROM {index} x WHERE x.chain = c.chain) FROM c WHERE chain IS NOT NULL) ";
+
+        // An index row's event: a SQLite trail is one chain, so its sequence alone (the index then covers its branch's filter).
+        var indexJoin = auditLockSql is null ? "e.sequence = i.sequence" : "e.chain = i.chain AND e.sequence = i.sequence";
+
+        // The events past their chain's newest index row, as a FROM clause and the start of its WHERE.
+        var unindexed = auditLockSql is null
+            ? $"{events} e WHERE e.sequence > (SELECT COALESCE(MAX(x.sequence), 0) FROM {index} x) AND"
+            : $"w, {events} e WHERE e.chain = w.chain AND e.sequence > w.upto AND";
+
+        // The payload and the columns queries filter on (the event's own and its index row's, and whether its chain's
+        // index reaches past it), so a reader can check them against each other.
+        var stored = $"e.payload, e.sequence, e.hash, e.kind, e.occurred_at, e.subject_pseudonym, e.recipient, i.sequence, i.kind, i.occurred_at, i.subject_pseudonym, i.recipient, (SELECT MAX(x.sequence) FROM {index} x WHERE x.chain = e.chain)";
+        var joined = $"{events} e LEFT JOIN {index} i ON i.chain = e.chain AND i.sequence = e.sequence";
+        EventsPage = dialect.AdaptStatement(nameof(EventsPage), $"SELECT {stored} FROM {joined} WHERE e.chain = 0 AND e.sequence >= @from ORDER BY e.sequence LIMIT @limit");
+        LastEvent = dialect.AdaptStatement(nameof(LastEvent), $"SELECT {stored} FROM {joined} WHERE e.chain = 0 ORDER BY e.sequence DESC LIMIT 1");
         for (var criteria = 0; criteria < _auditQueries.Length; criteria++)
         {
-            _auditQueries[criteria] = dialect.AdaptStatement("AuditQuery", BuildAuditQuery(events, index, (AuditCriteria)criteria));
+            _auditQueries[criteria] = dialect.AdaptStatement("AuditQuery", BuildAuditQuery(events, index, indexJoin, watermarks, unindexed, (AuditCriteria)criteria));
         }
 
-        // Behind the head: the query columns of the next events past the newest indexed one, copied inside the database.
-        // A second indexer (another instance) racing for the same events skips those the first wrote.
+        // Behind the head: the query columns of the next events of every chain past that chain's newest indexed one, copied
+        // inside the database, so each chain's index rows stay a prefix of its events. A second indexer (another instance)
+        // racing for the same events skips those the first wrote.
         IndexEvents = dialect.AdaptStatement(nameof(IndexEvents),
-            $"INSERT INTO {index} (sequence, kind, occurred_at, subject_pseudonym, recipient)"
-            + $" SELECT sequence, kind, occurred_at, subject_pseudonym, recipient FROM {events}"
-            + $" WHERE sequence > (SELECT COALESCE(MAX(sequence), 0) FROM {index}) ORDER BY sequence LIMIT @limit"
-            + " ON CONFLICT (sequence) DO NOTHING");
+            $"{watermarks}INSERT INTO {index} (chain, sequence, kind, occurred_at, subject_pseudonym, recipient)"
+            + $" SELECT e.chain, e.sequence, e.kind, e.occurred_at, e.subject_pseudonym, e.recipient FROM {unindexed} 1 = 1"
+            + " ORDER BY e.sequence, e.chain LIMIT @limit"
+            + " ON CONFLICT DO NOTHING");
         IndexedTo = dialect.AdaptStatement(nameof(IndexedTo), $"SELECT COALESCE(MAX(sequence), 0) FROM {index}");
 
         InsertCheckpoint = dialect.AdaptStatement(nameof(InsertCheckpoint), $"INSERT INTO {checkpoints} (size, payload) VALUES (@size, @payload)");
-        LatestCheckpoint = dialect.AdaptStatement(nameof(LatestCheckpoint), $"SELECT payload FROM {checkpoints} ORDER BY seq DESC LIMIT 1");
+        LatestCheckpoint = dialect.AdaptStatement(nameof(LatestCheckpoint), $"SELECT payload FROM {checkpoints} WHERE chain = 0 ORDER BY seq DESC LIMIT 1");
 
         // The lock (PostgreSQL) is the audit append lock: a checkpoint is chained onto the latest under it.
         LatestCheckpointForAppend = dialect.AdaptStatement(nameof(LatestCheckpointForAppend), (auditLockSql is null ? string.Empty : auditLockSql + "; ") + LatestCheckpoint);
-        Checkpoints = dialect.AdaptStatement(nameof(Checkpoints), $"SELECT payload FROM {checkpoints} ORDER BY seq");
+        Checkpoints = dialect.AdaptStatement(nameof(Checkpoints), $"SELECT payload FROM {checkpoints} WHERE chain = 0 ORDER BY seq");
+
+        // A trail of several chains (one per writer, RelationalAuditChain): the statements of one chain, and the registry.
+        var chains = prefix + "pe_audit_chains";
+        ChainHead = dialect.AdaptStatement(nameof(ChainHead), $"SELECT sequence, hash FROM {events} WHERE chain = @chain ORDER BY sequence DESC LIMIT 1");
+        ChainHeldHashes = dialect.AdaptStatement(nameof(ChainHeldHashes), $"SELECT hash FROM {events} WHERE chain = @chain AND sequence >= @from AND sequence <= @to ORDER BY sequence");
+        InsertChainEvent = dialect.AdaptStatement(nameof(InsertChainEvent), $"INSERT INTO {events} (chain, sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) VALUES (@chain, @sequence, @hash, @kind, @occurred, @subject, @recipient, @payload)");
+        ChainPage = dialect.AdaptStatement(nameof(ChainPage), $"SELECT {stored} FROM {joined} WHERE e.chain = @chain AND e.sequence >= @from ORDER BY e.sequence LIMIT @limit");
+        ChainLastEvent = dialect.AdaptStatement(nameof(ChainLastEvent), $"SELECT {stored} FROM {joined} WHERE e.chain = @chain ORDER BY e.sequence DESC LIMIT 1");
+        InsertChainCheckpoint = dialect.AdaptStatement(nameof(InsertChainCheckpoint), $"INSERT INTO {checkpoints} (chain, size, payload) VALUES (@chain, @size, @payload)");
+        ChainLatestCheckpoint = dialect.AdaptStatement(nameof(ChainLatestCheckpoint), $"SELECT payload FROM {checkpoints} WHERE chain = @chain ORDER BY seq DESC LIMIT 1");
+        ChainCheckpoints = dialect.AdaptStatement(nameof(ChainCheckpoints), $"SELECT payload FROM {checkpoints} WHERE chain = @chain ORDER BY seq");
+        RegisteredChains = dialect.AdaptStatement(nameof(RegisteredChains), $"SELECT chain FROM {chains} WHERE chain > 0 ORDER BY chain");
+        RegisterChain = dialect.AdaptStatement(nameof(RegisterChain), $"INSERT INTO {chains} (chain, registered_at) SELECT COALESCE(MAX(chain), 0) + 1, @now FROM {chains} WHERE 1 = 1 ON CONFLICT DO NOTHING RETURNING chain");
+
+        // Every chain id: registered, with events (walked along the primary key one chain at a time, not scanned) or with checkpoints.
+        ChainIds = dialect.AdaptStatement(nameof(ChainIds),
+            $"WITH RECURSIVE e(chain) AS (SELECT MIN(chain) FROM {events} UNION ALL SELECT (SELECT MIN(chain) FROM {events} WHERE chain > e.chain) FROM e WHERE e.chain IS NOT NULL)"
+            + $" SELECT chain FROM e WHERE chain IS NOT NULL UNION SELECT chain FROM {chains} UNION SELECT DISTINCT chain FROM {checkpoints} ORDER BY 1");
     }
 
     public bool HasNotify { get; }
@@ -285,41 +321,71 @@ internal sealed class StoreSql
     /// <summary>The audit index table (the query columns of the events behind the head), with its prefix.</summary>
     public string IndexTable { get; }
 
-    /// <summary>Indexes up to <c>@limit</c> events past the newest indexed one; returns the rows written.</summary>
+    /// <summary>Indexes up to <c>@limit</c> events past the newest indexed one of their chain; returns the rows written.</summary>
     public string IndexEvents { get; }
 
-    /// <summary>The newest indexed sequence (0 when none).</summary>
+    /// <summary>The newest indexed sequence of any chain (0 when none).</summary>
     public string IndexedTo { get; }
 
+    public string ChainHead { get; }
+
+    public string ChainHeldHashes { get; }
+
+    public string InsertChainEvent { get; }
+
+    public string ChainPage { get; }
+
+    public string ChainLastEvent { get; }
+
+    public string InsertChainCheckpoint { get; }
+
+    public string ChainLatestCheckpoint { get; }
+
+    public string ChainCheckpoints { get; }
+
+    public string RegisteredChains { get; }
+
+    public string RegisterChain { get; }
+
+    public string ChainIds { get; }
+
     /// <summary>
-    /// The page of events matching the given criteria, after <c>@after</c> in sequence order: rows <c>(payload, sequence)</c>;
-    /// with criteria, also <c>@indexed</c> (the newest index row, <see cref="IndexedTo"/>) and <c>@tail</c> (the later of the two).
+    /// The page of events of every chain matching the given criteria, after <c>(@after, @afterChain)</c> in (sequence,
+    /// chain) order: rows <c>(payload, chain, sequence)</c>.
     /// </summary>
     public string AuditQuery(AuditCriteria criteria) => _auditQueries[(int)criteria];
 
     /// <summary>
-    /// The indexed events up to <c>@indexed</c> (the newest index row, read by the caller before its first page: every
-    /// index row at or below it exists, rows are never removed) through the index table's indexes, joined to the events
-    /// by their key; and the events past <c>@tail</c> (the later of <c>@after</c> and <c>@indexed</c>) walked on the key
-    /// and filtered on their own columns. Each event is in exactly one branch, and an event committed before the
-    /// statement is in one of them however far behind the index is; the bounds are values, so the planner sees how short
-    /// the tail is.
+    /// Every chain's events by sequence number then chain, keyset pages resuming after the last <c>(sequence, chain)</c>
+    /// returned. With criteria, two branches in one statement: the index rows through the index table's indexes, joined to
+    /// the events by their key; and, per chain that has events, that chain's events past its newest index row, walked on
+    /// the key and filtered on their own columns. Each chain's index rows are a prefix of its events (the catch-up copies
+    /// them in order, <see cref="IndexEvents"/>), and both branches read the same snapshot of the statement, so each event
+    /// committed before the statement is in exactly one branch however far behind any chain's index is.
     /// </summary>
-    private static string BuildAuditQuery(string events, string index, AuditCriteria criteria)
+    private static string BuildAuditQuery(string events, string index, string indexJoin, string watermarks, string unindexed, AuditCriteria criteria)
     {
         if (criteria == AuditCriteria.None)
         {
-            return $"SELECT payload, sequence FROM {events} WHERE sequence > @after ORDER BY sequence LIMIT @limit";
+            var all = $"SELECT e.payload AS payload, e.chain AS chain, e.sequence AS sequence FROM {events} e WHERE e.sequence >= @after AND (e.sequence, e.chain) > (@after, @afterChain)";
+            return watermarks.Length == 0
+                ? $"{all} ORDER BY sequence, chain LIMIT @limit"
+                : $"{watermarks}SELECT t.payload, t.chain, t.sequence FROM w CROSS JOIN LATERAL ({all} AND e.chain = w.chain ORDER BY e.sequence LIMIT @limit) t ORDER BY sequence, chain LIMIT @limit";
         }
 
-        // Both branches deliver in sequence order (the index's own order where it ends in sequence, the key in the tail),
-        // so the union is a merge that stops at the limit.
         // A time range alone is walked on the time index: the sequence bounds are then only filters (unary plus), or
         // SQLite would walk the key's range instead.
         var key = (criteria & (AuditCriteria.Subject | AuditCriteria.Recipient | AuditCriteria.Kind)) == 0 ? "+i.sequence" : "i.sequence";
-        var indexed = $"SELECT e.payload, i.sequence FROM {index} i JOIN {events} e ON e.sequence = i.sequence WHERE {key} > @after AND {key} <= @indexed{Filter("i.", criteria)}";
-        var tail = $"SELECT payload, sequence FROM {events} WHERE sequence > @tail{Filter(string.Empty, criteria)}";
-        return $"{indexed} UNION ALL {tail} ORDER BY sequence LIMIT @limit";
+        var indexed = $"SELECT e.payload AS payload, e.chain AS chain, i.sequence AS sequence FROM {index} i JOIN {events} e ON {indexJoin}"
+            + $" WHERE {key} >= @after AND (i.sequence, e.chain) > (@after, @afterChain){Filter("i.", criteria)}";
+        var tail = $"SELECT e.payload AS payload, e.chain AS chain, e.sequence AS sequence FROM {unindexed}"
+            + $" e.sequence >= @after AND (e.sequence, e.chain) > (@after, @afterChain){Filter("e.", criteria)}";
+        if (watermarks.Length > 0)
+        {
+            // Per chain, on its key in order and at most a page of it: the planner walks each chain's key past its index.
+            tail = $"SELECT t.payload, t.chain, t.sequence FROM w CROSS JOIN LATERAL ({tail.Replace("FROM w, ", "FROM ", StringComparison.Ordinal)} ORDER BY e.sequence LIMIT @limit) t";
+        }
+        return $"{watermarks}{indexed} UNION ALL {tail} ORDER BY sequence, chain LIMIT @limit";
 
         static string Filter(string alias, AuditCriteria criteria)
         {

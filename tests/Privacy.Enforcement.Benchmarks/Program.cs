@@ -29,4 +29,12 @@ if (args is [Privacy.Enforcement.Benchmarks.Throughput.AtSizeTrail.Command, var 
     return;
 }
 
+if (args is [Privacy.Enforcement.Benchmarks.Throughput.InstanceProcess.Command, var schema, var chainEach, var callers, var first])
+{
+    // Not a BenchmarkDotNet run: one application instance of SeveralInstancesAuditBenchmarks, driven through stdin.
+    await Privacy.Enforcement.Benchmarks.Throughput.InstanceProcess.RunAsync(
+        schema, chainEach == "1", int.Parse(callers, System.Globalization.CultureInfo.InvariantCulture), int.Parse(first, System.Globalization.CultureInfo.InvariantCulture), Console.In, Console.Out);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

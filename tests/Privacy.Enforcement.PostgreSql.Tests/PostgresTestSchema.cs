@@ -13,8 +13,9 @@ public sealed class PostgresTestSchema : IAsyncDisposable
     public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("Call NewInstanceAsync first.");
 
     /// <summary>Builds a new service provider (an application instance, with its own pool) over the schema.</summary>
+    /// <param name="configure">Options set after the schema (the per-instance audit chain, for one).</param>
     /// <param name="applicationName">The connections' application name, so a test can find them in <c>pg_stat_activity</c>.</param>
-    public async Task<ServiceProvider> NewInstanceAsync(string? applicationName = null)
+    public async Task<ServiceProvider> NewInstanceAsync(Action<PostgreSqlStoreOptions>? configure = null, string? applicationName = null)
     {
         _server ??= await PostgresServer.GetAsync();
         var services = new ServiceCollection();
@@ -22,7 +23,11 @@ public sealed class PostgresTestSchema : IAsyncDisposable
         var connectionString = applicationName is null
             ? _server.ConnectionString
             : new Npgsql.NpgsqlConnectionStringBuilder(_server.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
-        services.AddPrivacyEnforcement().UsePostgreSql(connectionString, o => o.Schema = Schema);
+        services.AddPrivacyEnforcement().UsePostgreSql(connectionString, o =>
+        {
+            o.Schema = Schema;
+            configure?.Invoke(o);
+        });
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
         return provider;

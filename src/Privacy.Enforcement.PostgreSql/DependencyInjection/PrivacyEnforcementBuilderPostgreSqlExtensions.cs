@@ -31,7 +31,7 @@ public static class PrivacyEnforcementBuilderPostgreSqlExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var options = Configure(configure);
-        return Register(builder, _ => new PostgreSqlDatabase(NpgsqlDataSource.Create(connectionString), options.Schema, ownsDataSource: true));
+        return Register(builder, options, _ => new PostgreSqlDatabase(NpgsqlDataSource.Create(connectionString), options.Schema, ownsDataSource: true));
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ public static class PrivacyEnforcementBuilderPostgreSqlExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
         var options = Configure(configure);
-        return Register(builder, _ => new PostgreSqlDatabase(dataSource, options.Schema, ownsDataSource: false));
+        return Register(builder, options, _ => new PostgreSqlDatabase(dataSource, options.Schema, ownsDataSource: false));
     }
 
     private static PostgreSqlStoreOptions Configure(Action<PostgreSqlStoreOptions>? configure)
@@ -67,12 +67,23 @@ public static class PrivacyEnforcementBuilderPostgreSqlExtensions
         return options;
     }
 
-    private static PrivacyEnforcementBuilder Register(PrivacyEnforcementBuilder builder, Func<IServiceProvider, PostgreSqlDatabase> database)
+    private static PrivacyEnforcementBuilder Register(PrivacyEnforcementBuilder builder, PostgreSqlStoreOptions options, Func<IServiceProvider, PostgreSqlDatabase> database)
     {
         var services = builder.Services;
         services.RemoveAll<PostgreSqlDatabase>();
         services.AddSingleton(database);
         services.AddRelationalStores(sp => sp.GetRequiredService<PostgreSqlDatabase>());
+        services.RemoveAll<RelationalAuditChain>();
+        if (options.AuditChainPerInstance)
+        {
+            // This instance's audit writer appends to a chain of its own; reads and queries still see the whole trail. The
+            // database is taken as the other stores take it (RelationalDatabase), so the container disposes it after the
+            // audit pipeline, which writes its last checkpoint through this chain when it stops.
+            services.AddSingleton(sp => new RelationalAuditChain(sp.GetRequiredService<RelationalDatabase>(), PostgreSqlDatabase.AuditChainLockFor(options.Schema), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<RelationalAuditStore>().Index));
+            services.Replace(ServiceDescriptor.Singleton<IAuditSink>(sp => sp.GetRequiredService<RelationalAuditChain>()));
+            services.Replace(ServiceDescriptor.Singleton<ICheckpointSink>(sp => sp.GetRequiredService<RelationalAuditChain>()));
+        }
+
         services.Replace(ServiceDescriptor.Singleton<IPrivacyChangeFeed>(sp => new PostgreSqlChangeFeed(sp.GetRequiredService<PostgreSqlDatabase>())));
         return builder;
     }

@@ -146,6 +146,19 @@ internal sealed partial class PostgreSqlDatabase : RelationalDatabase
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// The lock that lets one writer hold a chain of the schema's audit trail: a session advisory lock on the pair (a key
+    /// of the schema's audit chains, the chain id), released when the session ends (a crash included).
+    /// </summary>
+    internal static AuditChainLock AuditChainLockFor(string schema)
+    {
+        var key = AuditChainLockKey(schema);
+        return new AuditChainLock($"SELECT pg_try_advisory_lock({key}, CAST(@chain AS integer))", $"SELECT pg_advisory_unlock({key}, CAST(@chain AS integer))");
+    }
+
+    /// <summary>The first key of the schema's chain locks (the second is the chain id).</summary>
+    internal static int AuditChainLockKey(string schema) => unchecked((int)LockKey("audit-chains", schema));
+
     private static long LockKey(string purpose, string schema)
     {
         // A stable FNV-1a hash: every instance of every version computes the same key for the same schema.

@@ -33,15 +33,23 @@ internal sealed class PostgreSqlDialect(string tablePrefix, string? notifySql, s
     /// A sequence already taken (only by a writer bypassing the append lock) fails the copy on the primary key, which
     /// rolls the whole batch back.
     /// </remarks>
-    public async ValueTask<ulong?> TryCopyAsync(DbConnection connection, string table, IReadOnlyList<AuditEvent> batch, int from, CancellationToken cancellationToken)
+    public ValueTask<ulong?> TryCopyAsync(DbConnection connection, string table, IReadOnlyList<AuditEvent> batch, int from, CancellationToken cancellationToken)
+        => CopyAsync(connection, table, chain: null, batch, from, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ulong?> TryCopyAsync(DbConnection connection, string table, long chain, IReadOnlyList<AuditEvent> batch, int from, CancellationToken cancellationToken)
+        => CopyAsync(connection, table, chain, batch, from, cancellationToken);
+
+    private static async ValueTask<ulong?> CopyAsync(DbConnection connection, string table, long? chain, IReadOnlyList<AuditEvent> batch, int from, CancellationToken cancellationToken)
     {
         if (connection is not NpgsqlConnection npgsql)
         {
             return null;
         }
 
+        // Without a chain the rows go to the column's default, chain 0 (the trail's first chain).
         var writer = await npgsql.BeginBinaryImportAsync(
-            $"COPY {table} (sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) FROM STDIN (FORMAT BINARY)",
+            $"COPY {table} ({(chain is null ? string.Empty : "chain, ")}sequence, hash, kind, occurred_at, subject_pseudonym, recipient, payload) FROM STDIN (FORMAT BINARY)",
             cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
@@ -49,6 +57,11 @@ internal sealed class PostgreSqlDialect(string tablePrefix, string? notifySql, s
             {
                 var auditEvent = batch[at];
                 await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                if (chain is { } id)
+                {
+                    await writer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                }
+
                 await writer.WriteAsync(auditEvent.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(auditEvent.Hash, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(auditEvent.Kind.ToString(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);

@@ -151,5 +151,21 @@ internal static class PostgreSqlMigrations
             CREATE INDEX ix_pe_audit_index_kind ON {p}pe_audit_index (kind, sequence);
             CREATE INDEX ix_pe_audit_index_time ON {p}pe_audit_index (occurred_at);
             """),
+
+        // The trail as several hash chains, one per writer (RelationalAuditChain): every event and checkpoint names its
+        // chain (0, the default, for everything written before and through the shared append lock); a chain's events are
+        // keyed by (chain, sequence); pe_audit_chains registers the chains writers claimed (each held by a session
+        // advisory lock while its writer lives). Rebuilding the primary key reads the whole trail once.
+        new(7, "Audit trail chains, one per writer", $"""
+            ALTER TABLE {p}pe_audit_events ADD COLUMN chain bigint NOT NULL DEFAULT 0;
+            ALTER TABLE {p}pe_audit_events DROP CONSTRAINT pe_audit_events_pkey;
+            ALTER TABLE {p}pe_audit_events ADD CONSTRAINT pe_audit_events_pkey PRIMARY KEY (chain, sequence);
+            ALTER TABLE {p}pe_audit_checkpoints ADD COLUMN chain bigint NOT NULL DEFAULT 0;
+            CREATE INDEX ix_pe_audit_checkpoints_chain ON {p}pe_audit_checkpoints (chain, seq);
+            CREATE TABLE {p}pe_audit_chains (chain bigint PRIMARY KEY CHECK (chain > 0), registered_at bigint NOT NULL);
+                        ALTER TABLE {p}pe_audit_index ADD COLUMN chain bigint NOT NULL DEFAULT 0;
+            ALTER TABLE {p}pe_audit_index DROP CONSTRAINT pe_audit_index_pkey;
+            ALTER TABLE {p}pe_audit_index ADD CONSTRAINT pe_audit_index_pkey PRIMARY KEY (chain, sequence);
+"""),
     ];
 }

@@ -147,5 +147,14 @@ internal static class SqliteMigrations
             CREATE INDEX ix_pe_audit_index_kind ON pe_audit_index (kind, sequence);
             CREATE INDEX ix_pe_audit_index_time ON pe_audit_index (occurred_at);
             """),
+
+        // The chain columns the shared relational statements name (the PostgreSQL store keeps one chain per writer). A
+        // SQLite file has one writer at a time, so its trail stays one chain, 0: the primary key stays the sequence.
+        new(7, "Audit trail chains, one per writer", """
+            ALTER TABLE pe_audit_events ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE pe_audit_checkpoints ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE pe_audit_chains (chain INTEGER PRIMARY KEY CHECK (chain > 0), registered_at INTEGER NOT NULL);
+            ALTER TABLE pe_audit_index ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
+"""),
     ];
 }

@@ -61,7 +61,8 @@ internal static class AuditCheckpointChain
     }
 
     public static bool IsWellFormed(AuditCheckpoint c)
-        => c.Size >= 0 && IsHash(c.HeadHash) && (c.PreviousCheckpointHash is null || IsHash(c.PreviousCheckpointHash));
+        => c.Size >= 0 && IsHash(c.HeadHash) && (c.PreviousCheckpointHash is null || IsHash(c.PreviousCheckpointHash))
+           && c.Chain >= 0 && (c.OtherChains is null || c.OtherChains.All(o => o is not null && o.Chain >= 0 && o.Chain != c.Chain && o.Size >= 0 && IsHash(o.HeadHash)));
 
     public static (AuditVerificationFailure Failure, string Message)? CheckSignature(AuditCheckpoint c, IAuditCheckpointSigner signer)
     {

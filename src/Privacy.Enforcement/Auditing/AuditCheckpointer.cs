@@ -114,6 +114,11 @@ internal sealed partial class AuditCheckpointer : IAsyncDisposable
                 return;
             }
 
+            if (_checkpointSink is IAuditChainCheckpointSink chains)
+            {
+                checkpoint = await chains.DescribeAsync(checkpoint, _abort).ConfigureAwait(false); // one chain of several: name them all
+            }
+
             checkpoint = checkpoint with { PreviousCheckpointHash = AuditCheckpointChain.Link(_lastCheckpoint) };
             if (_signer is not null)
             {

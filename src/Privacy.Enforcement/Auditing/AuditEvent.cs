@@ -170,7 +170,31 @@ public sealed record AuditCheckpoint(long Size, string HeadHash, DateTimeOffset 
     /// before checkpoints were chained (a legacy checkpoint, accepted only before the first chained one).
     /// </summary>
     public string? PreviousCheckpointHash { get; init; }
+
+    /// <summary>
+    /// Gets the chain this checkpoint covers, for a trail kept as several hash chains (one per writer,
+    /// <see cref="Storage.IAuditChainedTrail"/>): <see cref="Size"/> and <see cref="HeadHash"/> are that chain's, and the
+    /// checkpoint links to the one before it of the same chain. 0, the default, is the trail's first chain (and the only
+    /// one of a single-chain trail); part of the signed payload only when not 0, so other checkpoints keep their bytes.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public long Chain { get; init; }
+
+    /// <summary>
+    /// Gets the sizes and heads of the trail's other chains when the checkpoint was made, in chain order, or
+    /// <see langword="null"/> for a single-chain trail. Signed with the rest, it ties the chains together: a chain it names
+    /// that was later removed, or truncated below the size named, fails verification
+    /// (<see cref="AuditChainsVerifier"/>) even when that chain's own checkpoints went with it.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AuditChainSize>? OtherChains { get; init; }
 }
+
+/// <summary>The size and head of one chain of a trail kept as several chains, as a checkpoint names it.</summary>
+/// <param name="Chain">The chain's id.</param>
+/// <param name="Size">The number of events of the chain covered (its last sequence number; 0 for none).</param>
+/// <param name="HeadHash">The hash of the chain's event <paramref name="Size"/> (<see cref="AuditHashChain.GenesisHash"/> for none).</param>
+public sealed record AuditChainSize(long Chain, long Size, string HeadHash);
 
 /// <summary>
 /// What the pipeline keeps about one event instance (library-owned or not, its stored line while it is written), valid

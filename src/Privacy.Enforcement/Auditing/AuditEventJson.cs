@@ -106,6 +106,8 @@ internal static class AuditEventJson
         var reader = new Utf8JsonReader(line);
         Expect(ref reader, JsonTokenType.StartObject);
         long? size = null;
+        long chain = 0;
+        List<AuditChainSize>? others = null;
         string? head = null, keyId = null, signature = null, previous = null;
         DateTimeOffset? createdAt = null;
         while (true)
@@ -128,6 +130,8 @@ internal static class AuditEventJson
                     createdAt = AuditHashChain.TryParseTime(RequiredString(ref reader, name), out var t) ? t : throw new FormatException("'createdAt' is not a UTC time of the canonical form.");
                     break;
                 case "previousCheckpointHash": previous = RequiredString(ref reader, name); break;
+                case "chain": chain = RequiredNumber(ref reader, name); break;
+                case "otherChains": others = ChainSizes(ref reader); break;
                 case "keyId": keyId = NullableString(ref reader, name); break;
                 case "signature": signature = NullableString(ref reader, name); break;
                 default: throw new FormatException($"Unknown property '{Truncate(name)}'.");
@@ -137,7 +141,59 @@ internal static class AuditEventJson
         return new AuditCheckpoint(size ?? throw Missing("size"), head ?? throw Missing("headHash"), createdAt ?? throw Missing("createdAt"), keyId, signature)
         {
             PreviousCheckpointHash = previous,
+            Chain = chain,
+            OtherChains = others,
         };
+    }
+
+    private static long RequiredNumber(ref Utf8JsonReader reader, string name)
+        => reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : throw new FormatException($"'{name}' must be a number.");
+
+    /// <summary>Reads <c>otherChains</c>: an array of <c>{"chain":n,"size":n,"headHash":"…"}</c>.</summary>
+    private static List<AuditChainSize> ChainSizes(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new FormatException("'otherChains' must be an array.");
+        }
+
+        var sizes = new List<AuditChainSize>();
+        while (true)
+        {
+            Read(ref reader);
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return sizes;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new FormatException("'otherChains' must hold objects.");
+            }
+
+            long? chain = null, size = null;
+            string? head = null;
+            while (true)
+            {
+                Read(ref reader);
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    break;
+                }
+
+                var name = reader.GetString()!;
+                Read(ref reader);
+                switch (name)
+                {
+                    case "chain": chain = RequiredNumber(ref reader, name); break;
+                    case "size": size = RequiredNumber(ref reader, name); break;
+                    case "headHash": head = RequiredString(ref reader, name); break;
+                    default: throw new FormatException($"Unknown property '{Truncate(name)}' in 'otherChains'.");
+                }
+            }
+
+            sizes.Add(new AuditChainSize(chain ?? throw Missing("otherChains.chain"), size ?? throw Missing("otherChains.size"), head ?? throw Missing("otherChains.headHash")));
+        }
     }
 
     private static string Truncate(string name) => name.Length <= 40 ? name : name[..40];

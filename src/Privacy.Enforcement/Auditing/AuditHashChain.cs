@@ -197,7 +197,9 @@ public static class AuditHashChain
     /// <summary>
     /// Returns the bytes a checkpoint signature covers: the canonical JSON
     /// <c>{"size":n,"headHash":"…","createdAt":"…","previousCheckpointHash":"…","keyId":…}</c>, the chain link left out
-    /// when it is <see langword="null"/> (a legacy checkpoint keeps the bytes it was signed over).
+    /// when it is <see langword="null"/> (a legacy checkpoint keeps the bytes it was signed over); a checkpoint of a trail
+    /// kept as several chains has <c>"chain":n</c> (when not 0) and
+    /// <c>"otherChains":[{"chain":n,"size":n,"headHash":"…"},…]</c> (when set) before <c>keyId</c>.
     /// </summary>
     /// <param name="checkpoint">The checkpoint.</param>
     /// <returns>The payload.</returns>
@@ -367,6 +369,27 @@ public static class AuditHashChain
         if (c.PreviousCheckpointHash is not null)
         {
             CanonicalJson.WriteString(writer, "previousCheckpointHash"u8, c.PreviousCheckpointHash);
+        }
+
+        // A trail of several chains only: a single-chain checkpoint keeps the bytes it always had.
+        if (c.Chain != 0)
+        {
+            writer.WriteNumber("chain"u8, c.Chain);
+        }
+
+        if (c.OtherChains is { } others)
+        {
+            writer.WriteStartArray("otherChains"u8);
+            foreach (var other in others)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("chain"u8, other.Chain);
+                writer.WriteNumber("size"u8, other.Size);
+                CanonicalJson.WriteString(writer, "headHash"u8, other.HeadHash);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
         }
 
         WriteNullable(writer, "keyId"u8, c.KeyId);

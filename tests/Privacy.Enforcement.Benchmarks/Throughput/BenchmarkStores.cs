@@ -94,14 +94,15 @@ internal static class BenchmarkStores
     public static async Task<bool> DecideAsync(IPrivacyEnforcer enforcer, CollectionRequest request) =>
         (await enforcer.DecideAsync(request).ConfigureAwait(false)).IsPermitted;
 
-    private static async Task SeedAsync(IServiceProvider provider, int subjects, int consents)
+    /// <summary>Seeds subjects <paramref name="first"/> to <paramref name="first"/> + <paramref name="subjects"/> - 1 (see <see cref="Build"/>).</summary>
+    internal static async Task SeedAsync(IServiceProvider provider, int subjects, int consents, int first = 0)
     {
         var policy = StandardPolicy.Published.Version;
         var at = TimeProvider.System.GetUtcNow().AddMinutes(-10);
         var acceptanceStore = provider.GetRequiredService<IAcceptanceStore>();
         var consentStore = provider.GetRequiredService<IConsentStore>();
         string[] categories = [StandardDataCategories.Email, StandardDataCategories.Phone, StandardDataCategories.Name, StandardDataCategories.Email, StandardDataCategories.Phone];
-        for (var s = 0; s < subjects; s++)
+        for (var s = first; s < first + subjects; s++)
         {
             var subject = new SubjectId(SubjectName(s));
             await acceptanceStore.AppendAcceptanceAsync(new PolicyAcceptance(subject, policy, AcceptanceKind.Explicit, at, "sign-up"), default);

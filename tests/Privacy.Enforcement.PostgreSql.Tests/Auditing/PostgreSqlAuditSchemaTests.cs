@@ -125,6 +125,7 @@ public sealed class PostgreSqlAuditSchemaTests : IAsyncLifetime
     {
         await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
         explain.Parameters.AddWithValue("after", 0L);
+        explain.Parameters.AddWithValue("afterChain", -1L);
         explain.Parameters.AddWithValue("limit", 500L);
         explain.Parameters.AddWithValue("indexed", 3_950L);
         explain.Parameters.AddWithValue("tail", 3_950L);

@@ -20,7 +20,7 @@ public sealed class PostgreSqlKeptConnectionTests : IAsyncLifetime
     [Fact]
     public async Task A_read_after_the_server_closed_the_kept_connections_is_answered_on_a_new_one()
     {
-        var services = await _schema.NewInstanceAsync(_schema.Schema);
+        var services = await _schema.NewInstanceAsync(applicationName: _schema.Schema);
         var consents = services.GetRequiredService<IConsentStore>();
         var reader = (ISubjectStateReader)consents;
         var subject = new SubjectId("kept-connection-subject");

@@ -41,6 +41,33 @@ public sealed class SqliteAuditIndexTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Appends_start_a_catch_up_at_first_and_then_once_the_process_appended_the_lag_since_the_last()
+    {
+        var instance = _database.NewInstance();
+        var store = instance.GetRequiredService<RelationalAuditStore>();
+        var trail = AuditIndexScenario.Trail(1 + RelationalAuditIndex.Lag);
+
+        // The first append indexes what is there (what an earlier process may have left).
+        await store.WriteBatchAsync(trail[..1], CancellationToken.None);
+        await store.Index.IdleAsync();
+        (await ScalarAsync("SELECT COUNT(*) FROM pe_audit_index")).Should().Be(1L);
+
+        // Fewer than the lag since: no catch-up, each append stays one transaction.
+        for (var i = 1; i < RelationalAuditIndex.Lag; i += 51)
+        {
+            await store.WriteBatchAsync(trail[i..Math.Min(i + 51, RelationalAuditIndex.Lag)], CancellationToken.None);
+        }
+
+        await store.Index.IdleAsync();
+        (await ScalarAsync("SELECT COUNT(*) FROM pe_audit_index")).Should().Be(1L, "the tail is still shorter than the lag");
+
+        // The append that makes it the lag starts one catch-up, which indexes the whole tail.
+        await store.WriteBatchAsync(trail[RelationalAuditIndex.Lag..], CancellationToken.None);
+        await store.Index.IdleAsync();
+        (await ScalarAsync("SELECT COUNT(*) FROM pe_audit_index")).Should().Be(1L + RelationalAuditIndex.Lag);
+    }
+
     [Theory]
     [InlineData("UPDATE pe_audit_index SET subject_pseudonym = 'p-someone-else' WHERE sequence = 3")]
     [InlineData("UPDATE pe_audit_index SET kind = 'PolicyPublished' WHERE sequence = 3")]
