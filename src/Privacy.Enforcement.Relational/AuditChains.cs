@@ -405,39 +405,7 @@ internal sealed class RelationalAuditChain : IAuditSink, IAuditTrailReader, IChe
         var transaction = await _database.BeginWriteTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            if (_database.Dialect is IAuditEventCopy copy
-                && await copy.TryCopyAsync(connection, _database.Sql.EventsTable, _chain, batch, from, cancellationToken).ConfigureAwait(false) is { } copied)
-            {
-                if (copied != (ulong)(batch.Count - from))
-                {
-                    throw new PrivacyStoreException($"Audit events {batch[from].Sequence} to {batch[^1].Sequence} of chain {_chain} were not all copied ({copied} of {batch.Count - from}); the batch is rolled back.");
-                }
-            }
-            else
-            {
-                using var insert = connection.CreateCommand(_database.Sql.InsertChainEvent, transaction);
-                insert.AddParameter("@chain", _chain);
-                var sequence = insert.AddParameter("@sequence");
-                var hash = insert.AddParameter("@hash");
-                var kind = insert.AddParameter("@kind");
-                var occurred = insert.AddParameter("@occurred");
-                var subject = insert.AddParameter("@subject");
-                var recipient = insert.AddParameter("@recipient");
-                var payload = insert.AddParameter("@payload");
-                for (var at = from; at < batch.Count; at++)
-                {
-                    var auditEvent = batch[at];
-                    sequence.Value = auditEvent.Sequence;
-                    hash.Value = auditEvent.Hash;
-                    kind.Value = auditEvent.Kind.ToString();
-                    occurred.Value = auditEvent.Timestamp.ToUnixTimeMilliseconds();
-                    subject.Value = (object?)auditEvent.SubjectPseudonym ?? DBNull.Value;
-                    recipient.Value = (object?)auditEvent.Recipient ?? DBNull.Value;
-                    payload.Value = RelationalAuditStore.Payload(auditEvent);
-                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
+            await RelationalAuditStore.WriteEventsAsync(_database, connection, transaction, _chain, batch, from, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -139,11 +139,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
         }
     }
 
-    /// <summary>
-    /// Inserts the batch's events after <paramref name="last"/>: by the dialect's bulk copy where it has one
-    /// (PostgreSQL: binary <c>COPY</c>), otherwise with one prepared single-row insert reused for every row of the
-    /// transaction (the statement is compiled once, each row only binds its values).
-    /// </summary>
+    /// <summary>Writes the batch's events after <paramref name="last"/> (<see cref="WriteEventsAsync"/>).</summary>
     private async ValueTask InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEvent> batch, long last, CancellationToken cancellationToken)
     {
         var from = (int)Math.Max(0, last - batch[0].Sequence + 1);
@@ -152,18 +148,43 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             return; // a retried batch the trail holds whole
         }
 
-        if (database.Dialect is IAuditEventCopy copy
-            && await copy.TryCopyAsync(connection, database.Sql.EventsTable, batch, from, cancellationToken).ConfigureAwait(false) is { } copied)
+        await WriteEventsAsync(database, connection, transaction, chain: null, batch, from, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes events <paramref name="from"/> to the end of <paramref name="batch"/> in the open transaction, into the
+    /// single trail or into <paramref name="chain"/> of a trail kept as several chains: by the dialect's bulk copy where it
+    /// has one (PostgreSQL: binary <c>COPY</c>), otherwise with one prepared single-row insert reused for every row (the
+    /// statement is compiled once, each row only binds its values). Anything short of every row written throws, and the
+    /// caller's transaction rolls back.
+    /// </summary>
+    internal static async ValueTask WriteEventsAsync(RelationalDatabase database, DbConnection connection, DbTransaction transaction, long? chain, IReadOnlyList<AuditEvent> batch, int from, CancellationToken cancellationToken)
+    {
+        var where = chain is { } named ? $" of chain {named}" : string.Empty;
+        ulong? copied = null;
+        if (database.Dialect is IAuditEventCopy copy)
+        {
+            copied = chain is { } copyChain
+                ? await copy.TryCopyAsync(connection, database.Sql.EventsTable, copyChain, batch, from, cancellationToken).ConfigureAwait(false)
+                : await copy.TryCopyAsync(connection, database.Sql.EventsTable, batch, from, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (copied is not null)
         {
             if (copied != (ulong)(batch.Count - from))
             {
-                throw new PrivacyStoreException($"Audit events {batch[from].Sequence} to {batch[^1].Sequence} were not all copied ({copied} of {batch.Count - from}); the batch is rolled back.");
+                throw new PrivacyStoreException($"Audit events {batch[from].Sequence} to {batch[^1].Sequence}{where} were not all copied ({copied} of {batch.Count - from}); the batch is rolled back.");
             }
 
             return;
         }
 
-        using var insert = connection.CreateCommand(database.Sql.InsertEvent, transaction);
+        using var insert = connection.CreateCommand(chain is null ? database.Sql.InsertEvent : database.Sql.InsertChainEvent, transaction);
+        if (chain is { } insertChain)
+        {
+            insert.AddParameter("@chain", insertChain);
+        }
+
         var sequence = insert.AddParameter("@sequence");
         var hash = insert.AddParameter("@hash");
         var kind = insert.AddParameter("@kind");
@@ -189,7 +210,7 @@ internal sealed class RelationalAuditStore(RelationalDatabase database) : IShare
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
                 // Only a writer bypassing the append lock gets here; rolling back beats reporting an event written that is not.
-                throw new PrivacyStoreException($"Audit event {auditEvent.Sequence} was taken by a concurrent writer during the append; the batch is rolled back.");
+                throw new PrivacyStoreException($"Audit event {auditEvent.Sequence}{where} was taken by a concurrent writer during the append; the batch is rolled back.");
             }
         }
     }
